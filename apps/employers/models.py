@@ -1,0 +1,66 @@
+"""Employers (用人单位) by unified social credit code, with the key-enterprise whitelist
+(重点企业白名单) and the wage-arrears blacklist (欠薪黑名单)."""
+
+from django.db import models
+
+
+class EmployerSize(models.TextChoices):
+    """Enterprise size by the national SME classification (大中小微型企业划型)."""
+
+    MICRO = "micro", "微型"
+    SMALL = "small", "小型"
+    MEDIUM = "medium", "中型"
+    LARGE = "large", "大型"
+
+
+class Employer(models.Model):
+    credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    name = models.CharField("单位名称", max_length=128)
+    industry = models.ForeignKey(
+        "taxonomy.Industry", verbose_name="行业", on_delete=models.PROTECT, related_name="+"
+    )
+    size = models.CharField("规模", max_length=8, choices=EmployerSize.choices)
+    employees = models.PositiveIntegerField("从业人数", default=0)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name="所在区域", on_delete=models.PROTECT, related_name="employers"
+    )
+    address = models.CharField("地址", max_length=255, blank=True)
+    lat = models.FloatField("纬度", null=True, blank=True)
+    lng = models.FloatField("经度", null=True, blank=True)
+    h3 = models.CharField("H3单元", max_length=16, blank=True, db_index=True)
+    contact_name = models.CharField("联系人", max_length=64, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=11, blank=True)
+    is_key_enterprise = models.BooleanField("重点企业", default=False)
+    service_specialist = models.ForeignKey(
+        "accounts.User", verbose_name="用工专员", on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="served_employers",
+    )
+    blacklisted = models.BooleanField("欠薪黑名单", default=False)
+    blacklist_reason = models.CharField("列入原因", max_length=255, blank=True)
+    blacklist_from = models.DateField("列入日期", null=True, blank=True)
+    blacklist_to = models.DateField("移出日期", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    import_job = models.ForeignKey(
+        "imports.ImportJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "用人单位"
+        verbose_name_plural = "用人单位"
+        ordering = ["region_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(blacklisted=False)
+                | (~models.Q(blacklist_reason="") & models.Q(blacklist_from__isnull=False)),
+                name="blacklist_has_reason_and_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(blacklist_to__isnull=True)
+                | models.Q(blacklist_from__isnull=False, blacklist_to__gte=models.F("blacklist_from")),
+                name="blacklist_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,76 @@
+"""Parsers for one cell of an import row. Each returns a Python value or raises
+``CellError`` with a reason; the pipeline adds the row number and the column."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+
+from django.db.models import Choices
+
+
+class CellError(ValueError):
+    pass
+
+
+_DATE_RE = re.compile(r"^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?$")
+
+
+def parse_date(text: str) -> dt.date:
+    text = text.strip().split(" ")[0].split("T")[0]
+    match = _DATE_RE.match(text)
+    if not match:
+        raise CellError(f"日期格式应为YYYY-MM-DD,实为“{text}”")
+    try:
+        return dt.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        raise CellError(f"日期“{text}”不存在") from None
+
+
+def parse_int(text: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    try:
+        value = int(float(text.replace(",", ""))) if re.fullmatch(r"[\d,]+(\.0+)?", text) else int(text)
+    except ValueError:
+        raise CellError(f"应为整数,实为“{text}”") from None
+    if minimum is not None and value < minimum:
+        raise CellError(f"不能小于{minimum}")
+    if maximum is not None and value > maximum:
+        raise CellError(f"不能大于{maximum}")
+    return value
+
+
+def parse_float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise CellError(f"应为数字,实为“{text}”") from None
+
+
+_TRUE = {"是", "y", "yes", "true", "1", "√"}
+_FALSE = {"否", "n", "no", "false", "0", ""}
+
+
+def parse_bool(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise CellError(f"应填“是”或“否”,实为“{text}”")
+
+
+def parse_choice(text: str, choices: type[Choices], aliases: Mapping[str, str] | None = None) -> str:
+    """Accept a choice's code, its Chinese label, or a common alias."""
+    text = text.strip()
+    for value, label in choices.choices:
+        if text == str(value) or text == label:
+            return value
+    if aliases and text in aliases:
+        return aliases[text]
+    allowed = "、".join(label for _, label in choices.choices)
+    raise CellError(f"“{text}”不是有效值,可选:{allowed}")
+
+
+def split_list(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[;;、,,|]", text) if part.strip()]

@@ -1,0 +1,179 @@
+"""The imports app owns the one import pipeline every registry uses: read a CSV (UTF-8 or
+GBK) or .xlsx file, clean each row with its kind's spec, upsert by natural key, report
+every rejected row (row number, column, reason) in a downloadable file, keep the good
+rows. The whole run is one transaction: a failure writes nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.services import record_audit
+
+from .models import ImportJob
+from .readers import FileFormatError, open_table
+from .registry import get_spec
+from .specs import RowInvalid
+
+log = logging.getLogger(__name__)
+
+
+def create_import(*, kind: str, file, filename: str, user=None) -> ImportJob:
+    """Store the file and queue its import. ``file`` is an open binary file or upload."""
+    get_spec(kind)  # unknown kinds fail here, before anything is stored
+    job = ImportJob(kind=kind, original_name=Path(filename).name, created_by=user)
+    job.file.save(Path(filename).name, file if hasattr(file, "chunks") else File(file), save=False)
+    job.save()
+    record_audit(actor=user, action="import_submitted", obj=job,
+                 changes={"kind": kind, "file": job.original_name})
+    return job
+
+
+def enqueue_import(job: ImportJob) -> None:
+    """Run the import on the task queue (Celery) or, without a broker, on a thread so the
+    page can show progress meanwhile."""
+    from .tasks import run_import_task
+
+    if settings.CELERY_BROKER_URL:
+        transaction.on_commit(lambda: run_import_task.delay(job.pk))
+    else:
+        import threading
+
+        def target() -> None:
+            from django.db import connection
+
+            try:
+                run_import(job.pk)
+            finally:
+                connection.close()
+
+        transaction.on_commit(lambda: threading.Thread(target=target, daemon=True).start())
+
+
+def run_import(job_id: int, *, on_progress=None) -> ImportJob:
+    job = ImportJob.objects.get(pk=job_id)
+    spec = get_spec(job.kind)
+    job.status, job.started_at = ImportJob.Status.RUNNING, timezone.now()
+    job.save(update_fields=["status", "started_at"])
+    errors = _ErrorSheet()
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "processed": 0}
+    table = None
+    try:
+        table = open_table(job.file.path)
+        missing = [h for h in spec.required_headers if h not in table.headers]
+        if missing:
+            known = {c.header for c in spec.columns}
+            unknown = [h for h in table.headers if h and h not in known]
+            hint = f";文件中无法识别的列:{'、'.join(unknown)}" if unknown else ""
+            raise FileFormatError(f"缺少必填列:{'、'.join(missing)}{hint}")
+        total = table.total_estimate
+        if total > settings.IMPORT_MAX_ROWS:
+            raise FileFormatError(
+                f"文件约有{total}行,超过单次导入上限{settings.IMPORT_MAX_ROWS}行,请拆分后导入"
+            )
+        errors.headers = table.headers
+        with transaction.atomic():
+            ctx = spec.prepare(job)
+            seen: dict = {}
+            chunk: list[tuple[int, dict]] = []
+            for number, cells in table.rows:
+                raw = dict(zip(table.headers, cells))
+                chunk.append((number, raw))
+                if len(chunk) >= settings.IMPORT_CHUNK_ROWS:
+                    _process_chunk(spec, job, ctx, chunk, seen, errors, counts)
+                    chunk = []
+                    _publish(job, counts["processed"], total, on_progress)
+            _process_chunk(spec, job, ctx, chunk, seen, errors, counts)
+            if counts["processed"] > settings.IMPORT_MAX_ROWS:
+                raise FileFormatError(f"超过单次导入上限{settings.IMPORT_MAX_ROWS}行,请拆分后导入")
+        job.total_rows = counts["processed"]
+        job.processed_rows = counts["processed"]
+        job.created_count = counts["created"]
+        job.updated_count = counts["updated"]
+        job.unchanged_count = counts["unchanged"]
+        job.rejected_count = errors.count
+        job.status = ImportJob.Status.DONE_WITH_ERRORS if errors.count else ImportJob.Status.DONE
+        if counts["processed"] == 0 and not errors.count:
+            job.status, job.message = ImportJob.Status.FAILED, "文件只有列名,没有数据行"
+    except FileFormatError as exc:
+        job.status, job.message = ImportJob.Status.FAILED, str(exc)
+        job.created_count = job.updated_count = job.unchanged_count = job.rejected_count = 0
+    except Exception as exc:  # an unexpected fault: the transaction rolled back, say so
+        log.exception("import %s failed", job.pk)
+        job.status = ImportJob.Status.FAILED
+        job.message = f"导入中断,未写入任何数据:{exc.__class__.__name__}: {exc}"
+        job.created_count = job.updated_count = job.unchanged_count = 0
+    finally:
+        if table is not None:
+            table.close()
+    if errors.count and job.status != ImportJob.Status.FAILED:
+        job.error_file.save(f"import-{job.pk}-rejected.csv", ContentFile(errors.getvalue()), save=False)
+    job.finished_at = timezone.now()
+    job.save()
+    cache.delete(job.progress_key)
+    record_audit(actor=job.created_by, action="import_finished", obj=job, changes={
+        "status": job.status, "created": job.created_count, "updated": job.updated_count,
+        "unchanged": job.unchanged_count, "rejected": job.rejected_count, "message": job.message,
+    })
+    return job
+
+
+def _process_chunk(spec, job, ctx, chunk, seen, errors, counts) -> None:
+    good = []
+    for number, raw in chunk:
+        try:
+            row = spec.clean(raw, ctx)
+        except RowInvalid as exc:
+            errors.add(number, raw, exc.problems)
+            continue
+        key = row[spec.key_field] if isinstance(spec.key_field, str) else tuple(
+            row[k] for k in spec.key_field)
+        if key in seen:
+            errors.add(number, raw, [(spec.columns[0].header, f"与第{seen[key]}行重复")])
+            continue
+        seen[key] = number
+        good.append(row)
+    result = spec.write(good, job, ctx)
+    counts["created"] += result.created
+    counts["updated"] += result.updated
+    counts["unchanged"] += result.unchanged
+    counts["processed"] += len(chunk)
+
+
+def _publish(job, processed: int, total: int, on_progress) -> None:
+    cache.set(job.progress_key, (processed, max(total, processed)), timeout=3600)
+    if on_progress:
+        on_progress(processed, max(total, processed))
+
+
+class _ErrorSheet:
+    """The rejected rows: the original cells plus row number, column and reason. UTF-8
+    with BOM so that Excel opens it in Chinese."""
+
+    def __init__(self):
+        self.headers: list[str] = []
+        self.count = 0
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer)
+        self._started = False
+
+    def add(self, number: int, raw: dict, problems: list[tuple[str, str]]) -> None:
+        if not self._started:
+            self._writer.writerow(["行号", "错误列", "错误原因", *self.headers])
+            self._started = True
+        self.count += 1
+        columns = "、".join(dict.fromkeys(c for c, _ in problems))
+        reasons = ";".join(f"{c}:{r}" for c, r in problems)
+        self._writer.writerow([number, columns, reasons, *(raw.get(h, "") for h in self.headers)])
+
+    def getvalue(self) -> bytes:
+        return ("\ufeff" + self._buffer.getvalue()).encode("utf-8")

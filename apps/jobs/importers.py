@@ -1,0 +1,123 @@
+"""Import spec for job postings, keyed by (employer credit code, posting reference)."""
+
+from __future__ import annotations
+
+from apps.employers.importers import parse_credit_code
+from apps.employers.models import Employer
+from apps.imports.cells import parse_choice, parse_date, parse_int
+from apps.imports.specs import Column, ImportSpec, RowCleaner, upsert
+from apps.people.importers import EDUCATION_ALIASES
+from apps.people.models import JobKind
+from apps.regions.geo import h3_cell
+from apps.regions.importers import read_point
+from apps.regions.selectors import city_prefix, placeable_regions
+from apps.taxonomy.models import Education, Occupation
+
+from .models import Job, JobStatus
+
+FIELDS = [
+    "title", "occupation_id", "kind", "headcount", "wage_min", "wage_max", "education_min",
+    "age_min", "age_max", "skills", "certificates", "description", "region_id", "lat", "lng",
+    "h3", "valid_from", "valid_to", "status",
+]
+
+
+class JobImport(ImportSpec):
+    kind = "jobs"
+    label = "岗位"
+    key_field = ("employer_id", "reference")
+    columns = [
+        Column("统一社会信用代码", "employer", True, "发布单位,须已登记"),
+        Column("岗位编号", "reference", True, "单位内唯一"),
+        Column("岗位名称", "title", True),
+        Column("职业代码", "occupation_id", True, "职业分类大典代码,如 6-18-02-04"),
+        Column("用工形式", "kind", True, "全职、兼职、零工、就业见习、公益性岗位、临时性专项岗位"),
+        Column("招聘人数", "headcount", True),
+        Column("月薪下限", "wage_min", True, "元"),
+        Column("月薪上限", "wage_max", True, "元"),
+        Column("最低学历", "education_min"),
+        Column("最低年龄", "age_min"),
+        Column("最高年龄", "age_max"),
+        Column("技能要求", "skills"),
+        Column("证书要求", "certificates"),
+        Column("岗位描述", "description"),
+        Column("工作地点代码", "region_id", False, "不填则为单位所在区域;须在单位所在市内"),
+        Column("经度", "lng"),
+        Column("纬度", "lat"),
+        Column("有效期起", "valid_from", True),
+        Column("有效期止", "valid_to", True),
+        Column("状态", "status", False, "招聘中、已招满、已关闭;默认招聘中"),
+    ]
+
+    def prepare(self, job) -> dict:
+        return {
+            "regions": placeable_regions(),
+            "occupations": set(Occupation.objects.values_list("code", flat=True)),
+            "employers": {},  # credit code → (pk, region code), filled per chunk on demand
+        }
+
+    def _employer(self, code: str, ctx) -> tuple[int, str] | None:
+        employers = ctx["employers"]
+        if code not in employers:
+            found = Employer.objects.filter(credit_code=code).values_list("pk", "region_id").first()
+            employers[code] = found
+        return employers[code]
+
+    def clean(self, raw, ctx):
+        row = RowCleaner(raw)
+        credit_code = row.get("统一社会信用代码", parse_credit_code, required=True)
+        employer = self._employer(credit_code, ctx) if credit_code else None
+        if credit_code and employer is None:
+            row.fail("统一社会信用代码", f"单位{credit_code}未登记,请先导入用人单位")
+        occupation = row.get("职业代码", required=True)
+        if occupation and occupation not in ctx["occupations"]:
+            row.fail("职业代码", f"{occupation}不是已知的职业分类代码")
+        wage_min = row.get("月薪下限", parse_int, required=True, minimum=0)
+        wage_max = row.get("月薪上限", parse_int, required=True, minimum=0)
+        if wage_min is not None and wage_max is not None and wage_min > wage_max:
+            row.fail("月薪上限", f"薪资范围颠倒:下限{wage_min}大于上限{wage_max}")
+        age_min = row.get("最低年龄", parse_int, minimum=16, maximum=70)
+        age_max = row.get("最高年龄", parse_int, minimum=16, maximum=70)
+        if age_min and age_max and age_min > age_max:
+            row.fail("最高年龄", f"年龄范围颠倒:{age_min}大于{age_max}")
+        valid_from = row.get("有效期起", parse_date, required=True)
+        valid_to = row.get("有效期止", parse_date, required=True)
+        if valid_from and valid_to and valid_to < valid_from:
+            row.fail("有效期止", "早于有效期起")
+        region = row.get("工作地点代码") or (employer[1] if employer else None)
+        point = ctx["regions"].get(region) if region else None
+        if region and point is None:
+            row.fail("工作地点代码", f"{region}不是已知的街道(乡镇)或社区代码")
+        elif region and employer and city_prefix(region) != city_prefix(employer[1]):
+            row.fail("工作地点代码", f"工作地点{region}不在单位所在市({employer[1][:4]})内")
+        lat, lng = read_point(row, required=False)
+        if lat is None and point:
+            lat, lng = point
+        cleaned = {
+            "employer_id": employer[0] if employer else None,
+            "reference": row.get("岗位编号", required=True),
+            "title": row.get("岗位名称", required=True),
+            "occupation_id": occupation,
+            "kind": row.get("用工形式", parse_choice, required=True, choices=JobKind,
+                            aliases={"全日制": "regular", "见习": "internship", "公益岗": "public_welfare"}),
+            "headcount": row.get("招聘人数", parse_int, required=True, minimum=1, maximum=100000),
+            "wage_min": wage_min,
+            "wage_max": wage_max,
+            "education_min": row.get("最低学历", parse_choice, default="", choices=Education,
+                                     aliases=EDUCATION_ALIASES),
+            "age_min": age_min,
+            "age_max": age_max,
+            "skills": row.get("技能要求", default=""),
+            "certificates": row.get("证书要求", default=""),
+            "description": row.get("岗位描述", default=""),
+            "region_id": region,
+            "lat": lat, "lng": lng, "h3": h3_cell(lat, lng),
+            "valid_from": valid_from,
+            "valid_to": valid_to,
+            "status": row.get("状态", parse_choice, default=JobStatus.OPEN, choices=JobStatus),
+        }
+        row.done()
+        return cleaned
+
+    def write(self, rows, job, ctx):
+        return upsert(Job, ("employer_id", "reference"), rows, FIELDS, job=job, actor=job.created_by)

@@ -1,0 +1,73 @@
+"""Job postings of every kind (岗位归集): regular, part-time, gig (零工), internship (见习),
+public-welfare (公益性岗位) and temporary special posts (临时性专项岗位)."""
+
+from django.db import models
+
+from apps.people.models import JobKind
+from apps.taxonomy.models import Education
+
+
+class JobStatus(models.TextChoices):
+    OPEN = "open", "招聘中"
+    FILLED = "filled", "已招满"
+    CLOSED = "closed", "已关闭"
+
+
+class Job(models.Model):
+    employer = models.ForeignKey(
+        "employers.Employer", verbose_name="用人单位", on_delete=models.PROTECT, related_name="jobs"
+    )
+    # The employer's own reference for the posting; (employer, reference) is the natural key.
+    reference = models.CharField("岗位编号", max_length=32)
+    title = models.CharField("岗位名称", max_length=128)
+    occupation = models.ForeignKey(
+        "taxonomy.Occupation", verbose_name="职业", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("用工形式", max_length=24, choices=JobKind.choices)
+    headcount = models.PositiveIntegerField("招聘人数")
+    wage_min = models.PositiveIntegerField("月薪下限(元)")
+    wage_max = models.PositiveIntegerField("月薪上限(元)")
+    education_min = models.CharField("最低学历", max_length=2, choices=Education.choices, blank=True)
+    age_min = models.PositiveSmallIntegerField("最低年龄", null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField("最高年龄", null=True, blank=True)
+    skills = models.CharField("技能要求", max_length=255, blank=True)
+    certificates = models.CharField("证书要求", max_length=255, blank=True)
+    description = models.TextField("岗位描述", blank=True)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name="工作地点", on_delete=models.PROTECT, related_name="jobs"
+    )
+    lat = models.FloatField("纬度", null=True, blank=True)
+    lng = models.FloatField("经度", null=True, blank=True)
+    h3 = models.CharField("H3单元", max_length=16, blank=True, db_index=True)
+    valid_from = models.DateField("有效期起")
+    valid_to = models.DateField("有效期止")
+    status = models.CharField(
+        "状态", max_length=8, choices=JobStatus.choices, default=JobStatus.OPEN, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    import_job = models.ForeignKey(
+        "imports.ImportJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "岗位"
+        verbose_name_plural = "岗位"
+        ordering = ["-valid_from", "id"]
+        indexes = [models.Index(fields=["region", "status"])]
+        constraints = [
+            models.UniqueConstraint(fields=["employer", "reference"], name="job_reference_unique"),
+            models.CheckConstraint(condition=models.Q(wage_min__lte=models.F("wage_max")),
+                                   name="job_wage_range_ordered"),
+            models.CheckConstraint(condition=models.Q(valid_from__lte=models.F("valid_to")),
+                                   name="job_validity_ordered"),
+            models.CheckConstraint(condition=models.Q(headcount__gte=1), name="job_headcount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(age_min__isnull=True) | models.Q(age_max__isnull=True)
+                | models.Q(age_min__lte=models.F("age_max")),
+                name="job_age_range_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,216 @@
+"""Import spec for the labour-resource registry, keyed by resident ID."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from apps.imports.cells import parse_choice, parse_date, parse_float, parse_int, split_list
+from apps.imports.specs import Column, ImportSpec, RowCleaner, upsert
+from apps.regions.geo import h3_cell
+from apps.regions.importers import read_point
+from apps.regions.selectors import placeable_regions
+from apps.taxonomy.models import Education, Occupation
+from jiuye.identifiers import (
+    IdentifierError, birth_date_from_id, gender_from_id, validate_mobile, validate_resident_id,
+)
+
+from .models import Household, JobKind, KeyGroup, KeyGroupTag, LabourStatus, Person, StatusChange
+
+EDUCATION_ALIASES = {
+    "博士": "10", "硕士": "10", "本科": "20", "大专": "30", "专科": "30", "中专": "40",
+    "技校": "50", "普高": "60", "小学及以下": "80", "无": "90",
+}
+STATUS_ALIASES = {"在业": "employed", "就业人员": "employed", "失业人员": "unemployed",
+                  "学生": "student", "灵活": "flexible"}
+GROUP_ALIASES = {"毕业生": "graduate", "脱贫人口": "poverty_alleviated", "监测对象": "monitored",
+                 "困难人员": "hard_to_employ", "零就业家庭": "zero_employment_family",
+                 "易地搬迁": "relocated", "搬迁群众": "relocated"}
+MINIMUM_AGE = 16  # 劳动法 第十五条: no employment of minors under 16
+
+FIELDS = [
+    "name", "gender", "birth_date", "phone", "household_id", "community_id", "address", "lat",
+    "lng", "h3", "education", "major", "skills", "labour_status", "status_since",
+    "wish_job_kind", "wish_min_wage", "wish_max_distance_km",
+]
+
+
+def parse_id(text: str) -> str:
+    try:
+        return validate_resident_id(text)
+    except IdentifierError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+class PersonImport(ImportSpec):
+    kind = "people"
+    label = "人员(劳动力资源信息)"
+    key_field = "id_number"
+    columns = [
+        Column("身份证号", "id_number", True, "18位公民身份号码,含校验码"),
+        Column("姓名", "name", True),
+        Column("手机号", "phone"),
+        Column("户号", "household", False, "同一户的成员填写相同户号"),
+        Column("居住社区代码", "community_id", True, "12位社区(村)代码或9位街道(乡镇)代码"),
+        Column("居住地址", "address"),
+        Column("经度", "lng", False, "不填则取社区坐标"),
+        Column("纬度", "lat"),
+        Column("学历", "education", False, "研究生、大学本科、大学专科、中等专科、技工学校、高中、初中、小学、其他"),
+        Column("专业", "major"),
+        Column("技能特长", "skills"),
+        Column("劳动状态", "labour_status", True, "就业、灵活就业、失业、在校学生、未参加劳动、退休"),
+        Column("状态起始日期", "status_since", False, "不填为导入当天"),
+        Column("意向职业代码", "wish_occupations", False, "多个用分号分隔"),
+        Column("意向用工形式", "wish_job_kind"),
+        Column("期望最低月薪", "wish_min_wage", False, "元"),
+        Column("可接受通勤距离", "wish_max_distance_km", False, "公里"),
+        Column("重点群体", "groups", False, "多个用分号分隔,如 高校毕业生;农民工"),
+        Column("认定日期", "group_since", False, "重点群体认定日期,不填为导入当天"),
+        Column("认定说明", "group_detail", False, "如毕业年份、就业困难原因"),
+    ]
+
+    def prepare(self, job) -> dict:
+        return {
+            "regions": placeable_regions(),
+            "occupations": set(Occupation.objects.values_list("code", flat=True)),
+            "today": timezone.localdate(),
+        }
+
+    def clean(self, raw, ctx):
+        row = RowCleaner(raw)
+        today = ctx["today"]
+        id_number = row.get("身份证号", parse_id, required=True)
+        birth = gender = None
+        if id_number:
+            birth, gender = birth_date_from_id(id_number), gender_from_id(id_number)
+            if age_on(birth, today) < MINIMUM_AGE:
+                row.fail("身份证号", f"未满{MINIMUM_AGE}周岁,不纳入劳动力资源信息库")
+        community = row.get("居住社区代码", required=True)
+        point = ctx["regions"].get(community) if community else None
+        if community and point is None:
+            row.fail("居住社区代码", f"{community}不是已知的社区(村)或街道(乡镇)代码")
+        lat, lng = read_point(row, required=False)
+        if lat is None and point:
+            lat, lng = point
+        wishes = split_list(row.get("意向职业代码", default=""))
+        unknown = [code for code in wishes if code not in ctx["occupations"]]
+        if unknown:
+            row.fail("意向职业代码", f"未知的职业代码:{'、'.join(unknown)}")
+        groups = []
+        for label in split_list(row.get("重点群体", default="")):
+            try:
+                groups.append(parse_choice(label, KeyGroup, GROUP_ALIASES))
+            except ValueError as exc:
+                row.fail("重点群体", str(exc))
+        distance = row.get("可接受通勤距离", parse_float)
+        if distance is not None and not 0 < distance <= 500:
+            row.fail("可接受通勤距离", "应大于0且不超过500公里")
+        since = row.get("状态起始日期", parse_date, default=today)
+        if since and since > today:
+            row.fail("状态起始日期", "不能晚于今天")
+        cleaned = {
+            "id_number": id_number,
+            "name": row.get("姓名", required=True),
+            "gender": gender,
+            "birth_date": birth,
+            "phone": row.get("手机号", _mobile, default=""),
+            "household": row.get("户号", default=""),
+            "community_id": community,
+            "address": row.get("居住地址", default=""),
+            "lat": lat, "lng": lng, "h3": h3_cell(lat, lng),
+            "education": row.get("学历", parse_choice, default="", choices=Education,
+                                 aliases=EDUCATION_ALIASES),
+            "major": row.get("专业", default=""),
+            "skills": row.get("技能特长", default=""),
+            "labour_status": row.get("劳动状态", parse_choice, required=True,
+                                     choices=LabourStatus, aliases=STATUS_ALIASES),
+            "status_since": since,
+            "wish_occupations": wishes if "意向职业代码" in raw else None,
+            "wish_job_kind": row.get("意向用工形式", parse_choice, default="", choices=JobKind),
+            "wish_min_wage": row.get("期望最低月薪", parse_int, minimum=0, maximum=1_000_000),
+            "wish_max_distance_km": distance,
+            "groups": groups,
+            "group_since": row.get("认定日期", parse_date, default=today),
+            "group_detail": row.get("认定说明", default=""),
+        }
+        row.done()
+        return cleaned
+
+    def write(self, rows, job, ctx):
+        _link_households(rows)
+        result = upsert(Person, "id_number", rows, FIELDS, job=job, actor=job.created_by)
+        by_key = {row["id_number"]: row for row in rows}
+        history = [
+            StatusChange(person_id=result.pks[key], status=by_key[key]["labour_status"],
+                         since=by_key[key]["status_since"], note="导入")
+            for key in result.created_keys
+        ] + [
+            StatusChange(person_id=result.pks[key], status=change["labour_status"][1],
+                         since=by_key[key]["status_since"], note="导入更新")
+            for key, change in result.changes.items() if "labour_status" in change
+        ]
+        StatusChange.objects.bulk_create(history, batch_size=1000)
+        _sync_wishes(rows, result.pks)
+        _add_tags(rows, result.pks)
+        return result
+
+
+def _mobile(text: str) -> str:
+    try:
+        return validate_mobile(text)
+    except IdentifierError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _link_households(rows: list[dict]) -> None:
+    numbers = {row["household"]: row["community_id"] for row in rows if row["household"]}
+    known = dict(Household.objects.filter(number__in=numbers).values_list("number", "pk"))
+    Household.objects.bulk_create(
+        [Household(number=n, community_id=c) for n, c in numbers.items() if n not in known],
+        batch_size=1000,
+    )
+    known = dict(Household.objects.filter(number__in=numbers).values_list("number", "pk"))
+    for row in rows:
+        row["household_id"] = known.get(row["household"]) if row["household"] else None
+
+
+def _sync_wishes(rows: list[dict], pks: dict) -> None:
+    """Set each person's wished occupations to the file's list (only where the column exists)."""
+    through = Person.wish_occupations.through
+    wanted = {pks[r["id_number"]]: set(r["wish_occupations"]) for r in rows
+              if r["wish_occupations"] is not None}
+    if not wanted:
+        return
+    current: dict[int, set] = {pk: set() for pk in wanted}
+    for person_id, code in through.objects.filter(person_id__in=wanted).values_list(
+            "person_id", "occupation_id"):
+        current[person_id].add(code)
+    stale = [(pk, code) for pk, codes in current.items() for code in codes - wanted[pk]]
+    for pk, code in stale:
+        through.objects.filter(person_id=pk, occupation_id=code).delete()
+    through.objects.bulk_create(
+        [through(person_id=pk, occupation_id=code)
+         for pk, codes in wanted.items() for code in codes - current[pk]],
+        batch_size=1000,
+    )
+
+
+def _add_tags(rows: list[dict], pks: dict) -> None:
+    """Add the key groups a row names that the person does not already hold (open-ended)."""
+    tagged = [r for r in rows if r["groups"]]
+    if not tagged:
+        return
+    active = set(KeyGroupTag.objects.filter(person_id__in=[pks[r["id_number"]] for r in tagged],
+                                            end__isnull=True).values_list("person_id", "group"))
+    KeyGroupTag.objects.bulk_create(
+        [KeyGroupTag(person_id=pks[r["id_number"]], group=g, start=r["group_since"],
+                     detail=r["group_detail"])
+         for r in tagged for g in dict.fromkeys(r["groups"])
+         if (pks[r["id_number"]], g) not in active],
+        batch_size=1000,
+    )

@@ -1,0 +1,184 @@
+"""The labour-resource registry (劳动力资源信息库): one record per person by resident ID,
+with household, residence, dated labour status, education, skills, certificates, job
+wishes and key-group tags (重点群体)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from apps.taxonomy.models import Education, SkillLevel
+
+
+class LabourStatus(models.TextChoices):
+    EMPLOYED = "employed", "就业"
+    FLEXIBLE = "flexible", "灵活就业"
+    UNEMPLOYED = "unemployed", "失业"
+    STUDENT = "student", "在校学生"
+    NOT_IN_LABOUR_FORCE = "inactive", "未参加劳动"
+    RETIRED = "retired", "退休"
+
+
+class JobKind(models.TextChoices):
+    """Kinds of work: what a job offers and what a person wishes for."""
+
+    REGULAR = "regular", "全职"
+    PART_TIME = "part_time", "兼职"
+    GIG = "gig", "零工"
+    INTERNSHIP = "internship", "就业见习"
+    PUBLIC_WELFARE = "public_welfare", "公益性岗位"
+    TEMPORARY_SPECIAL = "temporary_special", "临时性专项岗位"
+
+
+class KeyGroup(models.TextChoices):
+    GRADUATE = "graduate", "高校毕业生"
+    MIGRANT_WORKER = "migrant_worker", "农民工"
+    POVERTY_ALLEVIATED = "poverty_alleviated", "脱贫劳动力"
+    MONITORED_HOUSEHOLD = "monitored", "防返贫监测对象"
+    VETERAN = "veteran", "退役军人"
+    HARD_TO_EMPLOY = "hard_to_employ", "就业困难人员"
+    DISABLED = "disabled", "残疾人"
+    ZERO_EMPLOYMENT_FAMILY = "zero_employment_family", "零就业家庭成员"
+    RELOCATED = "relocated", "征迁安置/易地搬迁人员"
+    LONG_TERM_UNEMPLOYED_YOUTH = "unemployed_youth", "长期失业青年"
+    OLDER_WORKER = "older_worker", "大龄劳动者"
+
+
+class Household(models.Model):
+    """A household (户) by its household-register number; links family members."""
+
+    number = models.CharField("户号", max_length=32, unique=True)
+    community = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="households"
+    )
+
+    class Meta:
+        verbose_name = "家庭户"
+        verbose_name_plural = "家庭户"
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Person(models.Model):
+    id_number = models.CharField("公民身份号码", max_length=18, unique=True)
+    name = models.CharField("姓名", max_length=64)
+    gender = models.CharField("性别", max_length=1, choices=[("M", "男"), ("F", "女")])
+    birth_date = models.DateField("出生日期")
+    phone = models.CharField("手机号", max_length=11, blank=True)
+    household = models.ForeignKey(
+        Household, on_delete=models.SET_NULL, null=True, blank=True, related_name="members"
+    )
+    # The community (12-digit code) or, where none is known, the street/township (9 digits).
+    community = models.ForeignKey(
+        "regions.Region", verbose_name="居住社区", on_delete=models.PROTECT, related_name="residents"
+    )
+    address = models.CharField("居住地址", max_length=255, blank=True)
+    lat = models.FloatField("纬度", null=True, blank=True)
+    lng = models.FloatField("经度", null=True, blank=True)
+    h3 = models.CharField("H3单元", max_length=16, blank=True, db_index=True)
+    education = models.CharField("学历", max_length=2, choices=Education.choices, blank=True)
+    major = models.CharField("专业", max_length=64, blank=True)
+    skills = models.CharField("技能特长", max_length=255, blank=True)
+    labour_status = models.CharField(
+        "劳动状态", max_length=16, choices=LabourStatus.choices, db_index=True
+    )
+    status_since = models.DateField("状态起始日期")
+    wish_occupations = models.ManyToManyField(
+        "taxonomy.Occupation", verbose_name="求职意向职业", blank=True, related_name="+"
+    )
+    wish_job_kind = models.CharField(
+        "意向用工形式", max_length=24, choices=JobKind.choices, blank=True
+    )
+    wish_min_wage = models.PositiveIntegerField("期望最低月薪(元)", null=True, blank=True)
+    wish_max_distance_km = models.FloatField("可接受通勤距离(公里)", null=True, blank=True)
+    created_at = models.DateTimeField("建档时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    import_job = models.ForeignKey(
+        "imports.ImportJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "人员"
+        verbose_name_plural = "人员"
+        ordering = ["community_id", "id"]
+        indexes = [
+            models.Index(fields=["community", "labour_status"]),
+            models.Index(fields=["name"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(wish_max_distance_km__isnull=True)
+                | models.Q(wish_max_distance_km__gt=0),
+                name="person_wish_distance_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatusChange(models.Model):
+    """Dated labour-status history; statistics count from these, not from the current value."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="status_history")
+    status = models.CharField("劳动状态", max_length=16, choices=LabourStatus.choices)
+    since = models.DateField("起始日期")
+    note = models.CharField("说明", max_length=255, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "劳动状态变更"
+        verbose_name_plural = "劳动状态变更"
+        ordering = ["person_id", "since", "id"]
+        indexes = [models.Index(fields=["status", "since"])]
+
+
+class Certificate(models.Model):
+    """A vocational qualification or skill-level certificate (职业资格/技能等级证书)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="certificates")
+    occupation = models.ForeignKey(
+        "taxonomy.Occupation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField("证书名称", max_length=128)
+    level = models.PositiveSmallIntegerField("等级", choices=SkillLevel.choices, null=True, blank=True)
+    number = models.CharField("证书编号", max_length=64, blank=True)
+    issued_on = models.DateField("发证日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "技能证书"
+        verbose_name_plural = "技能证书"
+        constraints = [
+            models.UniqueConstraint(fields=["person", "name", "level"], name="certificate_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}{self.get_level_display() or ''}"
+
+
+class KeyGroupTag(models.Model):
+    """Membership of a key group for a period; ``detail`` carries e.g. the graduation year
+    or the hard-to-employ reason."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="tags")
+    group = models.CharField("重点群体", max_length=32, choices=KeyGroup.choices, db_index=True)
+    start = models.DateField("认定日期")
+    end = models.DateField("退出日期", null=True, blank=True)
+    detail = models.CharField("认定说明", max_length=128, blank=True)
+
+    class Meta:
+        verbose_name = "重点群体标识"
+        verbose_name_plural = "重点群体标识"
+        constraints = [
+            models.UniqueConstraint(fields=["person", "group", "start"], name="tag_once"),
+            models.CheckConstraint(
+                condition=models.Q(end__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="tag_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_group_display()
