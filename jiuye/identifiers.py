@@ -9,6 +9,7 @@ valid identifiers from their parts, so both directions share one check-digit rou
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 
 # GB 11643-1999 §8.2: weights 2^(17-i) mod 11 for the first 17 digits.
@@ -37,8 +38,7 @@ class IdentifierError(ValueError):
 
 
 def resident_id_check_char(first17: str) -> str:
-    total = sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True))
-    return ID_CHECK[total % 11]
+    return ID_CHECK[sum(map(operator.mul, map(int, first17), ID_WEIGHTS)) % 11]
 
 
 def validate_resident_id(value: str, today: dt.date | None = None) -> str:

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "apps.employers",
     "apps.jobs",
     "apps.imports",
+    "apps.demo",
     "apps.portal",
 ]
 

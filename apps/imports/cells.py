@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Mapping
 
@@ -60,15 +61,23 @@ def parse_bool(text: str) -> bool:
     raise CellError(f"应填“是”或“否”,实为“{text}”")
 
 
-def parse_choice(text: str, choices: type[Choices], aliases: Mapping[str, str] | None = None) -> str:
+@functools.cache
+def _choice_lookup(choices: type[Choices]) -> tuple[dict[str, object], str]:
+    lookup: dict[str, object] = {}
+    for value, label in choices.choices:
+        lookup[str(value)] = value
+        lookup[str(label)] = value
+    return lookup, "、".join(str(label) for _, label in choices.choices)
+
+
+def parse_choice(text: str, choices: type[Choices], aliases: Mapping[str, str] | None = None):
     """Accept a choice's code, its Chinese label, or a common alias."""
     text = text.strip()
-    for value, label in choices.choices:
-        if text == str(value) or text == label:
-            return value
+    lookup, allowed = _choice_lookup(choices)
+    if text in lookup:
+        return lookup[text]
     if aliases and text in aliases:
         return aliases[text]
-    allowed = "、".join(label for _, label in choices.choices)
     raise CellError(f"“{text}”不是有效值,可选:{allowed}")
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
+from django.db import connections, models, router
+from django.utils import timezone
 
 from apps.accounts.models import AuditEntry
 
@@ -38,7 +39,7 @@ class RowCleaner:
         self.problems: list[tuple[str, str]] = []
 
     def get(self, header: str, parse=None, *, required: bool = False, default: Any = None, **kw):
-        text = self.raw.get(header, "").strip()
+        text = self.raw.get(header)  # readers strip every cell already
         if not text:
             if required:
                 self.problems.append((header, "必填"))
@@ -122,10 +123,9 @@ def upsert(
         values = {f: row[f] for f in (*keys, *fields)}
         current = existing.get(natural(row))
         if current is None:
-            obj = model(**values)
             if has_job:
-                obj.import_job = job
-            to_create.append(obj)
+                values["import_job_id"] = job.pk
+            to_create.append(values)
             continue
         result.pks[natural(row)] = current["pk"]
         changed = {f: [_plain(current[f]), _plain(row[f])] for f in fields if current[f] != row[f]}
@@ -143,16 +143,71 @@ def upsert(
                        changes={"import_job": job.pk if job else None, **changed})
         )
     if to_create:
-        # PostgreSQL and SQLite (3.35+) both return the new primary keys from bulk_create.
-        model.objects.bulk_create(to_create, batch_size=1000)
-        result.pks.update({natural(vars(o)): o.pk for o in to_create})
-        result.created_keys = [natural(vars(o)) for o in to_create]
+        insert_rows(model, to_create)
+        result.created_keys = [natural(row) for row in to_create]
+        created = model.objects.filter(**{f"{keys[0]}__in": {row[keys[0]] for row in to_create}})
+        result.pks.update({natural(obj): obj["pk"] for obj in created.values("pk", *keys)
+                           if natural(obj) not in result.pks})
     if to_update:
         update_fields = fields + (["import_job"] if has_job else [])
         model.objects.bulk_update(to_update, update_fields, batch_size=1000)
         AuditEntry.objects.bulk_create(audits, batch_size=1000)
     result.created, result.updated = len(to_create), len(to_update)
     return result
+
+
+def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
+    """Insert dicts keyed by field attname with one prepared multi-row statement.
+
+    At import volumes the ORM's bulk_create spends ~20× the database's own time compiling
+    each value; this keeps the ORM's defaults (``default``, ``auto_now``) and only converts
+    the values the driver cannot take as they are. Rows are not validated here: specs
+    clean them before, and the database's constraints still apply."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    fields = [f for f in model._meta.local_concrete_fields if not f.primary_key or f.attname in rows[0]]
+    now = timezone.now()
+    plan = []
+    for f in fields:
+        convert = _converter(f, connection)
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            default = now
+        else:
+            default = f.get_default()
+        if convert and default is not None:
+            default = convert(default)
+        plan.append((f.attname, default, convert))
+    qn = connection.ops.quote_name
+    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    params = [
+        [(conv(row[name]) if conv and row[name] is not None else row[name]) if name in row else default
+         for name, default, conv in plan]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY streams every row in one round trip; executemany would make one per row.
+            columns = ", ".join(qn(f.column) for f in fields)
+            with cursor.cursor.copy(f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for values in params:
+                    copy.write_row(values)
+        else:
+            for start in range(0, len(params), 5000):
+                cursor.executemany(sql, params[start:start + 5000])
+
+
+def _converter(field: models.Field, connection):
+    """The backend's adapter for values a driver cannot bind natively, else None."""
+    internal = field.get_internal_type()
+    if internal == "DateField":
+        return connection.ops.adapt_datefield_value
+    if internal == "DateTimeField":
+        return connection.ops.adapt_datetimefield_value
+    if internal in ("JSONField", "DecimalField", "UUIDField", "TimeField"):
+        return lambda value: field.get_db_prep_save(value, connection)
+    return None
 
 
 def _plain(value: Any) -> Any:

@@ -6,17 +6,36 @@ import datetime as dt
 
 from django.utils import timezone
 
-from apps.imports.cells import parse_choice, parse_date, parse_float, parse_int, split_list
-from apps.imports.specs import Column, ImportSpec, RowCleaner, upsert
+from apps.imports.cells import (
+    parse_choice,
+    parse_date,
+    parse_float,
+    parse_int,
+    split_list,
+)
+from apps.imports.specs import Column, ImportSpec, RowCleaner, insert_rows, upsert
 from apps.regions.geo import h3_cell
 from apps.regions.importers import read_point
 from apps.regions.selectors import placeable_regions
-from apps.taxonomy.models import Education, Occupation
+from apps.taxonomy.models import Education, Occupation, SkillLevel
 from jiuye.identifiers import (
-    IdentifierError, birth_date_from_id, gender_from_id, validate_mobile, validate_resident_id,
+    IdentifierError,
+    birth_date_from_id,
+    gender_from_id,
+    validate_mobile,
+    validate_resident_id,
 )
 
-from .models import Household, JobKind, KeyGroup, KeyGroupTag, LabourStatus, Person, StatusChange
+from .models import (
+    Certificate,
+    Household,
+    JobKind,
+    KeyGroup,
+    KeyGroupTag,
+    LabourStatus,
+    Person,
+    StatusChange,
+)
 
 EDUCATION_ALIASES = {
     "博士": "10", "硕士": "10", "本科": "20", "大专": "30", "专科": "30", "中专": "40",
@@ -27,6 +46,8 @@ STATUS_ALIASES = {"在业": "employed", "就业人员": "employed", "失业人�
 GROUP_ALIASES = {"毕业生": "graduate", "脱贫人口": "poverty_alleviated", "监测对象": "monitored",
                  "困难人员": "hard_to_employ", "零就业家庭": "zero_employment_family",
                  "易地搬迁": "relocated", "搬迁群众": "relocated"}
+LEVEL_ALIASES = {"五级": "5", "初级": "5", "四级": "4", "中级": "4", "三级": "3", "高级": "3",
+                 "二级": "2", "技师": "2", "一级": "1", "高级技师": "1"}
 MINIMUM_AGE = 16  # 劳动法 第十五条: no employment of minors under 16
 
 FIELDS = [
@@ -69,6 +90,7 @@ class PersonImport(ImportSpec):
         Column("意向用工形式", "wish_job_kind"),
         Column("期望最低月薪", "wish_min_wage", False, "元"),
         Column("可接受通勤距离", "wish_max_distance_km", False, "公里"),
+        Column("技能证书", "certificates", False, "证书名称/等级,多个用分号分隔,如 焊工/四级;电工/五级"),
         Column("重点群体", "groups", False, "多个用分号分隔,如 高校毕业生;农民工"),
         Column("认定日期", "group_since", False, "重点群体认定日期,不填为导入当天"),
         Column("认定说明", "group_detail", False, "如毕业年份、就业困难原因"),
@@ -78,6 +100,8 @@ class PersonImport(ImportSpec):
         return {
             "regions": placeable_regions(),
             "occupations": set(Occupation.objects.values_list("code", flat=True)),
+            "occupation_by_name": dict(Occupation.objects.filter(level=Occupation.Level.OCCUPATION)
+                                       .values_list("name", "code")),
             "today": timezone.localdate(),
         }
 
@@ -107,6 +131,16 @@ class PersonImport(ImportSpec):
                 groups.append(parse_choice(label, KeyGroup, GROUP_ALIASES))
             except ValueError as exc:
                 row.fail("重点群体", str(exc))
+        certificates = []
+        for item in split_list(row.get("技能证书", default="")):
+            name, _, level_text = item.partition("/")
+            level = None
+            if level_text:
+                try:
+                    level = int(parse_choice(level_text, SkillLevel, LEVEL_ALIASES))
+                except ValueError as exc:
+                    row.fail("技能证书", str(exc))
+            certificates.append((name.strip(), level, ctx["occupation_by_name"].get(name.strip())))
         distance = row.get("可接受通勤距离", parse_float)
         if distance is not None and not 0 < distance <= 500:
             row.fail("可接受通勤距离", "应大于0且不超过500公里")
@@ -134,6 +168,7 @@ class PersonImport(ImportSpec):
             "wish_job_kind": row.get("意向用工形式", parse_choice, default="", choices=JobKind),
             "wish_min_wage": row.get("期望最低月薪", parse_int, minimum=0, maximum=1_000_000),
             "wish_max_distance_km": distance,
+            "certificates": certificates,
             "groups": groups,
             "group_since": row.get("认定日期", parse_date, default=today),
             "group_detail": row.get("认定说明", default=""),
@@ -146,17 +181,18 @@ class PersonImport(ImportSpec):
         result = upsert(Person, "id_number", rows, FIELDS, job=job, actor=job.created_by)
         by_key = {row["id_number"]: row for row in rows}
         history = [
-            StatusChange(person_id=result.pks[key], status=by_key[key]["labour_status"],
-                         since=by_key[key]["status_since"], note="导入")
+            {"person_id": result.pks[key], "status": by_key[key]["labour_status"],
+             "since": by_key[key]["status_since"], "note": "导入"}
             for key in result.created_keys
         ] + [
-            StatusChange(person_id=result.pks[key], status=change["labour_status"][1],
-                         since=by_key[key]["status_since"], note="导入更新")
+            {"person_id": result.pks[key], "status": change["labour_status"][1],
+             "since": by_key[key]["status_since"], "note": "导入更新"}
             for key, change in result.changes.items() if "labour_status" in change
         ]
-        StatusChange.objects.bulk_create(history, batch_size=1000)
+        insert_rows(StatusChange, history)
         _sync_wishes(rows, result.pks)
         _add_tags(rows, result.pks)
+        _add_certificates(rows, result.pks)
         return result
 
 
@@ -170,10 +206,8 @@ def _mobile(text: str) -> str:
 def _link_households(rows: list[dict]) -> None:
     numbers = {row["household"]: row["community_id"] for row in rows if row["household"]}
     known = dict(Household.objects.filter(number__in=numbers).values_list("number", "pk"))
-    Household.objects.bulk_create(
-        [Household(number=n, community_id=c) for n, c in numbers.items() if n not in known],
-        batch_size=1000,
-    )
+    insert_rows(Household, [{"number": n, "community_id": c}
+                            for n, c in numbers.items() if n not in known])
     known = dict(Household.objects.filter(number__in=numbers).values_list("number", "pk"))
     for row in rows:
         row["household_id"] = known.get(row["household"]) if row["household"] else None
@@ -193,11 +227,8 @@ def _sync_wishes(rows: list[dict], pks: dict) -> None:
     stale = [(pk, code) for pk, codes in current.items() for code in codes - wanted[pk]]
     for pk, code in stale:
         through.objects.filter(person_id=pk, occupation_id=code).delete()
-    through.objects.bulk_create(
-        [through(person_id=pk, occupation_id=code)
-         for pk, codes in wanted.items() for code in codes - current[pk]],
-        batch_size=1000,
-    )
+    insert_rows(through, [{"person_id": pk, "occupation_id": code}
+                          for pk, codes in wanted.items() for code in sorted(codes - current[pk])])
 
 
 def _add_tags(rows: list[dict], pks: dict) -> None:
@@ -207,10 +238,25 @@ def _add_tags(rows: list[dict], pks: dict) -> None:
         return
     active = set(KeyGroupTag.objects.filter(person_id__in=[pks[r["id_number"]] for r in tagged],
                                             end__isnull=True).values_list("person_id", "group"))
-    KeyGroupTag.objects.bulk_create(
-        [KeyGroupTag(person_id=pks[r["id_number"]], group=g, start=r["group_since"],
-                     detail=r["group_detail"])
-         for r in tagged for g in dict.fromkeys(r["groups"])
-         if (pks[r["id_number"]], g) not in active],
-        batch_size=1000,
-    )
+    insert_rows(KeyGroupTag, [
+        {"person_id": pks[r["id_number"]], "group": g, "start": r["group_since"],
+         "detail": r["group_detail"]}
+        for r in tagged for g in dict.fromkeys(r["groups"]) if (pks[r["id_number"]], g) not in active
+    ])
+
+
+def _add_certificates(rows: list[dict], pks: dict) -> None:
+    """Add the certificates a row names that the person does not hold yet."""
+    listed = [r for r in rows if r["certificates"]]
+    if not listed:
+        return
+    held = set(Certificate.objects.filter(person_id__in=[pks[r["id_number"]] for r in listed])
+               .values_list("person_id", "name", "level"))
+    new = {}
+    for r in listed:
+        pk = pks[r["id_number"]]
+        for name, level, occupation in r["certificates"]:
+            if (pk, name, level) not in held:
+                new[(pk, name, level)] = {"person_id": pk, "name": name, "level": level,
+                                          "occupation_id": occupation}
+    insert_rows(Certificate, list(new.values()))

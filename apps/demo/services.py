@@ -1,0 +1,233 @@
+"""The demo app owns the generated demo city: it places communities and service stations
+(marked ``generated``) inside a real county, then loads generated people, employers and
+jobs through the one import pipeline, and creates one login per role."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from apps.accounts.models import Role, User
+from apps.accounts.scoping import region_prefix_q
+from apps.employers.models import Employer
+from apps.imports.services import create_import, run_import
+from apps.people.models import LabourStatus, Person
+from apps.regions.geo import h3_cell, offset_km
+from apps.regions.models import CoordinateSource, Region, RegionLevel, ServiceStation
+
+from .generator import (
+    COMMUNITY_NAMES,
+    VILLAGE_PREFIX,
+    VILLAGE_SUFFIX,
+    CityGenerator,
+    Place,
+)
+
+
+class DemoError(Exception):
+    pass
+
+
+@dataclass
+class DemoLogin:
+    username: str
+    role: str
+    scope: str
+
+
+def write_csv(path: Path, rows: list[dict] | object, headers: list[str]) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    n = 0
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=headers)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(row)
+            n += 1
+    return n
+
+
+def get_county(code: str) -> Region:
+    county = Region.objects.filter(code=code).first()
+    if county is None:
+        raise DemoError(f"区划{code}不存在:请先运行 python manage.py load_reference")
+    if county.level != RegionLevel.COUNTY:
+        raise DemoError(f"{county}不是县级区划;演示城市须指定县级代码,如 341282 界首市")
+    if county.lat is None:
+        raise DemoError(f"{county}没有中心坐标,无法放置社区")
+    return county
+
+
+@transaction.atomic
+def place_communities(county: Region, seed: int) -> list[Place]:
+    """Give the county's streets/townships coordinates and create communities (社区/村)
+    under each, all marked generated. Already placed ones are kept as they are."""
+    rng = random.Random(seed)
+    streets = list(county.children.filter(level=RegionLevel.TOWNSHIP).order_by("code"))
+    if not streets:
+        raise DemoError(f"{county}下没有乡级区划")
+    towns = [s for s in streets if not s.name.endswith("街道")]
+    for i, street in enumerate(streets):
+        if street.lat is not None:
+            continue
+        if street.name.endswith("街道"):
+            north, east = (rng.uniform(-2.5, 2.5) for _ in range(2))
+        else:
+            angle = 2 * math.pi * towns.index(street) / max(1, len(towns)) + rng.uniform(-0.2, 0.2)
+            radius = rng.uniform(7, 20)
+            north, east = radius * math.cos(angle), radius * math.sin(angle)
+        street.lat, street.lng = offset_km(county.lat, county.lng, north, east)
+        street.h3 = h3_cell(street.lat, street.lng)
+        street.coordinate_source = CoordinateSource.GENERATED
+        street.save(update_fields=["lat", "lng", "h3", "coordinate_source"])
+    places: list[Place] = []
+    for street in streets:
+        existing = list(street.children.filter(level=RegionLevel.COMMUNITY))
+        if not existing:
+            urban = street.name.endswith("街道")
+            n_comm = rng.randint(6, 10) if urban else rng.randint(1, 2)
+            n_vill = 0 if urban else rng.randint(10, 18)
+            names = rng.sample(COMMUNITY_NAMES, n_comm)
+            new = []
+            for k in range(n_comm):
+                lat, lng = _spread(rng, street, 0.3, 2.0)
+                new.append(Region(code=f"{street.code}{k + 1:03d}", name=f"{names[k]}社区",
+                                  level=RegionLevel.COMMUNITY, parent=street, lat=lat, lng=lng,
+                                  h3=h3_cell(lat, lng), generated=True,
+                                  coordinate_source=CoordinateSource.GENERATED))
+            village_names: set[str] = set()
+            for k in range(n_vill):
+                name = rng.choice(VILLAGE_PREFIX) + rng.choice(VILLAGE_SUFFIX) + "村"
+                while name in village_names:
+                    name = rng.choice(VILLAGE_PREFIX) + rng.choice(VILLAGE_PREFIX) + rng.choice(VILLAGE_SUFFIX) + "村"
+                village_names.add(name)
+                lat, lng = _spread(rng, street, 1.0, 5.0)
+                new.append(Region(code=f"{street.code}{200 + k + 1:03d}", name=name,
+                                  level=RegionLevel.COMMUNITY, parent=street, is_village=True,
+                                  lat=lat, lng=lng, h3=h3_cell(lat, lng), generated=True,
+                                  coordinate_source=CoordinateSource.GENERATED))
+            Region.objects.bulk_create(new)
+            existing = new
+        urban = street.name.endswith("街道")
+        places += [Place(c.code, f"{street.name}{c.name}", c.lat, c.lng, c.is_village, urban)
+                   for c in existing if c.lat is not None]
+    _place_stations(county, streets, rng)
+    return places
+
+
+def _spread(rng: random.Random, street: Region, low: float, high: float) -> tuple[float, float]:
+    radius, angle = rng.uniform(low, high), rng.uniform(0, 2 * math.pi)
+    return offset_km(street.lat, street.lng, radius * math.cos(angle), radius * math.sin(angle))
+
+
+def _place_stations(county: Region, streets: list[Region], rng: random.Random) -> None:
+    stations = [ServiceStation(code=f"{county.code}-C", name=f"{county.name}公共就业服务中心",
+                               kind=ServiceStation.Kind.CENTRE, region=county, lat=county.lat,
+                               lng=county.lng, h3=h3_cell(county.lat, county.lng), generated=True)]
+    for street in streets:
+        stations.append(ServiceStation(
+            code=f"{street.code}-T", name=f"{street.name}人社服务所", kind=ServiceStation.Kind.TOWNSHIP,
+            region=street, lat=street.lat, lng=street.lng, h3=h3_cell(street.lat, street.lng),
+            generated=True))
+        for community in street.children.filter(level=RegionLevel.COMMUNITY, is_village=False):
+            if rng.random() < 0.5:
+                stations.append(ServiceStation(
+                    code=f"{community.code}-S", name=f"{community.name}就业服务站",
+                    kind=ServiceStation.Kind.COMMUNITY, region=community, lat=community.lat,
+                    lng=community.lng, h3=community.h3, generated=True))
+    gig_lat, gig_lng = offset_km(county.lat, county.lng, 0.8, -0.6)
+    stations.append(ServiceStation(code=f"{county.code}-G", name=f"{county.name}零工驿站",
+                                   kind=ServiceStation.Kind.GIG, region=county, lat=gig_lat,
+                                   lng=gig_lng, h3=h3_cell(gig_lat, gig_lng), generated=True))
+    ServiceStation.objects.bulk_create(stations, ignore_conflicts=True)
+
+
+def city_exists(county: Region) -> bool:
+    prefix = county.scope_prefix
+    return Person.objects.filter(region_prefix_q("community_id", prefix)).exists()
+
+
+def generate_city(*, county_code: str, people: int, seed: int, out_dir: Path | None = None,
+                  log=print) -> bool:
+    """Generate the demo city; returns False (and changes nothing) if it already exists."""
+    county = get_county(county_code)
+    if city_exists(county):
+        log(f"{county.name}已有人员数据,跳过生成(不会重复生成)")
+        return False
+    places = place_communities(county, seed)
+    others = list(Region.objects.filter(level=RegionLevel.COUNTY, code__startswith=county.code[:2])
+                  .exclude(code=county.code).values_list("code", flat=True))
+    gen = CityGenerator(county.code, places, seed, timezone.localdate(), others)
+    out_dir = out_dir or Path(settings.VAR_DIR) / "demo"
+    employers = gen.employers(max(20, people // 50))
+    jobs = gen.jobs(employers)
+    files = [
+        ("employers", f"demo-{county.code}-employers.csv", employers),
+        ("jobs", f"demo-{county.code}-jobs.csv", jobs),
+        ("people", f"demo-{county.code}-people.csv", gen.people(people)),
+    ]
+    for kind, name, rows in files:
+        path = out_dir / name
+        from apps.imports.registry import get_spec
+
+        write_csv(path, rows, [c.header for c in get_spec(kind).columns])
+        with path.open("rb") as f:
+            job = create_import(kind=kind, file=f, filename=name)
+        job = run_import(job.pk)
+        log(f"{name}: {job.get_status_display()} 新增{job.created_count} 被拒{job.rejected_count} "
+            f"{job.message}")
+        if job.status != job.Status.DONE:
+            raise DemoError(f"{name} 导入未全部成功:{job.message or job.rejected_count}")
+    return True
+
+
+def ensure_demo_users(county_code: str, password: str) -> list[DemoLogin]:
+    """One login per role, scoped inside the demo county. Idempotent."""
+    county = get_county(county_code)
+    prefix = county.scope_prefix
+    busiest = (Person.objects.filter(region_prefix_q("community_id", prefix),
+                                     community__level=RegionLevel.COMMUNITY)
+               .values("community_id").annotate(n=Count("id")).order_by("-n", "community_id")
+               .values_list("community_id", flat=True).first())
+    community = Region.objects.get(code=busiest) if busiest else None
+    if community is None:
+        raise DemoError("演示城市还没有人员,请先生成")
+    worker = (Person.objects.filter(community=community, labour_status=LabourStatus.UNEMPLOYED)
+              .order_by("id").first() or Person.objects.filter(community=community).first())
+    employer = Employer.objects.filter(region_prefix_q("region_id", prefix)).order_by("id").first()
+    spec = [
+        ("demo_worker", Role.WORKER, None, {"person": worker}),
+        ("demo_employer", Role.EMPLOYER, None, {"employer": employer}),
+        ("demo_community", Role.COMMUNITY_STAFF, community, {}),
+        ("demo_township", Role.TOWNSHIP_STAFF, community.parent, {}),
+        ("demo_county", Role.COUNTY_STAFF, county, {}),
+        ("demo_city", Role.CITY_STAFF, county.parent if county.parent.level == 2 else county, {}),
+        ("demo_leader", Role.LEADER, county, {}),
+        ("demo_admin", Role.ADMIN, None, {"is_staff": True, "is_superuser": True}),
+    ]
+    logins = []
+    for username, role, scope, extra in spec:
+        if role == Role.CITY_STAFF and scope.level != RegionLevel.PREFECTURE:
+            continue
+        user, created = User.objects.get_or_create(username=username, defaults={"role": role})
+        user.role, user.scope_region = role, scope
+        for key, value in extra.items():
+            setattr(user, key, value)
+        if created or not user.check_password(password):
+            user.set_password(password)
+        user.save()
+        logins.append(DemoLogin(username, Role(role).label, str(scope) if scope else "—"))
+    return logins
+
+
+def demo_today() -> dt.date:
+    return timezone.localdate()
