@@ -56,7 +56,9 @@ class User(AbstractUser):
         super().clean()
         level = ROLE_SCOPE_LEVEL.get(self.role)
         if level and (self.scope_region is None or self.scope_region.level != level):
-            raise ValidationError({"scope_region": f"{self.get_role_display()}须指定对应级别的管辖区域"})
+            raise ValidationError(
+                {"scope_region": f"{self.get_role_display()}须指定对应级别的管辖区域"}
+            )
 
     @property
     def is_back_office(self) -> bool:
@@ -108,6 +110,9 @@ class AuditEntry(AppendOnly):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["model", "object_id"])]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.model}#{self.object_id}"
+
 
 class AccessEntry(AppendOnly):
     """One view of a person's file (个人信息保护法: who saw whose data, when, why)."""
@@ -128,3 +133,6 @@ class AccessEntry(AppendOnly):
         verbose_name_plural = "个人信息访问日志"
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["person", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.viewer_id} {self.purpose} {self.person_id}"

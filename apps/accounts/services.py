@@ -11,8 +11,13 @@ from .models import AccessEntry, AuditEntry, User
 
 
 def record_audit(
-    *, actor: User | None, action: str, obj: Model | None = None, model: str = "",
-    object_id: str = "", changes: dict[str, Any] | None = None,
+    *,
+    actor: User | None,
+    action: str,
+    obj: Model | None = None,
+    model: str = "",
+    object_id: str = "",
+    changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
     if obj is not None:
         model, object_id = obj._meta.label, str(obj.pk)

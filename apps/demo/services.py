@@ -76,7 +76,7 @@ def place_communities(county: Region, seed: int) -> list[Place]:
     if not streets:
         raise DemoError(f"{county}下没有乡级区划")
     towns = [s for s in streets if not s.name.endswith("街道")]
-    for i, street in enumerate(streets):
+    for street in streets:
         if street.lat is not None:
             continue
         if street.name.endswith("街道"):
@@ -100,26 +100,53 @@ def place_communities(county: Region, seed: int) -> list[Place]:
             new = []
             for k in range(n_comm):
                 lat, lng = _spread(rng, street, 0.3, 2.0)
-                new.append(Region(code=f"{street.code}{k + 1:03d}", name=f"{names[k]}社区",
-                                  level=RegionLevel.COMMUNITY, parent=street, lat=lat, lng=lng,
-                                  h3=h3_cell(lat, lng), generated=True,
-                                  coordinate_source=CoordinateSource.GENERATED))
+                new.append(
+                    Region(
+                        code=f"{street.code}{k + 1:03d}",
+                        name=f"{names[k]}社区",
+                        level=RegionLevel.COMMUNITY,
+                        parent=street,
+                        lat=lat,
+                        lng=lng,
+                        h3=h3_cell(lat, lng),
+                        generated=True,
+                        coordinate_source=CoordinateSource.GENERATED,
+                    )
+                )
             village_names: set[str] = set()
             for k in range(n_vill):
                 name = rng.choice(VILLAGE_PREFIX) + rng.choice(VILLAGE_SUFFIX) + "村"
                 while name in village_names:
-                    name = rng.choice(VILLAGE_PREFIX) + rng.choice(VILLAGE_PREFIX) + rng.choice(VILLAGE_SUFFIX) + "村"
+                    name = (
+                        rng.choice(VILLAGE_PREFIX)
+                        + rng.choice(VILLAGE_PREFIX)
+                        + rng.choice(VILLAGE_SUFFIX)
+                        + "村"
+                    )
                 village_names.add(name)
                 lat, lng = _spread(rng, street, 1.0, 5.0)
-                new.append(Region(code=f"{street.code}{200 + k + 1:03d}", name=name,
-                                  level=RegionLevel.COMMUNITY, parent=street, is_village=True,
-                                  lat=lat, lng=lng, h3=h3_cell(lat, lng), generated=True,
-                                  coordinate_source=CoordinateSource.GENERATED))
+                new.append(
+                    Region(
+                        code=f"{street.code}{200 + k + 1:03d}",
+                        name=name,
+                        level=RegionLevel.COMMUNITY,
+                        parent=street,
+                        is_village=True,
+                        lat=lat,
+                        lng=lng,
+                        h3=h3_cell(lat, lng),
+                        generated=True,
+                        coordinate_source=CoordinateSource.GENERATED,
+                    )
+                )
             Region.objects.bulk_create(new)
             existing = new
         urban = street.name.endswith("街道")
-        places += [Place(c.code, f"{street.name}{c.name}", c.lat, c.lng, c.is_village, urban)
-                   for c in existing if c.lat is not None]
+        places += [
+            Place(c.code, f"{street.name}{c.name}", c.lat, c.lng, c.is_village, urban)
+            for c in existing
+            if c.lat is not None
+        ]
     _place_stations(county, streets, rng)
     return places
 
@@ -130,24 +157,58 @@ def _spread(rng: random.Random, street: Region, low: float, high: float) -> tupl
 
 
 def _place_stations(county: Region, streets: list[Region], rng: random.Random) -> None:
-    stations = [ServiceStation(code=f"{county.code}-C", name=f"{county.name}公共就业服务中心",
-                               kind=ServiceStation.Kind.CENTRE, region=county, lat=county.lat,
-                               lng=county.lng, h3=h3_cell(county.lat, county.lng), generated=True)]
+    stations = [
+        ServiceStation(
+            code=f"{county.code}-C",
+            name=f"{county.name}公共就业服务中心",
+            kind=ServiceStation.Kind.CENTRE,
+            region=county,
+            lat=county.lat,
+            lng=county.lng,
+            h3=h3_cell(county.lat, county.lng),
+            generated=True,
+        )
+    ]
     for street in streets:
-        stations.append(ServiceStation(
-            code=f"{street.code}-T", name=f"{street.name}人社服务所", kind=ServiceStation.Kind.TOWNSHIP,
-            region=street, lat=street.lat, lng=street.lng, h3=h3_cell(street.lat, street.lng),
-            generated=True))
+        stations.append(
+            ServiceStation(
+                code=f"{street.code}-T",
+                name=f"{street.name}人社服务所",
+                kind=ServiceStation.Kind.TOWNSHIP,
+                region=street,
+                lat=street.lat,
+                lng=street.lng,
+                h3=h3_cell(street.lat, street.lng),
+                generated=True,
+            )
+        )
         for community in street.children.filter(level=RegionLevel.COMMUNITY, is_village=False):
             if rng.random() < 0.5:
-                stations.append(ServiceStation(
-                    code=f"{community.code}-S", name=f"{community.name}就业服务站",
-                    kind=ServiceStation.Kind.COMMUNITY, region=community, lat=community.lat,
-                    lng=community.lng, h3=community.h3, generated=True))
+                stations.append(
+                    ServiceStation(
+                        code=f"{community.code}-S",
+                        name=f"{community.name}就业服务站",
+                        kind=ServiceStation.Kind.COMMUNITY,
+                        region=community,
+                        lat=community.lat,
+                        lng=community.lng,
+                        h3=community.h3,
+                        generated=True,
+                    )
+                )
     gig_lat, gig_lng = offset_km(county.lat, county.lng, 0.8, -0.6)
-    stations.append(ServiceStation(code=f"{county.code}-G", name=f"{county.name}零工驿站",
-                                   kind=ServiceStation.Kind.GIG, region=county, lat=gig_lat,
-                                   lng=gig_lng, h3=h3_cell(gig_lat, gig_lng), generated=True))
+    stations.append(
+        ServiceStation(
+            code=f"{county.code}-G",
+            name=f"{county.name}零工驿站",
+            kind=ServiceStation.Kind.GIG,
+            region=county,
+            lat=gig_lat,
+            lng=gig_lng,
+            h3=h3_cell(gig_lat, gig_lng),
+            generated=True,
+        )
+    )
     ServiceStation.objects.bulk_create(stations, ignore_conflicts=True)
 
 
@@ -156,17 +217,23 @@ def city_exists(county: Region) -> bool:
     return Person.objects.filter(region_prefix_q("community_id", prefix)).exists()
 
 
-def generate_city(*, county_code: str, people: int, seed: int, out_dir: Path | None = None,
-                  log=print) -> bool:
+def generate_city(
+    *, county_code: str, people: int, seed: int, out_dir: Path | None = None, log=print
+) -> bool:
     """Generate the demo city; returns False (and changes nothing) if it already exists."""
     county = get_county(county_code)
     if city_exists(county):
         log(f"{county.name}已有人员数据,跳过生成(不会重复生成)")
         return False
     places = place_communities(county, seed)
-    others = list(Region.objects.filter(level=RegionLevel.COUNTY, code__startswith=county.code[:2])
-                  .exclude(code=county.code).values_list("code", flat=True))
-    gen = CityGenerator(county.code, places, seed, timezone.localdate(), others)
+    others = list(
+        Region.objects.filter(level=RegionLevel.COUNTY, code__startswith=county.code[:2])
+        .exclude(code=county.code)
+        .values_list("code", flat=True)
+    )
+    gen = CityGenerator(
+        county.code, places, seed, timezone.localdate(), others, city_name=county.name
+    )
     out_dir = out_dir or Path(settings.VAR_DIR) / "demo"
     employers = gen.employers(max(20, people // 50))
     jobs = gen.jobs(employers)
@@ -183,8 +250,10 @@ def generate_city(*, county_code: str, people: int, seed: int, out_dir: Path | N
         with path.open("rb") as f:
             job = create_import(kind=kind, file=f, filename=name)
         job = run_import(job.pk)
-        log(f"{name}: {job.get_status_display()} 新增{job.created_count} 被拒{job.rejected_count} "
-            f"{job.message}")
+        log(
+            f"{name}: {job.get_status_display()} 新增{job.created_count} 被拒{job.rejected_count} "
+            f"{job.message}"
+        )
         if job.status != job.Status.DONE:
             raise DemoError(f"{name} 导入未全部成功:{job.message or job.rejected_count}")
     return True
@@ -194,15 +263,25 @@ def ensure_demo_users(county_code: str, password: str) -> list[DemoLogin]:
     """One login per role, scoped inside the demo county. Idempotent."""
     county = get_county(county_code)
     prefix = county.scope_prefix
-    busiest = (Person.objects.filter(region_prefix_q("community_id", prefix),
-                                     community__level=RegionLevel.COMMUNITY)
-               .values("community_id").annotate(n=Count("id")).order_by("-n", "community_id")
-               .values_list("community_id", flat=True).first())
+    busiest = (
+        Person.objects.filter(
+            region_prefix_q("community_id", prefix), community__level=RegionLevel.COMMUNITY
+        )
+        .values("community_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "community_id")
+        .values_list("community_id", flat=True)
+        .first()
+    )
     community = Region.objects.get(code=busiest) if busiest else None
     if community is None:
         raise DemoError("演示城市还没有人员,请先生成")
-    worker = (Person.objects.filter(community=community, labour_status=LabourStatus.UNEMPLOYED)
-              .order_by("id").first() or Person.objects.filter(community=community).first())
+    worker = (
+        Person.objects.filter(community=community, labour_status=LabourStatus.UNEMPLOYED)
+        .order_by("id")
+        .first()
+        or Person.objects.filter(community=community).first()
+    )
     employer = Employer.objects.filter(region_prefix_q("region_id", prefix)).order_by("id").first()
     spec = [
         ("demo_worker", Role.WORKER, None, {"person": worker}),

@@ -13,9 +13,22 @@ from jiuye.identifiers import IdentifierError, validate_credit_code, validate_mo
 from .models import Employer, EmployerSize
 
 FIELDS = [
-    "name", "industry_id", "size", "employees", "region_id", "address", "lat", "lng", "h3",
-    "contact_name", "contact_phone", "is_key_enterprise", "blacklisted", "blacklist_reason",
-    "blacklist_from", "blacklist_to",
+    "name",
+    "industry_id",
+    "size",
+    "employees",
+    "region_id",
+    "address",
+    "lat",
+    "lng",
+    "h3",
+    "contact_name",
+    "contact_phone",
+    "is_key_enterprise",
+    "blacklisted",
+    "blacklist_reason",
+    "blacklist_from",
+    "blacklist_to",
 ]
 
 
@@ -59,8 +72,9 @@ class EmployerImport(ImportSpec):
     def prepare(self, job) -> dict:
         return {
             "regions": placeable_regions(),
-            "industries": set(Industry.objects.filter(section__isnull=False)
-                              .values_list("code", flat=True)),
+            "industries": set(
+                Industry.objects.filter(section__isnull=False).values_list("code", flat=True)
+            ),
         }
 
     def clean(self, raw, ctx):
@@ -90,12 +104,19 @@ class EmployerImport(ImportSpec):
             "credit_code": code,
             "name": row.get("单位名称", required=True),
             "industry_id": industry,
-            "size": row.get("规模", parse_choice, required=True, choices=EmployerSize,
-                            aliases={"大": "large", "中": "medium", "小": "small", "微": "micro"}),
+            "size": row.get(
+                "规模",
+                parse_choice,
+                required=True,
+                choices=EmployerSize,
+                aliases={"大": "large", "中": "medium", "小": "small", "微": "micro"},
+            ),
             "employees": row.get("从业人数", parse_int, default=0, minimum=0),
             "region_id": region,
             "address": row.get("地址", default=""),
-            "lat": lat, "lng": lng, "h3": h3_cell(lat, lng),
+            "lat": lat,
+            "lng": lng,
+            "h3": h3_cell(lat, lng),
             "contact_name": row.get("联系人", default=""),
             "contact_phone": row.get("联系电话", parse_mobile, default=""),
             "is_key_enterprise": row.get("重点企业", parse_bool, default=False),

@@ -22,7 +22,10 @@ class Employer(models.Model):
     size = models.CharField("规模", max_length=8, choices=EmployerSize.choices)
     employees = models.PositiveIntegerField("从业人数", default=0)
     region = models.ForeignKey(
-        "regions.Region", verbose_name="所在区域", on_delete=models.PROTECT, related_name="employers"
+        "regions.Region",
+        verbose_name="所在区域",
+        on_delete=models.PROTECT,
+        related_name="employers",
     )
     address = models.CharField("地址", max_length=255, blank=True)
     lat = models.FloatField("纬度", null=True, blank=True)
@@ -32,8 +35,12 @@ class Employer(models.Model):
     contact_phone = models.CharField("联系电话", max_length=11, blank=True)
     is_key_enterprise = models.BooleanField("重点企业", default=False)
     service_specialist = models.ForeignKey(
-        "accounts.User", verbose_name="用工专员", on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="served_employers",
+        "accounts.User",
+        verbose_name="用工专员",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="served_employers",
     )
     blacklisted = models.BooleanField("欠薪黑名单", default=False)
     blacklist_reason = models.CharField("列入原因", max_length=255, blank=True)
@@ -57,7 +64,9 @@ class Employer(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(blacklist_to__isnull=True)
-                | models.Q(blacklist_from__isnull=False, blacklist_to__gte=models.F("blacklist_from")),
+                | models.Q(
+                    blacklist_from__isnull=False, blacklist_to__gte=models.F("blacklist_from")
+                ),
                 name="blacklist_period_ordered",
             ),
         ]

@@ -31,7 +31,9 @@ def parse_date(text: str) -> dt.date:
 
 def parse_int(text: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
     try:
-        value = int(float(text.replace(",", ""))) if re.fullmatch(r"[\d,]+(\.0+)?", text) else int(text)
+        value = (
+            int(float(text.replace(",", ""))) if re.fullmatch(r"[\d,]+(\.0+)?", text) else int(text)
+        )
     except ValueError:
         raise CellError(f"应为整数,实为“{text}”") from None
     if minimum is not None and value < minimum:

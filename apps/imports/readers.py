@@ -6,7 +6,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -82,7 +81,7 @@ def _open_csv(path: Path) -> Table:
     encoding = _detect_encoding(path)
     with path.open("rb") as f:
         newlines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
-    stream = io.open(path, "r", encoding=encoding, newline="")
+    stream = open(path, encoding=encoding, newline="")
     try:
         sample = stream.read(8192)
         stream.seek(0)

@@ -13,8 +13,13 @@ def import_specs() -> dict[str, ImportSpec]:
     from apps.taxonomy.importers import IndustryImport, OccupationImport
 
     specs = [
-        PersonImport(), EmployerImport(), JobImport(), CommunityImport(), StationImport(),
-        OccupationImport(), IndustryImport(),
+        PersonImport(),
+        EmployerImport(),
+        JobImport(),
+        CommunityImport(),
+        StationImport(),
+        OccupationImport(),
+        IndustryImport(),
     ]
     return {spec.kind: spec for spec in specs}
 

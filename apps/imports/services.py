@@ -33,8 +33,12 @@ def create_import(*, kind: str, file, filename: str, user=None) -> ImportJob:
     job = ImportJob(kind=kind, original_name=Path(filename).name, created_by=user)
     job.file.save(Path(filename).name, file if hasattr(file, "chunks") else File(file), save=False)
     job.save()
-    record_audit(actor=user, action="import_submitted", obj=job,
-                 changes={"kind": kind, "file": job.original_name})
+    record_audit(
+        actor=user,
+        action="import_submitted",
+        obj=job,
+        changes={"kind": kind, "file": job.original_name},
+    )
     return job
 
 
@@ -116,14 +120,25 @@ def run_import(job_id: int, *, on_progress=None) -> ImportJob:
         if table is not None:
             table.close()
     if errors.count and job.status != ImportJob.Status.FAILED:
-        job.error_file.save(f"import-{job.pk}-rejected.csv", ContentFile(errors.getvalue()), save=False)
+        job.error_file.save(
+            f"import-{job.pk}-rejected.csv", ContentFile(errors.getvalue()), save=False
+        )
     job.finished_at = timezone.now()
     job.save()
     cache.delete(job.progress_key)
-    record_audit(actor=job.created_by, action="import_finished", obj=job, changes={
-        "status": job.status, "created": job.created_count, "updated": job.updated_count,
-        "unchanged": job.unchanged_count, "rejected": job.rejected_count, "message": job.message,
-    })
+    record_audit(
+        actor=job.created_by,
+        action="import_finished",
+        obj=job,
+        changes={
+            "status": job.status,
+            "created": job.created_count,
+            "updated": job.updated_count,
+            "unchanged": job.unchanged_count,
+            "rejected": job.rejected_count,
+            "message": job.message,
+        },
+    )
     return job
 
 
@@ -135,8 +150,11 @@ def _process_chunk(spec, job, ctx, chunk, seen, errors, counts) -> None:
         except RowInvalid as exc:
             errors.add(number, raw, exc.problems)
             continue
-        key = row[spec.key_field] if isinstance(spec.key_field, str) else tuple(
-            row[k] for k in spec.key_field)
+        key = (
+            row[spec.key_field]
+            if isinstance(spec.key_field, str)
+            else tuple(row[k] for k in spec.key_field)
+        )
         if key in seen:
             errors.add(number, raw, [(spec.columns[0].header, f"与第{seen[key]}行重复")])
             continue

@@ -138,16 +138,25 @@ def upsert(
             obj.import_job = job
         to_update.append(obj)
         audits.append(
-            AuditEntry(actor=actor, action="import_update", model=model._meta.label,
-                       object_id=str(current["pk"]),
-                       changes={"import_job": job.pk if job else None, **changed})
+            AuditEntry(
+                actor=actor,
+                action="import_update",
+                model=model._meta.label,
+                object_id=str(current["pk"]),
+                changes={"import_job": job.pk if job else None, **changed},
+            )
         )
     if to_create:
         insert_rows(model, to_create)
         result.created_keys = [natural(row) for row in to_create]
         created = model.objects.filter(**{f"{keys[0]}__in": {row[keys[0]] for row in to_create}})
-        result.pks.update({natural(obj): obj["pk"] for obj in created.values("pk", *keys)
-                           if natural(obj) not in result.pks})
+        result.pks.update(
+            {
+                natural(obj): obj["pk"]
+                for obj in created.values("pk", *keys)
+                if natural(obj) not in result.pks
+            }
+        )
     if to_update:
         update_fields = fields + (["import_job"] if has_job else [])
         model.objects.bulk_update(to_update, update_fields, batch_size=1000)
@@ -166,7 +175,9 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
     if not rows:
         return
     connection = connections[router.db_for_write(model)]
-    fields = [f for f in model._meta.local_concrete_fields if not f.primary_key or f.attname in rows[0]]
+    fields = [
+        f for f in model._meta.local_concrete_fields if not f.primary_key or f.attname in rows[0]
+    ]
     now = timezone.now()
     plan = []
     for f in fields:
@@ -179,23 +190,31 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
             default = convert(default)
         plan.append((f.attname, default, convert))
     qn = connection.ops.quote_name
-    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    sql = (
+        f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
     params = [
-        [(conv(row[name]) if conv and row[name] is not None else row[name]) if name in row else default
-         for name, default, conv in plan]
+        [
+            (conv(row[name]) if conv and row[name] is not None else row[name])
+            if name in row
+            else default
+            for name, default, conv in plan
+        ]
         for row in rows
     ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY streams every row in one round trip; executemany would make one per row.
             columns = ", ".join(qn(f.column) for f in fields)
-            with cursor.cursor.copy(f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+            with cursor.cursor.copy(
+                f"COPY {qn(model._meta.db_table)} ({columns}) FROM STDIN"
+            ) as copy:
                 for values in params:
                     copy.write_row(values)
         else:
             for start in range(0, len(params), 5000):
-                cursor.executemany(sql, params[start:start + 5000])
+                cursor.executemany(sql, params[start : start + 5000])
 
 
 def _converter(field: models.Field, connection):

@@ -16,9 +16,25 @@ from apps.taxonomy.models import Education, Occupation
 from .models import Job, JobStatus
 
 FIELDS = [
-    "title", "occupation_id", "kind", "headcount", "wage_min", "wage_max", "education_min",
-    "age_min", "age_max", "skills", "certificates", "description", "region_id", "lat", "lng",
-    "h3", "valid_from", "valid_to", "status",
+    "title",
+    "occupation_id",
+    "kind",
+    "headcount",
+    "wage_min",
+    "wage_max",
+    "education_min",
+    "age_min",
+    "age_max",
+    "skills",
+    "certificates",
+    "description",
+    "region_id",
+    "lat",
+    "lng",
+    "h3",
+    "valid_from",
+    "valid_to",
+    "status",
 ]
 
 
@@ -98,20 +114,28 @@ class JobImport(ImportSpec):
             "reference": row.get("岗位编号", required=True),
             "title": row.get("岗位名称", required=True),
             "occupation_id": occupation,
-            "kind": row.get("用工形式", parse_choice, required=True, choices=JobKind,
-                            aliases={"全日制": "regular", "见习": "internship", "公益岗": "public_welfare"}),
+            "kind": row.get(
+                "用工形式",
+                parse_choice,
+                required=True,
+                choices=JobKind,
+                aliases={"全日制": "regular", "见习": "internship", "公益岗": "public_welfare"},
+            ),
             "headcount": row.get("招聘人数", parse_int, required=True, minimum=1, maximum=100000),
             "wage_min": wage_min,
             "wage_max": wage_max,
-            "education_min": row.get("最低学历", parse_choice, default="", choices=Education,
-                                     aliases=EDUCATION_ALIASES),
+            "education_min": row.get(
+                "最低学历", parse_choice, default="", choices=Education, aliases=EDUCATION_ALIASES
+            ),
             "age_min": age_min,
             "age_max": age_max,
             "skills": row.get("技能要求", default=""),
             "certificates": row.get("证书要求", default=""),
             "description": row.get("岗位描述", default=""),
             "region_id": region,
-            "lat": lat, "lng": lng, "h3": h3_cell(lat, lng),
+            "lat": lat,
+            "lng": lng,
+            "h3": h3_cell(lat, lng),
             "valid_from": valid_from,
             "valid_to": valid_to,
             "status": row.get("状态", parse_choice, default=JobStatus.OPEN, choices=JobStatus),
@@ -120,4 +144,6 @@ class JobImport(ImportSpec):
         return cleaned
 
     def write(self, rows, job, ctx):
-        return upsert(Job, ("employer_id", "reference"), rows, FIELDS, job=job, actor=job.created_by)
+        return upsert(
+            Job, ("employer_id", "reference"), rows, FIELDS, job=job, actor=job.created_by
+        )

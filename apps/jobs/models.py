@@ -27,7 +27,9 @@ class Job(models.Model):
     headcount = models.PositiveIntegerField("招聘人数")
     wage_min = models.PositiveIntegerField("月薪下限(元)")
     wage_max = models.PositiveIntegerField("月薪上限(元)")
-    education_min = models.CharField("最低学历", max_length=2, choices=Education.choices, blank=True)
+    education_min = models.CharField(
+        "最低学历", max_length=2, choices=Education.choices, blank=True
+    )
     age_min = models.PositiveSmallIntegerField("最低年龄", null=True, blank=True)
     age_max = models.PositiveSmallIntegerField("最高年龄", null=True, blank=True)
     skills = models.CharField("技能要求", max_length=255, blank=True)
@@ -57,13 +59,20 @@ class Job(models.Model):
         indexes = [models.Index(fields=["region", "status"])]
         constraints = [
             models.UniqueConstraint(fields=["employer", "reference"], name="job_reference_unique"),
-            models.CheckConstraint(condition=models.Q(wage_min__lte=models.F("wage_max")),
-                                   name="job_wage_range_ordered"),
-            models.CheckConstraint(condition=models.Q(valid_from__lte=models.F("valid_to")),
-                                   name="job_validity_ordered"),
-            models.CheckConstraint(condition=models.Q(headcount__gte=1), name="job_headcount_positive"),
             models.CheckConstraint(
-                condition=models.Q(age_min__isnull=True) | models.Q(age_max__isnull=True)
+                condition=models.Q(wage_min__lte=models.F("wage_max")),
+                name="job_wage_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_from__lte=models.F("valid_to")),
+                name="job_validity_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(headcount__gte=1), name="job_headcount_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(age_min__isnull=True)
+                | models.Q(age_max__isnull=True)
                 | models.Q(age_min__lte=models.F("age_max")),
                 name="job_age_range_ordered",
             ),

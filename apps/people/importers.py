@@ -38,22 +38,66 @@ from .models import (
 )
 
 EDUCATION_ALIASES = {
-    "博士": "10", "硕士": "10", "本科": "20", "大专": "30", "专科": "30", "中专": "40",
-    "技校": "50", "普高": "60", "小学及以下": "80", "无": "90",
+    "博士": "10",
+    "硕士": "10",
+    "本科": "20",
+    "大专": "30",
+    "专科": "30",
+    "中专": "40",
+    "技校": "50",
+    "普高": "60",
+    "小学及以下": "80",
+    "无": "90",
 }
-STATUS_ALIASES = {"在业": "employed", "就业人员": "employed", "失业人员": "unemployed",
-                  "学生": "student", "灵活": "flexible"}
-GROUP_ALIASES = {"毕业生": "graduate", "脱贫人口": "poverty_alleviated", "监测对象": "monitored",
-                 "困难人员": "hard_to_employ", "零就业家庭": "zero_employment_family",
-                 "易地搬迁": "relocated", "搬迁群众": "relocated"}
-LEVEL_ALIASES = {"五级": "5", "初级": "5", "四级": "4", "中级": "4", "三级": "3", "高级": "3",
-                 "二级": "2", "技师": "2", "一级": "1", "高级技师": "1"}
+STATUS_ALIASES = {
+    "在业": "employed",
+    "就业人员": "employed",
+    "失业人员": "unemployed",
+    "学生": "student",
+    "灵活": "flexible",
+}
+GROUP_ALIASES = {
+    "毕业生": "graduate",
+    "脱贫人口": "poverty_alleviated",
+    "监测对象": "monitored",
+    "困难人员": "hard_to_employ",
+    "零就业家庭": "zero_employment_family",
+    "易地搬迁": "relocated",
+    "搬迁群众": "relocated",
+}
+LEVEL_ALIASES = {
+    "五级": "5",
+    "初级": "5",
+    "四级": "4",
+    "中级": "4",
+    "三级": "3",
+    "高级": "3",
+    "二级": "2",
+    "技师": "2",
+    "一级": "1",
+    "高级技师": "1",
+}
 MINIMUM_AGE = 16  # 劳动法 第十五条: no employment of minors under 16
 
 FIELDS = [
-    "name", "gender", "birth_date", "phone", "household_id", "community_id", "address", "lat",
-    "lng", "h3", "education", "major", "skills", "labour_status", "status_since",
-    "wish_job_kind", "wish_min_wage", "wish_max_distance_km",
+    "name",
+    "gender",
+    "birth_date",
+    "phone",
+    "household_id",
+    "community_id",
+    "address",
+    "lat",
+    "lng",
+    "h3",
+    "education",
+    "major",
+    "skills",
+    "labour_status",
+    "status_since",
+    "wish_job_kind",
+    "wish_min_wage",
+    "wish_max_distance_km",
 ]
 
 
@@ -81,16 +125,25 @@ class PersonImport(ImportSpec):
         Column("居住地址", "address"),
         Column("经度", "lng", False, "不填则取社区坐标"),
         Column("纬度", "lat"),
-        Column("学历", "education", False, "研究生、大学本科、大学专科、中等专科、技工学校、高中、初中、小学、其他"),
+        Column(
+            "学历",
+            "education",
+            False,
+            "研究生、大学本科、大学专科、中等专科、技工学校、高中、初中、小学、其他",
+        ),
         Column("专业", "major"),
         Column("技能特长", "skills"),
-        Column("劳动状态", "labour_status", True, "就业、灵活就业、失业、在校学生、未参加劳动、退休"),
+        Column(
+            "劳动状态", "labour_status", True, "就业、灵活就业、失业、在校学生、未参加劳动、退休"
+        ),
         Column("状态起始日期", "status_since", False, "不填为导入当天"),
         Column("意向职业代码", "wish_occupations", False, "多个用分号分隔"),
         Column("意向用工形式", "wish_job_kind"),
         Column("期望最低月薪", "wish_min_wage", False, "元"),
         Column("可接受通勤距离", "wish_max_distance_km", False, "公里"),
-        Column("技能证书", "certificates", False, "证书名称/等级,多个用分号分隔,如 焊工/四级;电工/五级"),
+        Column(
+            "技能证书", "certificates", False, "证书名称/等级,多个用分号分隔,如 焊工/四级;电工/五级"
+        ),
         Column("重点群体", "groups", False, "多个用分号分隔,如 高校毕业生;农民工"),
         Column("认定日期", "group_since", False, "重点群体认定日期,不填为导入当天"),
         Column("认定说明", "group_detail", False, "如毕业年份、就业困难原因"),
@@ -100,8 +153,11 @@ class PersonImport(ImportSpec):
         return {
             "regions": placeable_regions(),
             "occupations": set(Occupation.objects.values_list("code", flat=True)),
-            "occupation_by_name": dict(Occupation.objects.filter(level=Occupation.Level.OCCUPATION)
-                                       .values_list("name", "code")),
+            "occupation_by_name": dict(
+                Occupation.objects.filter(level=Occupation.Level.OCCUPATION).values_list(
+                    "name", "code"
+                )
+            ),
             "today": timezone.localdate(),
         }
 
@@ -156,13 +212,21 @@ class PersonImport(ImportSpec):
             "household": row.get("户号", default=""),
             "community_id": community,
             "address": row.get("居住地址", default=""),
-            "lat": lat, "lng": lng, "h3": h3_cell(lat, lng),
-            "education": row.get("学历", parse_choice, default="", choices=Education,
-                                 aliases=EDUCATION_ALIASES),
+            "lat": lat,
+            "lng": lng,
+            "h3": h3_cell(lat, lng),
+            "education": row.get(
+                "学历", parse_choice, default="", choices=Education, aliases=EDUCATION_ALIASES
+            ),
             "major": row.get("专业", default=""),
             "skills": row.get("技能特长", default=""),
-            "labour_status": row.get("劳动状态", parse_choice, required=True,
-                                     choices=LabourStatus, aliases=STATUS_ALIASES),
+            "labour_status": row.get(
+                "劳动状态",
+                parse_choice,
+                required=True,
+                choices=LabourStatus,
+                aliases=STATUS_ALIASES,
+            ),
             "status_since": since,
             "wish_occupations": wishes if "意向职业代码" in raw else None,
             "wish_job_kind": row.get("意向用工形式", parse_choice, default="", choices=JobKind),
@@ -181,13 +245,22 @@ class PersonImport(ImportSpec):
         result = upsert(Person, "id_number", rows, FIELDS, job=job, actor=job.created_by)
         by_key = {row["id_number"]: row for row in rows}
         history = [
-            {"person_id": result.pks[key], "status": by_key[key]["labour_status"],
-             "since": by_key[key]["status_since"], "note": "导入"}
+            {
+                "person_id": result.pks[key],
+                "status": by_key[key]["labour_status"],
+                "since": by_key[key]["status_since"],
+                "note": "导入",
+            }
             for key in result.created_keys
         ] + [
-            {"person_id": result.pks[key], "status": change["labour_status"][1],
-             "since": by_key[key]["status_since"], "note": "导入更新"}
-            for key, change in result.changes.items() if "labour_status" in change
+            {
+                "person_id": result.pks[key],
+                "status": change["labour_status"][1],
+                "since": by_key[key]["status_since"],
+                "note": "导入更新",
+            }
+            for key, change in result.changes.items()
+            if "labour_status" in change
         ]
         insert_rows(StatusChange, history)
         _sync_wishes(rows, result.pks)
@@ -206,8 +279,9 @@ def _mobile(text: str) -> str:
 def _link_households(rows: list[dict]) -> None:
     numbers = {row["household"]: row["community_id"] for row in rows if row["household"]}
     known = dict(Household.objects.filter(number__in=numbers).values_list("number", "pk"))
-    insert_rows(Household, [{"number": n, "community_id": c}
-                            for n, c in numbers.items() if n not in known])
+    insert_rows(
+        Household, [{"number": n, "community_id": c} for n, c in numbers.items() if n not in known]
+    )
     known = dict(Household.objects.filter(number__in=numbers).values_list("number", "pk"))
     for row in rows:
         row["household_id"] = known.get(row["household"]) if row["household"] else None
@@ -216,19 +290,29 @@ def _link_households(rows: list[dict]) -> None:
 def _sync_wishes(rows: list[dict], pks: dict) -> None:
     """Set each person's wished occupations to the file's list (only where the column exists)."""
     through = Person.wish_occupations.through
-    wanted = {pks[r["id_number"]]: set(r["wish_occupations"]) for r in rows
-              if r["wish_occupations"] is not None}
+    wanted = {
+        pks[r["id_number"]]: set(r["wish_occupations"])
+        for r in rows
+        if r["wish_occupations"] is not None
+    }
     if not wanted:
         return
     current: dict[int, set] = {pk: set() for pk in wanted}
     for person_id, code in through.objects.filter(person_id__in=wanted).values_list(
-            "person_id", "occupation_id"):
+        "person_id", "occupation_id"
+    ):
         current[person_id].add(code)
     stale = [(pk, code) for pk, codes in current.items() for code in codes - wanted[pk]]
     for pk, code in stale:
         through.objects.filter(person_id=pk, occupation_id=code).delete()
-    insert_rows(through, [{"person_id": pk, "occupation_id": code}
-                          for pk, codes in wanted.items() for code in sorted(codes - current[pk])])
+    insert_rows(
+        through,
+        [
+            {"person_id": pk, "occupation_id": code}
+            for pk, codes in wanted.items()
+            for code in sorted(codes - current[pk])
+        ],
+    )
 
 
 def _add_tags(rows: list[dict], pks: dict) -> None:
@@ -236,13 +320,25 @@ def _add_tags(rows: list[dict], pks: dict) -> None:
     tagged = [r for r in rows if r["groups"]]
     if not tagged:
         return
-    active = set(KeyGroupTag.objects.filter(person_id__in=[pks[r["id_number"]] for r in tagged],
-                                            end__isnull=True).values_list("person_id", "group"))
-    insert_rows(KeyGroupTag, [
-        {"person_id": pks[r["id_number"]], "group": g, "start": r["group_since"],
-         "detail": r["group_detail"]}
-        for r in tagged for g in dict.fromkeys(r["groups"]) if (pks[r["id_number"]], g) not in active
-    ])
+    active = set(
+        KeyGroupTag.objects.filter(
+            person_id__in=[pks[r["id_number"]] for r in tagged], end__isnull=True
+        ).values_list("person_id", "group")
+    )
+    insert_rows(
+        KeyGroupTag,
+        [
+            {
+                "person_id": pks[r["id_number"]],
+                "group": g,
+                "start": r["group_since"],
+                "detail": r["group_detail"],
+            }
+            for r in tagged
+            for g in dict.fromkeys(r["groups"])
+            if (pks[r["id_number"]], g) not in active
+        ],
+    )
 
 
 def _add_certificates(rows: list[dict], pks: dict) -> None:
@@ -250,13 +346,20 @@ def _add_certificates(rows: list[dict], pks: dict) -> None:
     listed = [r for r in rows if r["certificates"]]
     if not listed:
         return
-    held = set(Certificate.objects.filter(person_id__in=[pks[r["id_number"]] for r in listed])
-               .values_list("person_id", "name", "level"))
+    held = set(
+        Certificate.objects.filter(person_id__in=[pks[r["id_number"]] for r in listed]).values_list(
+            "person_id", "name", "level"
+        )
+    )
     new = {}
     for r in listed:
         pk = pks[r["id_number"]]
         for name, level, occupation in r["certificates"]:
             if (pk, name, level) not in held:
-                new[(pk, name, level)] = {"person_id": pk, "name": name, "level": level,
-                                          "occupation_id": occupation}
+                new[(pk, name, level)] = {
+                    "person_id": pk,
+                    "name": name,
+                    "level": level,
+                    "occupation_id": occupation,
+                }
     insert_rows(Certificate, list(new.values()))

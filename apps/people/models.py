@@ -70,7 +70,10 @@ class Person(models.Model):
     )
     # The community (12-digit code) or, where none is known, the street/township (9 digits).
     community = models.ForeignKey(
-        "regions.Region", verbose_name="居住社区", on_delete=models.PROTECT, related_name="residents"
+        "regions.Region",
+        verbose_name="居住社区",
+        on_delete=models.PROTECT,
+        related_name="residents",
     )
     address = models.CharField("居住地址", max_length=255, blank=True)
     lat = models.FloatField("纬度", null=True, blank=True)
@@ -135,6 +138,9 @@ class StatusChange(models.Model):
         ordering = ["person_id", "since", "id"]
         indexes = [models.Index(fields=["status", "since"])]
 
+    def __str__(self) -> str:
+        return f"{self.since} {self.get_status_display()}"
+
 
 class Certificate(models.Model):
     """A vocational qualification or skill-level certificate (职业资格/技能等级证书)."""
@@ -144,7 +150,9 @@ class Certificate(models.Model):
         "taxonomy.Occupation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     name = models.CharField("证书名称", max_length=128)
-    level = models.PositiveSmallIntegerField("等级", choices=SkillLevel.choices, null=True, blank=True)
+    level = models.PositiveSmallIntegerField(
+        "等级", choices=SkillLevel.choices, null=True, blank=True
+    )
     number = models.CharField("证书编号", max_length=64, blank=True)
     issued_on = models.DateField("发证日期", null=True, blank=True)
 

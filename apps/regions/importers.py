@@ -38,8 +38,11 @@ class CommunityImport(ImportSpec):
     ]
 
     def prepare(self, job) -> dict:
-        return {"streets": set(Region.objects.filter(level=RegionLevel.TOWNSHIP)
-                               .values_list("code", flat=True))}
+        return {
+            "streets": set(
+                Region.objects.filter(level=RegionLevel.TOWNSHIP).values_list("code", flat=True)
+            )
+        }
 
     def clean(self, raw, ctx):
         row = RowCleaner(raw)
@@ -57,14 +60,38 @@ class CommunityImport(ImportSpec):
         if kind not in ("社区", "村"):
             row.fail("类型", "应填“社区”或“村”")
         row.done()
-        return {"code": code, "name": name, "parent_id": parent, "level": RegionLevel.COMMUNITY,
-                "is_village": kind == "村", "lat": lat, "lng": lng, "h3": h3_cell(lat, lng),
-                "coordinate_source": CoordinateSource.IMPORTED, "generated": False}
+        return {
+            "code": code,
+            "name": name,
+            "parent_id": parent,
+            "level": RegionLevel.COMMUNITY,
+            "is_village": kind == "村",
+            "lat": lat,
+            "lng": lng,
+            "h3": h3_cell(lat, lng),
+            "coordinate_source": CoordinateSource.IMPORTED,
+            "generated": False,
+        }
 
     def write(self, rows, job, ctx):
-        return upsert(Region, "code", rows,
-                      ["name", "parent_id", "level", "is_village", "lat", "lng", "h3",
-                       "coordinate_source", "generated"], job=job, actor=job.created_by)
+        return upsert(
+            Region,
+            "code",
+            rows,
+            [
+                "name",
+                "parent_id",
+                "level",
+                "is_village",
+                "lat",
+                "lng",
+                "h3",
+                "coordinate_source",
+                "generated",
+            ],
+            job=job,
+            actor=job.created_by,
+        )
 
 
 class StationImport(ImportSpec):
@@ -74,7 +101,9 @@ class StationImport(ImportSpec):
     columns = [
         Column("站点编码", "code", True),
         Column("站点名称", "name", True),
-        Column("类型", "kind", True, "街道/乡镇人社服务所、社区(村)服务站、零工驿站、公共就业服务中心"),
+        Column(
+            "类型", "kind", True, "街道/乡镇人社服务所、社区(村)服务站、零工驿站、公共就业服务中心"
+        ),
         Column("所在区域代码", "region_id", True, "街道(乡镇)或社区代码"),
         Column("地址", "address"),
         Column("经度", "lng", True),
@@ -82,8 +111,11 @@ class StationImport(ImportSpec):
     ]
 
     def prepare(self, job) -> dict:
-        return {"regions": set(Region.objects.filter(level__gte=RegionLevel.COUNTY)
-                               .values_list("code", flat=True))}
+        return {
+            "regions": set(
+                Region.objects.filter(level__gte=RegionLevel.COUNTY).values_list("code", flat=True)
+            )
+        }
 
     def clean(self, raw, ctx):
         row = RowCleaner(raw)
@@ -95,11 +127,24 @@ class StationImport(ImportSpec):
         if region and region not in ctx["regions"]:
             row.fail("所在区域代码", f"{region}不是已知的县、街道或社区代码")
         row.done()
-        return {"code": code, "name": name, "kind": kind, "region_id": region,
-                "address": row.get("地址", default=""), "lat": lat, "lng": lng,
-                "h3": h3_cell(lat, lng), "generated": False}
+        return {
+            "code": code,
+            "name": name,
+            "kind": kind,
+            "region_id": region,
+            "address": row.get("地址", default=""),
+            "lat": lat,
+            "lng": lng,
+            "h3": h3_cell(lat, lng),
+            "generated": False,
+        }
 
     def write(self, rows, job, ctx):
-        return upsert(ServiceStation, "code", rows,
-                      ["name", "kind", "region_id", "address", "lat", "lng", "h3", "generated"],
-                      job=job, actor=job.created_by)
+        return upsert(
+            ServiceStation,
+            "code",
+            rows,
+            ["name", "kind", "region_id", "address", "lat", "lng", "h3", "generated"],
+            job=job,
+            actor=job.created_by,
+        )

@@ -41,13 +41,24 @@ class OccupationImport(ImportSpec):
                     row.fail("代码", f"上级代码{parent}不存在,请先导入上级")
         row.done()
         ctx["known"].add(code)
-        return {"code": code, "name": name, "level": code.count("-") + 1,
-                "parent_id": parent, "verified": verified}
+        return {
+            "code": code,
+            "name": name,
+            "level": code.count("-") + 1,
+            "parent_id": parent,
+            "verified": verified,
+        }
 
     def write(self, rows, job, ctx):
         rows.sort(key=lambda r: r["level"])  # parents before children within a chunk
-        return upsert(Occupation, "code", rows, ["name", "level", "parent_id", "verified"],
-                      job=job, actor=job.created_by)
+        return upsert(
+            Occupation,
+            "code",
+            rows,
+            ["name", "level", "parent_id", "verified"],
+            job=job,
+            actor=job.created_by,
+        )
 
 
 class IndustryImport(ImportSpec):

@@ -8,7 +8,9 @@ class Command(BaseCommand):
     help = "Generate a demo city inside a real county (deterministic for a seed) and demo logins."
 
     def add_arguments(self, parser):
-        parser.add_argument("--region", default=settings.DEMO_REGION, help="county code, e.g. 341282")
+        parser.add_argument(
+            "--region", default=settings.DEMO_REGION, help="county code, e.g. 341282"
+        )
         parser.add_argument("--people", type=int, default=100_000)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--no-users", action="store_true", help="do not create demo logins")
@@ -26,6 +28,6 @@ class Command(BaseCommand):
             logins = ensure_demo_users(region, password)
         except DemoError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write("\n演示账号(密码均为 %s):" % password)
+        self.stdout.write(f"\n演示账号(密码均为 {password}):")
         for login in logins:
             self.stdout.write(f"  {login.username:<16} {login.role:<14} {login.scope}")

@@ -12,16 +12,22 @@ TAXONOMY_FILES = [
 
 
 class Command(BaseCommand):
-    help = "Load the reference data: China's divisions and the national classifications. Idempotent."
+    help = (
+        "Load the reference data: China's divisions and the national classifications. Idempotent."
+    )
 
     def handle(self, **options):
         result = load_divisions()
-        self.stdout.write(f"行政区划: 新增{result.created} 更新{result.updated} 未变化{result.unchanged}")
+        self.stdout.write(
+            f"行政区划: 新增{result.created} 更新{result.updated} 未变化{result.unchanged}"
+        )
         for kind, name in TAXONOMY_FILES:
             ref = resources.files("apps.taxonomy").joinpath(f"data/{name}")
             with ref.open("rb") as f:
                 job = run_import(create_import(kind=kind, file=f, filename=name).pk)
             if job.status != job.Status.DONE:
                 raise CommandError(f"{name}: {job.message or job.get_status_display()}")
-            self.stdout.write(f"{name}: 新增{job.created_count} 更新{job.updated_count} "
-                              f"未变化{job.unchanged_count}")
+            self.stdout.write(
+                f"{name}: 新增{job.created_count} 更新{job.updated_count} "
+                f"未变化{job.unchanged_count}"
+            )
