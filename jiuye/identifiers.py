@@ -78,7 +78,12 @@ def validate_resident_id(value: str, today: dt.date | None = None) -> str:
     value = (value or "").strip().upper()
     if len(value) != 18:
         raise IdentifierError(f"身份证号应为18位,实为{len(value)}位")
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    # isascii: str.isdigit() also accepts digits of other scripts (e.g. ५).
+    if (
+        not value.isascii()
+        or not value[:17].isdigit()
+        or not (value[17].isdigit() or value[17] == "X")
+    ):
         raise IdentifierError("身份证号前17位须为数字,末位为数字或X")
     if value[:2] not in ID_PROVINCES:
         raise IdentifierError(f"身份证号地址码{value[:6]}不是有效的省级区划")
@@ -125,7 +130,7 @@ def validate_credit_code(value: str) -> str:
         raise IdentifierError(f"统一社会信用代码含非法字符{''.join(bad)}(不使用I、O、S、V、Z)")
     if value[0] not in USCC_AUTHORITIES:
         raise IdentifierError(f"统一社会信用代码登记管理部门代码{value[0]}无效")
-    if not value[2:8].isdigit():
+    if not value[2:8].isascii() or not value[2:8].isdigit():
         raise IdentifierError("统一社会信用代码第3-8位应为行政区划码")
     expected = uscc_check_char(value[:17])
     if value[17] != expected:
@@ -151,7 +156,7 @@ def validate_mobile(value: str) -> str:
     value = re.sub(r"[\s-]", "", value or "")
     if value.startswith("+86"):
         value = value[3:]
-    if not MOBILE_RE.match(value):
+    if not value.isascii() or not MOBILE_RE.match(value):
         raise IdentifierError("手机号应为以13-19开头的11位数字")
     return value
 

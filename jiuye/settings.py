@@ -152,6 +152,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 2_000_000)
 IMPORT_CHUNK_ROWS = envint("IMPORT_CHUNK_ROWS", 2000)
+# "background" (Celery when CELERY_BROKER_URL is set, else a thread) or "inline".
+IMPORT_RUNNER = os.environ.get("IMPORT_RUNNER", "background")
 
 # Geography: H3 resolution of every stored coordinate (res 8 ≈ 0.7 km² cells).
 H3_RESOLUTION = envint("H3_RESOLUTION", 8)

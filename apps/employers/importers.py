@@ -49,6 +49,7 @@ def parse_mobile(text: str) -> str:
 class EmployerImport(ImportSpec):
     kind = "employers"
     label = "用人单位"
+    region_field = "region_id"
     key_field = "credit_code"
     columns = [
         Column("统一社会信用代码", "credit_code", True, "18位,含校验码"),

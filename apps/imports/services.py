@@ -13,10 +13,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from apps.accounts.models import STAFF_ROLES, Role
+from apps.accounts.scoping import user_scope_prefix
 from apps.accounts.services import record_audit
 
 from .models import ImportJob
@@ -29,7 +32,9 @@ log = logging.getLogger(__name__)
 
 def create_import(*, kind: str, file, filename: str, user=None) -> ImportJob:
     """Store the file and queue its import. ``file`` is an open binary file or upload."""
-    get_spec(kind)  # unknown kinds fail here, before anything is stored
+    spec = get_spec(kind)  # unknown kinds fail here, before anything is stored
+    if user is not None and not can_import(user, spec):
+        raise PermissionDenied(f"您的角色不能导入{spec.label}")
     job = ImportJob(kind=kind, original_name=Path(filename).name, created_by=user)
     job.file.save(Path(filename).name, file if hasattr(file, "chunks") else File(file), save=False)
     job.save()
@@ -42,12 +47,21 @@ def create_import(*, kind: str, file, filename: str, user=None) -> ImportJob:
     return job
 
 
+def can_import(user, spec) -> bool:
+    """Staff import into their own region; classifications are for administrators."""
+    if user.role == Role.ADMIN or user.is_superuser:
+        return True
+    return not spec.admin_only and user.role in STAFF_ROLES
+
+
 def enqueue_import(job: ImportJob) -> None:
     """Run the import on the task queue (Celery) or, without a broker, on a thread so the
-    page can show progress meanwhile."""
+    page can show progress meanwhile. IMPORT_RUNNER=inline runs it before the response."""
     from .tasks import run_import_task
 
-    if settings.CELERY_BROKER_URL:
+    if settings.IMPORT_RUNNER == "inline":
+        transaction.on_commit(lambda: run_import(job.pk))
+    elif settings.CELERY_BROKER_URL:
         transaction.on_commit(lambda: run_import_task.delay(job.pk))
     else:
         import threading
@@ -69,6 +83,7 @@ def run_import(job_id: int, *, on_progress=None) -> ImportJob:
     job.status, job.started_at = ImportJob.Status.RUNNING, timezone.now()
     job.save(update_fields=["status", "started_at"])
     errors = _ErrorSheet()
+    scope = user_scope_prefix(job.created_by) if job.created_by else ""
     counts = {"created": 0, "updated": 0, "unchanged": 0, "processed": 0}
     table = None
     try:
@@ -93,10 +108,10 @@ def run_import(job_id: int, *, on_progress=None) -> ImportJob:
                 raw = dict(zip(table.headers, cells))
                 chunk.append((number, raw))
                 if len(chunk) >= settings.IMPORT_CHUNK_ROWS:
-                    _process_chunk(spec, job, ctx, chunk, seen, errors, counts)
+                    _process_chunk(spec, job, ctx, chunk, seen, errors, counts, scope)
                     chunk = []
                     _publish(job, counts["processed"], total, on_progress)
-            _process_chunk(spec, job, ctx, chunk, seen, errors, counts)
+            _process_chunk(spec, job, ctx, chunk, seen, errors, counts, scope)
             if counts["processed"] > settings.IMPORT_MAX_ROWS:
                 raise FileFormatError(f"超过单次导入上限{settings.IMPORT_MAX_ROWS}行,请拆分后导入")
         job.total_rows = counts["processed"]
@@ -142,13 +157,19 @@ def run_import(job_id: int, *, on_progress=None) -> ImportJob:
     return job
 
 
-def _process_chunk(spec, job, ctx, chunk, seen, errors, counts) -> None:
+def _process_chunk(spec, job, ctx, chunk, seen, errors, counts, scope: str | None) -> None:
     good = []
     for number, raw in chunk:
         try:
             row = spec.clean(raw, ctx)
         except RowInvalid as exc:
             errors.add(number, raw, exc.problems)
+            continue
+        # scope "" is unrestricted (administrators, the command line); None sees nothing.
+        region = row[spec.region_field] or "" if spec.region_field else ""
+        if spec.region_field and scope != "" and (scope is None or not region.startswith(scope)):
+            header = next(c.header for c in spec.columns if c.field == spec.region_field)
+            errors.add(number, raw, [(header, f"{row[spec.region_field]}不在您的管辖区域内")])
             continue
         key = (
             row[spec.key_field]
@@ -189,6 +210,9 @@ class _ErrorSheet:
             self._writer.writerow(["行号", "错误列", "错误原因", *self.headers])
             self._started = True
         self.count += 1
+        # In the file's own column order, as the clerk reads the sheet.
+        order = {h: i for i, h in enumerate(self.headers)}
+        problems = sorted(problems, key=lambda p: order.get(p[0], len(order)))
         columns = "、".join(dict.fromkeys(c for c, _ in problems))
         reasons = ";".join(f"{c}:{r}" for c, r in problems)
         self._writer.writerow([number, columns, reasons, *(raw.get(h, "") for h in self.headers)])

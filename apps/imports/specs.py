@@ -76,7 +76,11 @@ class ImportSpec:
     kind: str = ""
     label: str = ""
     columns: list[Column] = []
-    key_field: str = ""  # the cleaned row's natural key
+    key_field: str | tuple[str, ...] = ""  # the cleaned row's natural key
+    # The cleaned row's region code: an importer may only write rows inside their scope.
+    region_field: str | None = None
+    # Classifications are national: only administrators replace them.
+    admin_only: bool = False
 
     def prepare(self, job) -> dict:
         """Lookup tables shared by every row of one run (regions, codes …)."""

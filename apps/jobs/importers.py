@@ -41,6 +41,7 @@ FIELDS = [
 class JobImport(ImportSpec):
     kind = "jobs"
     label = "岗位"
+    region_field = "region_id"
     key_field = ("employer_id", "reference")
     columns = [
         Column("统一社会信用代码", "employer", True, "发布单位,须已登记"),

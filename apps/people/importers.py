@@ -115,6 +115,7 @@ def age_on(birth: dt.date, day: dt.date) -> int:
 class PersonImport(ImportSpec):
     kind = "people"
     label = "人员(劳动力资源信息)"
+    region_field = "community_id"
     key_field = "id_number"
     columns = [
         Column("身份证号", "id_number", True, "18位公民身份号码,含校验码"),

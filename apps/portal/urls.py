@@ -3,4 +3,18 @@ from django.urls import path
 from . import views
 
 app_name = "portal"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("people/", views.people, name="people"),
+    path("people/<int:pk>/", views.person_file, name="person"),
+    path("people/<int:pk>/reveal/", views.person_reveal, name="person_reveal"),
+    path("employers/", views.employers, name="employers"),
+    path("employers/<int:pk>/", views.employer, name="employer"),
+    path("jobs/", views.jobs, name="jobs"),
+    path("jobs/<int:pk>/", views.job, name="job"),
+    path("imports/", views.imports, name="imports"),
+    path("imports/template/<str:kind>.csv", views.import_template, name="import_template"),
+    path("imports/<int:pk>/", views.import_detail, name="import"),
+    path("imports/<int:pk>/progress/", views.import_progress, name="import_progress"),
+    path("imports/<int:pk>/rejected.csv", views.import_errors, name="import_errors"),
+]

@@ -1,5 +1,186 @@
-from django.http import HttpResponse
+"""The three ports' pages. Views parse input, call one selector or service, render."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from apps.accounts.models import Role
+from apps.employers.models import Employer
+from apps.employers.selectors import employer_detail, employer_list, employers_in_scope
+from apps.imports.models import ImportJob
+from apps.imports.registry import get_spec
+from apps.imports.services import create_import, enqueue_import
+from apps.jobs.models import Job, JobStatus
+from apps.jobs.selectors import job_detail, job_list, jobs_in_scope
+from apps.people.models import JobKind, KeyGroup, LabourStatus, Person
+from apps.people.selectors import household_members, person_list, status_counts
+from apps.people.services import open_person_file
+from apps.taxonomy.models import Industry
+
+from .access import back_office, client_ip
+from .forms import ImportForm
+
+PAGE_SIZE = 50
 
 
+def _page(request, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@login_required
 def home(request):
-    return HttpResponse("jiuye")
+    user = request.user
+    if user.role == Role.WORKER:
+        return render(request, "portal/worker_home.html", {"person": user.person})
+    if user.role == Role.EMPLOYER:
+        employer = user.employer
+        jobs = Job.objects.filter(employer=employer).select_related("occupation") if employer else []
+        return render(request, "portal/employer_home.html", {"employer": employer, "jobs": jobs})
+    if not user.is_back_office:
+        raise PermissionDenied
+    counts = status_counts(user=user)
+    return render(request, "portal/home.html", {
+        "status_counts": [(label, counts.get(value, 0)) for value, label in LabourStatus.choices],
+        "people_total": sum(counts.values()),
+        "employers_total": employers_in_scope(user).count(),
+        "open_jobs": jobs_in_scope(user).filter(status=JobStatus.OPEN).count(),
+    })
+
+
+@back_office
+def people(request):
+    g = request.GET
+    qs = person_list(user=request.user, q=g.get("q", ""), status=g.get("status", ""),
+                     group=g.get("group", ""), community=g.get("community", ""))
+    return render(request, "portal/people/list.html", {
+        "page": _page(request, qs), "statuses": LabourStatus.choices, "groups": KeyGroup.choices,
+    })
+
+
+def _render_person(request, pk: int, reveal: bool):
+    try:
+        person = open_person_file(user=request.user, pk=pk, ip=client_ip(request), reveal=reveal)
+    except Person.DoesNotExist:
+        raise Http404("没有这个人员,或不在您的管辖区域内") from None
+    return render(request, "portal/people/detail.html", {
+        "person": person,
+        "reveal": reveal,
+        "members": household_members(user=request.user, person=person),
+    })
+
+
+@back_office
+def person_file(request, pk: int):
+    return _render_person(request, pk, reveal=False)
+
+
+@back_office
+@require_POST
+def person_reveal(request, pk: int):
+    return _render_person(request, pk, reveal=True)
+
+
+@back_office
+def employers(request):
+    g = request.GET
+    qs = employer_list(user=request.user, q=g.get("q", ""), industry=g.get("industry", ""),
+                       flag=g.get("flag", ""))
+    sections = Industry.objects.filter(section__isnull=True)
+    return render(request, "portal/employers/list.html",
+                  {"page": _page(request, qs), "sections": sections})
+
+
+@back_office
+def employer(request, pk: int):
+    try:
+        obj = employer_detail(user=request.user, pk=pk)
+    except Employer.DoesNotExist:
+        raise Http404("没有这个单位,或不在您的管辖区域内") from None
+    jobs = job_list(user=request.user, employer=obj.pk)
+    return render(request, "portal/employers/detail.html", {"employer": obj, "jobs": jobs})
+
+
+@back_office
+def jobs(request):
+    g = request.GET
+    qs = job_list(user=request.user, q=g.get("q", ""), kind=g.get("kind", ""),
+                  status=g.get("status", ""))
+    return render(request, "portal/jobs/list.html", {
+        "page": _page(request, qs), "kinds": JobKind.choices, "statuses": JobStatus.choices,
+    })
+
+
+@back_office
+def job(request, pk: int):
+    try:
+        obj = job_detail(user=request.user, pk=pk)
+    except Job.DoesNotExist:
+        raise Http404("没有这个岗位,或不在您的管辖区域内") from None
+    return render(request, "portal/jobs/detail.html", {"job": obj})
+
+
+def _own_import(request, pk: int) -> ImportJob:
+    job = ImportJob.objects.filter(pk=pk).first()
+    if job is None or not (request.user.role == Role.ADMIN or job.created_by_id == request.user.pk):
+        raise Http404("没有这个导入任务")
+    return job
+
+
+@back_office
+def imports(request):
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        job = create_import(kind=form.cleaned_data["kind"], file=upload, filename=upload.name,
+                            user=request.user)
+        enqueue_import(job)
+        return redirect("portal:import", pk=job.pk)
+    jobs = ImportJob.objects.all()
+    if request.user.role != Role.ADMIN:
+        jobs = jobs.filter(created_by=request.user)
+    return render(request, "portal/imports/list.html", {"form": form, "page": _page(request, jobs)})
+
+
+@back_office
+def import_detail(request, pk: int):
+    job = _own_import(request, pk)
+    spec = get_spec(job.kind)
+    return render(request, "portal/imports/detail.html", {"job": job, "spec": spec})
+
+
+@back_office
+def import_progress(request, pk: int):
+    job = _own_import(request, pk)
+    return render(request, "portal/imports/_progress.html", {"job": job})
+
+
+@back_office
+def import_errors(request, pk: int):
+    job = _own_import(request, pk)
+    if not job.error_file:
+        raise Http404("这个导入任务没有被拒行")
+    return FileResponse(job.error_file.open("rb"), as_attachment=True,
+                        filename=f"import-{job.pk}-rejected.csv", content_type="text/csv")
+
+
+@back_office
+def import_template(request, kind: str):
+    try:
+        spec = get_spec(kind)
+    except KeyError:
+        raise Http404 from None
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([f"{c.header}*" if c.required else c.header for c in spec.columns])
+    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"),
+                            content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="template-{kind}.csv"'
+    return response

@@ -28,6 +28,7 @@ class CommunityImport(ImportSpec):
     kind = "communities"
     label = "社区(村)"
     key_field = "code"
+    region_field = "parent_id"
     columns = [
         Column("社区代码", "code", True, "12位统计用区划代码,前9位为所属街道(乡镇)代码"),
         Column("社区名称", "name", True),
@@ -98,6 +99,7 @@ class StationImport(ImportSpec):
     kind = "stations"
     label = "服务站点"
     key_field = "code"
+    region_field = "region_id"
     columns = [
         Column("站点编码", "code", True),
         Column("站点名称", "name", True),

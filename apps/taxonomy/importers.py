@@ -17,6 +17,7 @@ class OccupationImport(ImportSpec):
     kind = "occupations"
     label = "职业分类(职业分类大典)"
     key_field = "code"
+    admin_only = True
     columns = [
         Column("代码", "code", True, "如 6-18-02-04;上级代码由代码推出"),
         Column("名称", "name", True),
@@ -65,6 +66,7 @@ class IndustryImport(ImportSpec):
     kind = "industries"
     label = "国民经济行业分类(GB/T 4754)"
     key_field = "code"
+    admin_only = True
     columns = [
         Column("代码", "code", True, "门类为字母,大类为两位数字"),
         Column("名称", "name", True),

@@ -1,0 +1,24 @@
+from django import template
+
+from jiuye.identifiers import mask_mobile, mask_resident_id
+
+register = template.Library()
+
+
+@register.filter
+def masked_id(value: str) -> str:
+    return mask_resident_id(value)
+
+
+@register.filter
+def masked_phone(value: str) -> str:
+    return mask_mobile(value)
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **kwargs) -> str:
+    """The current query string with some parameters replaced (pagination links)."""
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        params[key] = value
+    return params.urlencode()

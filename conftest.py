@@ -1,0 +1,81 @@
+"""Test set-up shared by every app: reference data loaded once per session into the test
+database (the whole country's divisions and the classifications), a small generated city
+of two streets, and media files kept in a temporary folder."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.test.utils import override_settings
+
+COUNTY = "341282"  # 界首市
+STREET_A = "341282001"  # 东城街道
+STREET_B = "341282002"  # 西城街道
+OTHER_COUNTY = "341226"  # 颍上县, same city (阜阳市)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_root(tmp_path_factory):
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")), IMPORT_RUNNER="inline"):
+        yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, _media_root):
+    with django_db_blocker.unblock():
+        call_command("load_reference", stdout=open("/dev/null", "w"))
+        from apps.regions.models import Region, RegionLevel
+
+        # Coordinates for the streets and two communities per street: enough of a city.
+        for i, (street, lat, lng) in enumerate(
+            [(STREET_A, 33.262, 115.371), (STREET_B, 33.255, 115.352)]
+        ):
+            Region.objects.filter(code=street).update(lat=lat, lng=lng, coordinate_source="generated")
+            for k in (1, 2):
+                Region.objects.create(
+                    code=f"{street}{k:03d}",
+                    name=f"测试{i}{k}社区",
+                    level=RegionLevel.COMMUNITY,
+                    parent_id=street,
+                    lat=lat + 0.005 * k,
+                    lng=lng + 0.004 * k,
+                    generated=True,
+                )
+
+
+@pytest.fixture
+def community_a1():
+    from apps.regions.models import Region
+
+    return Region.objects.get(code=f"{STREET_A}001")
+
+
+@pytest.fixture
+def community_a2():
+    from apps.regions.models import Region
+
+    return Region.objects.get(code=f"{STREET_A}002")
+
+
+@pytest.fixture
+def community_b1():
+    from apps.regions.models import Region
+
+    return Region.objects.get(code=f"{STREET_B}001")
+
+
+@pytest.fixture
+def staff(db):
+    """staff(role, region_code) → a logged-in-able user of that role scoped to that region."""
+    from apps.accounts.models import User
+    from apps.regions.models import Region
+
+    def make(role: str, region: str | None = None, username: str | None = None) -> User:
+        return User.objects.create_user(
+            username=username or f"{role}-{region}",
+            password="pw-for-tests-only",
+            role=role,
+            scope_region=Region.objects.get(code=region) if region else None,
+        )
+
+    return make
