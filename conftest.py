@@ -16,7 +16,9 @@ OTHER_COUNTY = "341226"  # 颍上县, same city (阜阳市)
 
 @pytest.fixture(scope="session", autouse=True)
 def _media_root(tmp_path_factory):
-    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")), IMPORT_RUNNER="inline"):
+    with override_settings(
+        MEDIA_ROOT=str(tmp_path_factory.mktemp("media")), IMPORT_RUNNER="inline"
+    ):
         yield
 
 
@@ -30,7 +32,9 @@ def django_db_setup(django_db_setup, django_db_blocker, _media_root):
         for i, (street, lat, lng) in enumerate(
             [(STREET_A, 33.262, 115.371), (STREET_B, 33.255, 115.352)]
         ):
-            Region.objects.filter(code=street).update(lat=lat, lng=lng, coordinate_source="generated")
+            Region.objects.filter(code=street).update(
+                lat=lat, lng=lng, coordinate_source="generated"
+            )
             for k in (1, 2):
                 Region.objects.create(
                     code=f"{street}{k:03d}",

@@ -33,6 +33,8 @@ def employer_list(
 
 
 def employer_detail(*, user: User, pk: int) -> Employer:
-    return employers_in_scope(user).select_related("industry", "region", "service_specialist").get(
-        pk=pk
+    return (
+        employers_in_scope(user)
+        .select_related("industry", "region", "service_specialist")
+        .get(pk=pk)
     )

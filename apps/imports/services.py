@@ -12,8 +12,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files import File
 from django.core.exceptions import PermissionDenied
+from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone

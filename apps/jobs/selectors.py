@@ -21,9 +21,7 @@ def job_list(
     qs = jobs_in_scope(user).select_related("employer", "occupation", "region")
     q = q.strip()
     if q:
-        qs = qs.filter(
-            Q(title__contains=q) | Q(employer__name__contains=q) | Q(occupation_id=q)
-        )
+        qs = qs.filter(Q(title__contains=q) | Q(employer__name__contains=q) | Q(occupation_id=q))
     if kind:
         qs = qs.filter(kind=kind)
     if status == "current":

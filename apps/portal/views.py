@@ -42,27 +42,46 @@ def home(request):
         return render(request, "portal/worker_home.html", {"person": user.person})
     if user.role == Role.EMPLOYER:
         employer = user.employer
-        jobs = Job.objects.filter(employer=employer).select_related("occupation") if employer else []
+        jobs = (
+            Job.objects.filter(employer=employer).select_related("occupation") if employer else []
+        )
         return render(request, "portal/employer_home.html", {"employer": employer, "jobs": jobs})
     if not user.is_back_office:
         raise PermissionDenied
     counts = status_counts(user=user)
-    return render(request, "portal/home.html", {
-        "status_counts": [(label, counts.get(value, 0)) for value, label in LabourStatus.choices],
-        "people_total": sum(counts.values()),
-        "employers_total": employers_in_scope(user).count(),
-        "open_jobs": jobs_in_scope(user).filter(status=JobStatus.OPEN).count(),
-    })
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "status_counts": [
+                (label, counts.get(value, 0)) for value, label in LabourStatus.choices
+            ],
+            "people_total": sum(counts.values()),
+            "employers_total": employers_in_scope(user).count(),
+            "open_jobs": jobs_in_scope(user).filter(status=JobStatus.OPEN).count(),
+        },
+    )
 
 
 @back_office
 def people(request):
     g = request.GET
-    qs = person_list(user=request.user, q=g.get("q", ""), status=g.get("status", ""),
-                     group=g.get("group", ""), community=g.get("community", ""))
-    return render(request, "portal/people/list.html", {
-        "page": _page(request, qs), "statuses": LabourStatus.choices, "groups": KeyGroup.choices,
-    })
+    qs = person_list(
+        user=request.user,
+        q=g.get("q", ""),
+        status=g.get("status", ""),
+        group=g.get("group", ""),
+        community=g.get("community", ""),
+    )
+    return render(
+        request,
+        "portal/people/list.html",
+        {
+            "page": _page(request, qs),
+            "statuses": LabourStatus.choices,
+            "groups": KeyGroup.choices,
+        },
+    )
 
 
 def _render_person(request, pk: int, reveal: bool):
@@ -70,11 +89,15 @@ def _render_person(request, pk: int, reveal: bool):
         person = open_person_file(user=request.user, pk=pk, ip=client_ip(request), reveal=reveal)
     except Person.DoesNotExist:
         raise Http404("没有这个人员,或不在您的管辖区域内") from None
-    return render(request, "portal/people/detail.html", {
-        "person": person,
-        "reveal": reveal,
-        "members": household_members(user=request.user, person=person),
-    })
+    return render(
+        request,
+        "portal/people/detail.html",
+        {
+            "person": person,
+            "reveal": reveal,
+            "members": household_members(user=request.user, person=person),
+        },
+    )
 
 
 @back_office
@@ -91,11 +114,13 @@ def person_reveal(request, pk: int):
 @back_office
 def employers(request):
     g = request.GET
-    qs = employer_list(user=request.user, q=g.get("q", ""), industry=g.get("industry", ""),
-                       flag=g.get("flag", ""))
+    qs = employer_list(
+        user=request.user, q=g.get("q", ""), industry=g.get("industry", ""), flag=g.get("flag", "")
+    )
     sections = Industry.objects.filter(section__isnull=True)
-    return render(request, "portal/employers/list.html",
-                  {"page": _page(request, qs), "sections": sections})
+    return render(
+        request, "portal/employers/list.html", {"page": _page(request, qs), "sections": sections}
+    )
 
 
 @back_office
@@ -111,11 +136,18 @@ def employer(request, pk: int):
 @back_office
 def jobs(request):
     g = request.GET
-    qs = job_list(user=request.user, q=g.get("q", ""), kind=g.get("kind", ""),
-                  status=g.get("status", ""))
-    return render(request, "portal/jobs/list.html", {
-        "page": _page(request, qs), "kinds": JobKind.choices, "statuses": JobStatus.choices,
-    })
+    qs = job_list(
+        user=request.user, q=g.get("q", ""), kind=g.get("kind", ""), status=g.get("status", "")
+    )
+    return render(
+        request,
+        "portal/jobs/list.html",
+        {
+            "page": _page(request, qs),
+            "kinds": JobKind.choices,
+            "statuses": JobStatus.choices,
+        },
+    )
 
 
 @back_office
@@ -139,8 +171,9 @@ def imports(request):
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        job = create_import(kind=form.cleaned_data["kind"], file=upload, filename=upload.name,
-                            user=request.user)
+        job = create_import(
+            kind=form.cleaned_data["kind"], file=upload, filename=upload.name, user=request.user
+        )
         enqueue_import(job)
         return redirect("portal:import", pk=job.pk)
     jobs = ImportJob.objects.all()
@@ -167,8 +200,12 @@ def import_errors(request, pk: int):
     job = _own_import(request, pk)
     if not job.error_file:
         raise Http404("这个导入任务没有被拒行")
-    return FileResponse(job.error_file.open("rb"), as_attachment=True,
-                        filename=f"import-{job.pk}-rejected.csv", content_type="text/csv")
+    return FileResponse(
+        job.error_file.open("rb"),
+        as_attachment=True,
+        filename=f"import-{job.pk}-rejected.csv",
+        content_type="text/csv",
+    )
 
 
 @back_office
@@ -180,7 +217,8 @@ def import_template(request, kind: str):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([f"{c.header}*" if c.required else c.header for c in spec.columns])
-    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"),
-                            content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="template-{kind}.csv"'
     return response

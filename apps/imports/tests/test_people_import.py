@@ -42,7 +42,10 @@ def test_it_imports_people_with_their_file(run_file):
     assert person.labour_status == "unemployed" and person.education == "60"
     assert person.lat is not None and person.h3  # placed at the community's coordinates
     assert person.import_job == job
-    assert set(person.wish_occupations.values_list("code", flat=True)) == {"6-18-02-04", "6-31-01-03"}
+    assert set(person.wish_occupations.values_list("code", flat=True)) == {
+        "6-18-02-04",
+        "6-31-01-03",
+    }
     assert set(person.tags.values_list("group", flat=True)) == {"migrant_worker", "hard_to_employ"}
     assert list(person.certificates.values_list("name", "level")) == [("焊工", 4)]
     assert list(person.status_history.values_list("status", "since")) == [
@@ -68,7 +71,10 @@ def test_an_update_is_audited_and_extends_the_status_history(run_file):
     job = run_file("people", csv_bytes([person_row(1, 劳动状态="就业", 状态起始日期="2026-10-08")]))
     assert (job.created_count, job.updated_count) == (0, 1)
     person = Person.objects.get(id_number=person_row(1)["身份证号"])
-    assert list(person.status_history.values_list("status", flat=True)) == ["unemployed", "employed"]
+    assert list(person.status_history.values_list("status", flat=True)) == [
+        "unemployed",
+        "employed",
+    ]
     entry = AuditEntry.objects.get(action="import_update", object_id=str(person.pk))
     assert entry.changes["labour_status"] == ["unemployed", "employed"]
     assert entry.changes["import_job"] == job.pk

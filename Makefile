@@ -1,0 +1,44 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_REGION ?= 341282
+DEMO_PEOPLE ?= 100000
+DEMO_SEED ?= 1
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/jiuye
+
+.PHONY: install demo serve test test-sqlite test-postgres lint bench
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	touch $@
+
+install: $(BIN)/.installed
+
+# Migrate, load the reference data, generate the demo city (once) and serve it.
+demo: install
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py load_reference
+	$(BIN)/python manage.py generate_city --region $(DEMO_REGION) --people $(DEMO_PEOPLE) --seed $(DEMO_SEED)
+	@echo "\n平台地址: http://127.0.0.1:$(PORT)/"
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+
+# The whole suite, against SQLite and against PostgreSQL.
+test: lint test-sqlite test-postgres
+
+test-sqlite: install
+	env -u DATABASE_URL $(BIN)/pytest -q
+
+test-postgres: install
+	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python bench/import.py --quick
