@@ -8,7 +8,7 @@ DEMO_SEED ?= 1
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/jiuye
 
-.PHONY: install demo serve test test-sqlite test-postgres lint bench
+.PHONY: install demo serve test test-sqlite test-postgres test-browser browser-deps lint bench
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m venv $(VENV)
@@ -31,14 +31,24 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 
-# The whole suite, against SQLite and against PostgreSQL.
-test: lint test-sqlite test-postgres
+# The whole suite, against SQLite and against PostgreSQL, then the browser test.
+test: lint test-sqlite test-postgres test-browser
 
 test-sqlite: install
 	env -u DATABASE_URL $(BIN)/pytest -q
 
 test-postgres: install
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -q
+
+# Browser tests drive Debian's Chromium (never a downloaded browser); CJK fonts so that
+# screenshots show Chinese. Installed with apt when missing (needs root, as on CI).
+browser-deps:
+	@test -x /usr/bin/chromium && fc-list :lang=zh | grep -q . || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
+
+# Its own session: a live server commits for real, which would wipe the shared test data.
+test-browser: install browser-deps
+	env -u DATABASE_URL SQLITE_TEST_NAME=$(CURDIR)/var/test-browser.sqlite3 $(BIN)/pytest -q -m browser
 
 bench: install
 	$(BIN)/python bench/import.py --quick

@@ -87,6 +87,7 @@ TEMPLATES = [
 
 # SQLite by default (zero setup); DATABASE_URL=postgres://... switches engines.
 VAR_DIR = Path(os.environ.get("JIUYE_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # SQLite does not create its folder
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'jiuye.sqlite3'}"),

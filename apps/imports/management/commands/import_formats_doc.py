@@ -46,8 +46,11 @@ def render() -> str:
     parts = [INTRO]
     for kind, spec in import_specs().items():
         key = spec.key_field if isinstance(spec.key_field, str) else " + ".join(spec.key_field)
-        parts.append(f"\n## {spec.label} — `{kind}`\n\nNatural key: `{key}`."
-                     + (" Administrators only." if spec.admin_only else "") + "\n")
+        parts.append(
+            f"\n## {spec.label} — `{kind}`\n\nNatural key: `{key}`."
+            + (" Administrators only." if spec.admin_only else "")
+            + "\n"
+        )
         parts.append("\n| column | required | notes |\n|---|---|---|")
         for column in spec.columns:
             parts.append(f"| {column.header} | {'*' if column.required else ''} | {column.help} |")
