@@ -264,9 +264,11 @@ class PersonImport(ImportSpec):
             if "labour_status" in change
         ]
         insert_rows(StatusChange, history)
-        _sync_wishes(rows, result.pks)
-        _add_tags(rows, result.pks)
-        _add_certificates(rows, result.pks)
+        # People created just now hold no wishes, tags or certificates yet: no need to look.
+        known = set(result.pks.values()) - {result.pks[key] for key in result.created_keys}
+        _sync_wishes(rows, result.pks, known)
+        _add_tags(rows, result.pks, known)
+        _add_certificates(rows, result.pks, known)
         return result
 
 
@@ -288,7 +290,7 @@ def _link_households(rows: list[dict]) -> None:
         row["household_id"] = known.get(row["household"]) if row["household"] else None
 
 
-def _sync_wishes(rows: list[dict], pks: dict) -> None:
+def _sync_wishes(rows: list[dict], pks: dict, known: set[int]) -> None:
     """Set each person's wished occupations to the file's list (only where the column exists)."""
     through = Person.wish_occupations.through
     wanted = {
@@ -299,10 +301,12 @@ def _sync_wishes(rows: list[dict], pks: dict) -> None:
     if not wanted:
         return
     current: dict[int, set] = {pk: set() for pk in wanted}
-    for person_id, code in through.objects.filter(person_id__in=wanted).values_list(
-        "person_id", "occupation_id"
-    ):
-        current[person_id].add(code)
+    lookup = [pk for pk in wanted if pk in known]
+    if lookup:
+        for person_id, code in through.objects.filter(person_id__in=lookup).values_list(
+            "person_id", "occupation_id"
+        ):
+            current[person_id].add(code)
     stale = [(pk, code) for pk, codes in current.items() for code in codes - wanted[pk]]
     for pk, code in stale:
         through.objects.filter(person_id=pk, occupation_id=code).delete()
@@ -316,15 +320,18 @@ def _sync_wishes(rows: list[dict], pks: dict) -> None:
     )
 
 
-def _add_tags(rows: list[dict], pks: dict) -> None:
+def _add_tags(rows: list[dict], pks: dict, known: set[int]) -> None:
     """Add the key groups a row names that the person does not already hold (open-ended)."""
     tagged = [r for r in rows if r["groups"]]
     if not tagged:
         return
+    lookup = [pks[r["id_number"]] for r in tagged if pks[r["id_number"]] in known]
     active = set(
-        KeyGroupTag.objects.filter(
-            person_id__in=[pks[r["id_number"]] for r in tagged], end__isnull=True
-        ).values_list("person_id", "group")
+        KeyGroupTag.objects.filter(person_id__in=lookup, end__isnull=True).values_list(
+            "person_id", "group"
+        )
+        if lookup
+        else ()
     )
     insert_rows(
         KeyGroupTag,
@@ -342,15 +349,16 @@ def _add_tags(rows: list[dict], pks: dict) -> None:
     )
 
 
-def _add_certificates(rows: list[dict], pks: dict) -> None:
+def _add_certificates(rows: list[dict], pks: dict, known: set[int]) -> None:
     """Add the certificates a row names that the person does not hold yet."""
     listed = [r for r in rows if r["certificates"]]
     if not listed:
         return
+    lookup = [pks[r["id_number"]] for r in listed if pks[r["id_number"]] in known]
     held = set(
-        Certificate.objects.filter(person_id__in=[pks[r["id_number"]] for r in listed]).values_list(
-            "person_id", "name", "level"
-        )
+        Certificate.objects.filter(person_id__in=lookup).values_list("person_id", "name", "level")
+        if lookup
+        else ()
     )
     new = {}
     for r in listed:

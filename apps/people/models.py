@@ -82,9 +82,7 @@ class Person(models.Model):
     education = models.CharField("学历", max_length=2, choices=Education.choices, blank=True)
     major = models.CharField("专业", max_length=64, blank=True)
     skills = models.CharField("技能特长", max_length=255, blank=True)
-    labour_status = models.CharField(
-        "劳动状态", max_length=16, choices=LabourStatus.choices, db_index=True
-    )
+    labour_status = models.CharField("劳动状态", max_length=16, choices=LabourStatus.choices)
     status_since = models.DateField("状态起始日期")
     wish_occupations = models.ManyToManyField(
         "taxonomy.Occupation", verbose_name="求职意向职业", blank=True, related_name="+"
@@ -104,10 +102,9 @@ class Person(models.Model):
         verbose_name = "人员"
         verbose_name_plural = "人员"
         ordering = ["community_id", "id"]
-        indexes = [
-            models.Index(fields=["community", "labour_status"]),
-            models.Index(fields=["name"]),
-        ]
+        # Lists are always scoped to a region: (community, status) serves both filters. Names
+        # are searched with "contains", which a B-tree cannot serve, so they carry no index.
+        indexes = [models.Index(fields=["community", "labour_status"])]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(wish_max_distance_km__isnull=True)
