@@ -8,7 +8,7 @@ DEMO_SEED ?= 1
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/jiuye
 
-.PHONY: install demo serve test test-sqlite test-postgres test-browser browser-deps lint bench
+.PHONY: install demo serve test test-sqlite test-postgres test-live browser-deps lint bench
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m venv $(VENV)
@@ -32,7 +32,7 @@ lint: install
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 
 # The whole suite, against SQLite and against PostgreSQL, then the browser test.
-test: lint test-sqlite test-postgres test-browser
+test: lint test-sqlite test-postgres test-live
 
 test-sqlite: install
 	env -u DATABASE_URL $(BIN)/pytest -q
@@ -46,9 +46,10 @@ browser-deps:
 	@test -x /usr/bin/chromium && fc-list :lang=zh | grep -q . || \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk)
 
-# Its own session: a live server commits for real, which would wipe the shared test data.
-test-browser: install browser-deps
-	env -u DATABASE_URL SQLITE_TEST_NAME=$(CURDIR)/var/test-browser.sqlite3 $(BIN)/pytest -q -m browser
+# Browser and queue-worker tests, in their own session: they commit for real, which would
+# wipe the shared test data. SQLite in a file, so the worker's own connections see the data.
+test-live: install browser-deps
+	env -u DATABASE_URL SQLITE_TEST_NAME=$(CURDIR)/var/test-live.sqlite3 $(BIN)/pytest -q -m live
 
 bench: install
 	$(BIN)/python bench/import.py --quick

@@ -4,6 +4,8 @@ of two streets, and media files kept in a temporary folder."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.management import call_command
 from django.test.utils import override_settings
@@ -22,29 +24,41 @@ def _media_root(tmp_path_factory):
         yield
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker, _media_root):
-    with django_db_blocker.unblock():
-        call_command("load_reference", stdout=open("/dev/null", "w"))
-        from apps.regions.models import Region, RegionLevel
+def load_test_city() -> None:
+    """The reference data and a small city: two streets of 界首市 with coordinates and two
+    communities each. Idempotent."""
+    from apps.regions.models import Region, RegionLevel
 
-        # Coordinates for the streets and two communities per street: enough of a city.
-        for i, (street, lat, lng) in enumerate(
-            [(STREET_A, 33.262, 115.371), (STREET_B, 33.255, 115.352)]
-        ):
-            Region.objects.filter(code=street).update(
-                lat=lat, lng=lng, coordinate_source="generated"
-            )
-            for k in (1, 2):
-                Region.objects.create(
-                    code=f"{street}{k:03d}",
+    call_command("load_reference", stdout=open(os.devnull, "w"))
+    for i, (street, lat, lng) in enumerate(
+        [(STREET_A, 33.262, 115.371), (STREET_B, 33.255, 115.352)]
+    ):
+        Region.objects.filter(code=street).update(lat=lat, lng=lng, coordinate_source="generated")
+        for k in (1, 2):
+            Region.objects.get_or_create(
+                code=f"{street}{k:03d}",
+                defaults=dict(
                     name=f"测试{i}{k}社区",
                     level=RegionLevel.COMMUNITY,
                     parent_id=street,
                     lat=lat + 0.005 * k,
                     lng=lng + 0.004 * k,
                     generated=True,
-                )
+                ),
+            )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker, _media_root):
+    with django_db_blocker.unblock():
+        load_test_city()
+
+
+@pytest.fixture
+def live_city(transactional_db):
+    """For tests that commit (live server, queue worker): the flush after each such test
+    empties the database, so the city is loaded again."""
+    load_test_city()
 
 
 @pytest.fixture

@@ -135,7 +135,7 @@ def run_engine(people: int, baseline_rows: int) -> dict:
 
     main_csv = tmp / f"people-{connection.vendor}.csv"
     write_csv(
-        main_csv, CityGenerator("341282", places, 11, today, ["341226"]).people(people), headers
+        main_csv, CityGenerator("341282", places, 11, today, ["341203"]).people(people), headers
     )
     # Another ID region (颍上县) for the baseline, so its people never collide with the file's.
     base_rows = list(CityGenerator("341226", places, 12, today, ["341226"]).people(baseline_rows))

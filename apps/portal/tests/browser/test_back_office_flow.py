@@ -1,6 +1,6 @@
 """The back office as a clerk uses it, in Chromium: log in, see the people of the street,
 open a file, reveal identifiers, upload a GBK file and watch it finish in the background,
-download the rejected rows. Run apart from the other tests (``pytest -m browser``): a
+download the rejected rows. Run apart from the other tests (``pytest -m live``): a
 live server needs real commits, which would wipe the session's reference data."""
 
 import csv
@@ -13,7 +13,7 @@ from apps.imports.tests.conftest import csv_bytes
 from apps.imports.tests.test_people_import import person_row
 from apps.people.tests.factories import PersonFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -36,7 +36,7 @@ def page():
 
 
 @pytest.fixture
-def street(staff):
+def street(live_city, staff):
     """Set up before the browser starts: Playwright's event loop forbids ORM calls after."""
     staff("township_staff", "341282001", username="clerk")
     PersonFactory(community_id="341282002001", name="李西城")
