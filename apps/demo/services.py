@@ -157,58 +157,40 @@ def _spread(rng: random.Random, street: Region, low: float, high: float) -> tupl
 
 
 def _place_stations(county: Region, streets: list[Region], rng: random.Random) -> None:
-    stations = [
-        ServiceStation(
-            code=f"{county.code}-C",
-            name=f"{county.name}公共就业服务中心",
-            kind=ServiceStation.Kind.CENTRE,
-            region=county,
-            lat=county.lat,
-            lng=county.lng,
-            h3=h3_cell(county.lat, county.lng),
+    """A centre and a gig station (零工驿站) in the county seat, a service office in every
+    street/township, a service station in about half the urban communities."""
+
+    def station(suffix: str, name: str, kind: str, region: Region, point=None) -> ServiceStation:
+        lat, lng = point or (region.lat, region.lng)
+        return ServiceStation(
+            code=f"{region.code}-{suffix}",
+            name=name,
+            kind=kind,
+            region=region,
+            lat=lat,
+            lng=lng,
+            h3=h3_cell(lat, lng),
             generated=True,
         )
+
+    Kind = ServiceStation.Kind
+    stations = [
+        station("C", f"{county.name}公共就业服务中心", Kind.CENTRE, county),
+        station(
+            "G",
+            f"{county.name}零工驿站",
+            Kind.GIG,
+            county,
+            offset_km(county.lat, county.lng, 0.8, -0.6),
+        ),
     ]
     for street in streets:
-        stations.append(
-            ServiceStation(
-                code=f"{street.code}-T",
-                name=f"{street.name}人社服务所",
-                kind=ServiceStation.Kind.TOWNSHIP,
-                region=street,
-                lat=street.lat,
-                lng=street.lng,
-                h3=h3_cell(street.lat, street.lng),
-                generated=True,
-            )
-        )
+        stations.append(station("T", f"{street.name}人社服务所", Kind.TOWNSHIP, street))
         for community in street.children.filter(level=RegionLevel.COMMUNITY, is_village=False):
             if rng.random() < 0.5:
                 stations.append(
-                    ServiceStation(
-                        code=f"{community.code}-S",
-                        name=f"{community.name}就业服务站",
-                        kind=ServiceStation.Kind.COMMUNITY,
-                        region=community,
-                        lat=community.lat,
-                        lng=community.lng,
-                        h3=community.h3,
-                        generated=True,
-                    )
+                    station("S", f"{community.name}就业服务站", Kind.COMMUNITY, community)
                 )
-    gig_lat, gig_lng = offset_km(county.lat, county.lng, 0.8, -0.6)
-    stations.append(
-        ServiceStation(
-            code=f"{county.code}-G",
-            name=f"{county.name}零工驿站",
-            kind=ServiceStation.Kind.GIG,
-            region=county,
-            lat=gig_lat,
-            lng=gig_lng,
-            h3=h3_cell(gig_lat, gig_lng),
-            generated=True,
-        )
-    )
     ServiceStation.objects.bulk_create(stations, ignore_conflicts=True)
 
 

@@ -8,7 +8,7 @@ from apps.regions.geo import h3_cell
 from apps.regions.importers import read_point
 from apps.regions.selectors import placeable_regions
 from apps.taxonomy.models import Industry
-from jiuye.identifiers import IdentifierError, validate_credit_code, validate_mobile
+from jiuye.identifiers import validate_credit_code, validate_mobile
 
 from .models import Employer, EmployerSize
 
@@ -30,20 +30,6 @@ FIELDS = [
     "blacklist_from",
     "blacklist_to",
 ]
-
-
-def parse_credit_code(text: str) -> str:
-    try:
-        return validate_credit_code(text)
-    except IdentifierError as exc:
-        raise ValueError(str(exc)) from None
-
-
-def parse_mobile(text: str) -> str:
-    try:
-        return validate_mobile(text)
-    except IdentifierError as exc:
-        raise ValueError(str(exc)) from None
 
 
 class EmployerImport(ImportSpec):
@@ -80,7 +66,7 @@ class EmployerImport(ImportSpec):
 
     def clean(self, raw, ctx):
         row = RowCleaner(raw)
-        code = row.get("统一社会信用代码", parse_credit_code, required=True)
+        code = row.get("统一社会信用代码", validate_credit_code, required=True)
         industry = row.get("行业代码", required=True)
         if industry and industry not in ctx["industries"]:
             row.fail("行业代码", f"{industry}不是GB/T 4754-2017的行业大类代码")
@@ -119,7 +105,7 @@ class EmployerImport(ImportSpec):
             "lng": lng,
             "h3": h3_cell(lat, lng),
             "contact_name": row.get("联系人", default=""),
-            "contact_phone": row.get("联系电话", parse_mobile, default=""),
+            "contact_phone": row.get("联系电话", validate_mobile, default=""),
             "is_key_enterprise": row.get("重点企业", parse_bool, default=False),
             "blacklisted": blacklisted,
             "blacklist_reason": reason,

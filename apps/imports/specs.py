@@ -12,8 +12,6 @@ from django.utils import timezone
 
 from apps.accounts.models import AuditEntry
 
-from .cells import CellError
-
 
 @dataclass(frozen=True)
 class Column:
@@ -48,7 +46,7 @@ class RowCleaner:
             return text
         try:
             return parse(text, **kw)
-        except (CellError, ValueError) as exc:
+        except ValueError as exc:  # CellError, IdentifierError and int()/float() failures
             self.problems.append((header, str(exc)))
             return default
 

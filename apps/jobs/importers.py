@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from apps.employers.importers import parse_credit_code
 from apps.employers.models import Employer
 from apps.imports.cells import parse_choice, parse_date, parse_int
 from apps.imports.specs import Column, ImportSpec, RowCleaner, upsert
@@ -12,6 +11,7 @@ from apps.regions.geo import h3_cell
 from apps.regions.importers import read_point
 from apps.regions.selectors import city_prefix, placeable_regions
 from apps.taxonomy.models import Education, Occupation
+from jiuye.identifiers import validate_credit_code
 
 from .models import Job, JobStatus
 
@@ -82,7 +82,7 @@ class JobImport(ImportSpec):
 
     def clean(self, raw, ctx):
         row = RowCleaner(raw)
-        credit_code = row.get("统一社会信用代码", parse_credit_code, required=True)
+        credit_code = row.get("统一社会信用代码", validate_credit_code, required=True)
         employer = self._employer(credit_code, ctx) if credit_code else None
         if credit_code and employer is None:
             row.fail("统一社会信用代码", f"单位{credit_code}未登记,请先导入用人单位")

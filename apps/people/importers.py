@@ -19,7 +19,6 @@ from apps.regions.importers import read_point
 from apps.regions.selectors import placeable_regions
 from apps.taxonomy.models import Education, Occupation, SkillLevel
 from jiuye.identifiers import (
-    IdentifierError,
     birth_date_from_id,
     gender_from_id,
     validate_mobile,
@@ -101,13 +100,6 @@ FIELDS = [
 ]
 
 
-def parse_id(text: str) -> str:
-    try:
-        return validate_resident_id(text)
-    except IdentifierError as exc:
-        raise ValueError(str(exc)) from None
-
-
 def age_on(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
@@ -165,7 +157,7 @@ class PersonImport(ImportSpec):
     def clean(self, raw, ctx):
         row = RowCleaner(raw)
         today = ctx["today"]
-        id_number = row.get("身份证号", parse_id, required=True)
+        id_number = row.get("身份证号", validate_resident_id, required=True)
         birth = gender = None
         if id_number:
             birth, gender = birth_date_from_id(id_number), gender_from_id(id_number)
@@ -209,7 +201,7 @@ class PersonImport(ImportSpec):
             "name": row.get("姓名", required=True),
             "gender": gender,
             "birth_date": birth,
-            "phone": row.get("手机号", _mobile, default=""),
+            "phone": row.get("手机号", validate_mobile, default=""),
             "household": row.get("户号", default=""),
             "community_id": community,
             "address": row.get("居住地址", default=""),
@@ -270,13 +262,6 @@ class PersonImport(ImportSpec):
         _add_tags(rows, result.pks, known)
         _add_certificates(rows, result.pks, known)
         return result
-
-
-def _mobile(text: str) -> str:
-    try:
-        return validate_mobile(text)
-    except IdentifierError as exc:
-        raise ValueError(str(exc)) from None
 
 
 def _link_households(rows: list[dict]) -> None:
