@@ -14,7 +14,7 @@ class EmployerSize(models.TextChoices):
 
 
 class Employer(models.Model):
-    credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    credit_code = models.CharField("统一社会信用代码", max_length=18)
     name = models.CharField("单位名称", max_length=128)
     industry = models.ForeignKey(
         "taxonomy.Industry", verbose_name="行业", on_delete=models.PROTECT, related_name="+"
@@ -26,11 +26,12 @@ class Employer(models.Model):
         verbose_name="所在区域",
         on_delete=models.PROTECT,
         related_name="employers",
+        db_index=False,  # indexed in Meta, without the LIKE twin
     )
     address = models.CharField("地址", max_length=255, blank=True)
     lat = models.FloatField("纬度", null=True, blank=True)
     lng = models.FloatField("经度", null=True, blank=True)
-    h3 = models.CharField("H3单元", max_length=16, blank=True, db_index=True)
+    h3 = models.CharField("H3单元", max_length=16, blank=True)
     contact_name = models.CharField("联系人", max_length=64, blank=True)
     contact_phone = models.CharField("联系电话", max_length=11, blank=True)
     is_key_enterprise = models.BooleanField("重点企业", default=False)
@@ -56,7 +57,13 @@ class Employer(models.Model):
         verbose_name = "用人单位"
         verbose_name_plural = "用人单位"
         ordering = ["region_id", "id"]
+        # Declared here, not with unique=/db_index=: no unused LIKE twins on PostgreSQL.
+        indexes = [
+            models.Index(fields=["region"], name="employer_region"),
+            models.Index(fields=["h3"], name="employer_h3"),
+        ]
         constraints = [
+            models.UniqueConstraint(fields=["credit_code"], name="employer_credit_code_unique"),
             models.CheckConstraint(
                 condition=models.Q(blacklisted=False)
                 | (~models.Q(blacklist_reason="") & models.Q(blacklist_from__isnull=False)),

@@ -60,7 +60,7 @@ class Household(models.Model):
 
 
 class Person(models.Model):
-    id_number = models.CharField("公民身份号码", max_length=18, unique=True)
+    id_number = models.CharField("公民身份号码", max_length=18)
     name = models.CharField("姓名", max_length=64)
     gender = models.CharField("性别", max_length=1, choices=[("M", "男"), ("F", "女")])
     birth_date = models.DateField("出生日期")
@@ -74,11 +74,12 @@ class Person(models.Model):
         verbose_name="居住社区",
         on_delete=models.PROTECT,
         related_name="residents",
+        db_index=False,  # served by the (community, labour_status) index
     )
     address = models.CharField("居住地址", max_length=255, blank=True)
     lat = models.FloatField("纬度", null=True, blank=True)
     lng = models.FloatField("经度", null=True, blank=True)
-    h3 = models.CharField("H3单元", max_length=16, blank=True, db_index=True)
+    h3 = models.CharField("H3单元", max_length=16, blank=True)
     education = models.CharField("学历", max_length=2, choices=Education.choices, blank=True)
     major = models.CharField("专业", max_length=64, blank=True)
     skills = models.CharField("技能特长", max_length=255, blank=True)
@@ -104,8 +105,14 @@ class Person(models.Model):
         ordering = ["community_id", "id"]
         # Lists are always scoped to a region: (community, status) serves both filters. Names
         # are searched with "contains", which a B-tree cannot serve, so they carry no index.
-        indexes = [models.Index(fields=["community", "labour_status"])]
+        # Indexes are declared here rather than with unique=/db_index=, which on PostgreSQL
+        # add a varchar_pattern_ops twin for LIKE that no query here uses.
+        indexes = [
+            models.Index(fields=["community", "labour_status"]),
+            models.Index(fields=["h3"], name="person_h3"),
+        ]
         constraints = [
+            models.UniqueConstraint(fields=["id_number"], name="person_id_number_unique"),
             models.CheckConstraint(
                 condition=models.Q(wish_max_distance_km__isnull=True)
                 | models.Q(wish_max_distance_km__gt=0),
