@@ -8,13 +8,13 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -135,9 +135,8 @@ def run_import(job_id: int, *, on_progress=None) -> ImportJob:
         if table is not None:
             table.close()
     if errors.count and job.status != ImportJob.Status.FAILED:
-        job.error_file.save(
-            f"import-{job.pk}-rejected.csv", ContentFile(errors.getvalue()), save=False
-        )
+        errors.save_to(job)
+    errors.close()
     job.finished_at = timezone.now()
     job.save()
     cache.delete(job.progress_key)
@@ -195,20 +194,20 @@ def _publish(job, processed: int, total: int, on_progress) -> None:
 
 
 class _ErrorSheet:
-    """The rejected rows: the original cells plus row number, column and reason. UTF-8
-    with BOM so that Excel opens it in Chinese."""
+    """The rejected rows: the original cells plus row number, column and reason, spooled
+    to a temporary file (a file of a million bad rows must not sit in memory). UTF-8 with
+    BOM so that Excel opens it in Chinese."""
 
     def __init__(self):
         self.headers: list[str] = []
         self.count = 0
-        self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer)
-        self._started = False
+        self._file = tempfile.TemporaryFile()
+        self._text = io.TextIOWrapper(self._file, encoding="utf-8-sig", newline="")
+        self._writer = csv.writer(self._text)
 
     def add(self, number: int, raw: dict, problems: list[tuple[str, str]]) -> None:
-        if not self._started:
+        if not self.count:
             self._writer.writerow(["行号", "错误列", "错误原因", *self.headers])
-            self._started = True
         self.count += 1
         # In the file's own column order, as the clerk reads the sheet.
         order = {h: i for i, h in enumerate(self.headers)}
@@ -217,5 +216,10 @@ class _ErrorSheet:
         reasons = ";".join(f"{c}:{r}" for c, r in problems)
         self._writer.writerow([number, columns, reasons, *(raw.get(h, "") for h in self.headers)])
 
-    def getvalue(self) -> bytes:
-        return ("\ufeff" + self._buffer.getvalue()).encode("utf-8")
+    def save_to(self, job: ImportJob) -> None:
+        self._text.flush()
+        self._file.seek(0)
+        job.error_file.save(f"import-{job.pk}-rejected.csv", File(self._file), save=False)
+
+    def close(self) -> None:
+        self._text.close()
