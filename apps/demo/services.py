@@ -92,56 +92,24 @@ def place_communities(county: Region, seed: int) -> list[Place]:
     places: list[Place] = []
     for street in streets:
         existing = list(street.children.filter(level=RegionLevel.COMMUNITY))
+        urban = street.name.endswith("街道")
         if not existing:
-            urban = street.name.endswith("街道")
             n_comm = rng.randint(6, 10) if urban else rng.randint(1, 2)
             n_vill = 0 if urban else rng.randint(10, 18)
-            names = rng.sample(COMMUNITY_NAMES, n_comm)
-            new = []
-            for k in range(n_comm):
-                lat, lng = _spread(rng, street, 0.3, 2.0)
-                new.append(
-                    Region(
-                        code=f"{street.code}{k + 1:03d}",
-                        name=f"{names[k]}社区",
-                        level=RegionLevel.COMMUNITY,
-                        parent=street,
-                        lat=lat,
-                        lng=lng,
-                        h3=h3_cell(lat, lng),
-                        generated=True,
-                        coordinate_source=CoordinateSource.GENERATED,
-                    )
-                )
+            # Statistical codes: 0xx for 社区 (residents' committees), 2xx for 村.
+            new = [
+                _generated_community(rng, street, k + 1, f"{name}社区", village=False)
+                for k, name in enumerate(rng.sample(COMMUNITY_NAMES, n_comm))
+            ]
             village_names: set[str] = set()
             for k in range(n_vill):
                 name = rng.choice(VILLAGE_PREFIX) + rng.choice(VILLAGE_SUFFIX) + "村"
                 while name in village_names:
-                    name = (
-                        rng.choice(VILLAGE_PREFIX)
-                        + rng.choice(VILLAGE_PREFIX)
-                        + rng.choice(VILLAGE_SUFFIX)
-                        + "村"
-                    )
+                    name = rng.choice(VILLAGE_PREFIX) + name
                 village_names.add(name)
-                lat, lng = _spread(rng, street, 1.0, 5.0)
-                new.append(
-                    Region(
-                        code=f"{street.code}{200 + k + 1:03d}",
-                        name=name,
-                        level=RegionLevel.COMMUNITY,
-                        parent=street,
-                        is_village=True,
-                        lat=lat,
-                        lng=lng,
-                        h3=h3_cell(lat, lng),
-                        generated=True,
-                        coordinate_source=CoordinateSource.GENERATED,
-                    )
-                )
+                new.append(_generated_community(rng, street, 201 + k, name, village=True))
             Region.objects.bulk_create(new)
             existing = new
-        urban = street.name.endswith("街道")
         places += [
             Place(c.code, f"{street.name}{c.name}", c.lat, c.lng, c.is_village, urban)
             for c in existing
@@ -149,6 +117,25 @@ def place_communities(county: Region, seed: int) -> list[Place]:
         ]
     _place_stations(county, streets, rng)
     return places
+
+
+def _generated_community(
+    rng: random.Random, street: Region, number: int, name: str, *, village: bool
+) -> Region:
+    """A community placed around its street: villages farther out than urban communities."""
+    lat, lng = _spread(rng, street, *((1.0, 5.0) if village else (0.3, 2.0)))
+    return Region(
+        code=f"{street.code}{number:03d}",
+        name=name,
+        level=RegionLevel.COMMUNITY,
+        parent=street,
+        is_village=village,
+        lat=lat,
+        lng=lng,
+        h3=h3_cell(lat, lng),
+        generated=True,
+        coordinate_source=CoordinateSource.GENERATED,
+    )
 
 
 def _spread(rng: random.Random, street: Region, low: float, high: float) -> tuple[float, float]:
