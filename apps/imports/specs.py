@@ -162,7 +162,13 @@ def upsert(
         )
     if to_update:
         update_fields = fields + (["import_job"] if has_job else [])
-        model.objects.bulk_update(to_update, update_fields, batch_size=1000)
+        # bulk_update skips auto_now; set it so that readers of changes (indexes) see them.
+        stamped = [f.name for f in model._meta.fields if getattr(f, "auto_now", False)]
+        now = timezone.now()
+        for obj in to_update:
+            for name in stamped:
+                setattr(obj, name, now)
+        model.objects.bulk_update(to_update, update_fields + stamped, batch_size=1000)
         AuditEntry.objects.bulk_create(audits, batch_size=1000)
     result.created, result.updated = len(to_create), len(to_update)
     return result

@@ -75,6 +75,7 @@ def test_an_update_is_audited_and_extends_the_status_history(run_file):
         "unemployed",
         "employed",
     ]
+    assert person.updated_at > person.created_at  # what change-tracking readers rely on
     entry = AuditEntry.objects.get(action="import_update", object_id=str(person.pk))
     assert entry.changes["labour_status"] == ["unemployed", "employed"]
     assert entry.changes["import_job"] == job.pk
