@@ -490,6 +490,8 @@ class CityGenerator:
                 if employer["行业代码"] in ("96", "80") and rng.random() < 0.5:
                     kind = "公益性岗位"
                 low = int(wage * rng.uniform(0.8, 1.0)) // 100 * 100
+                # A third of the jobs of certified trades require the certificate.
+                required = code in CERTIFIED and rng.random() < 0.3
                 start = self.today - dt.timedelta(days=rng.randrange(0, 60))
                 lat, lng = _jitter(rng, float(employer["纬度"]), float(employer["经度"]), 0.3)
                 rows.append(
@@ -505,9 +507,9 @@ class CityGenerator:
                         "最低学历": rng.choice(("", "70", "60", "30")),
                         "最低年龄": "18",
                         "最高年龄": str(rng.choice((45, 50, 55, 60))),
-                        "证书要求": f"{OCCUPATION_NAMES[code]}证书"
-                        if code in CERTIFIED and rng.random() < 0.3
-                        else "",
+                        "证书要求": f"须持{OCCUPATION_NAMES[code]}证书" if required else "",
+                        "要求证书职业代码": code if required else "",
+                        "要求证书等级": rng.choice(("五级", "四级")) if required else "",
                         "岗位描述": f"{employer['单位名称']}招聘{OCCUPATION_NAMES[code]}",
                         "工作地点代码": employer["所在区域代码"],
                         "经度": f"{lng:.6f}",

@@ -5,12 +5,12 @@ from __future__ import annotations
 from apps.employers.models import Employer
 from apps.imports.cells import parse_choice, parse_date, parse_int
 from apps.imports.specs import Column, ImportSpec, RowCleaner, upsert
-from apps.people.importers import EDUCATION_ALIASES
+from apps.people.importers import EDUCATION_ALIASES, LEVEL_ALIASES
 from apps.people.models import JobKind
 from apps.regions.geo import h3_cell
 from apps.regions.importers import read_point
 from apps.regions.selectors import city_prefix, placeable_regions
-from apps.taxonomy.models import Education, Occupation
+from apps.taxonomy.models import Education, Occupation, SkillLevel
 from jiuye.identifiers import validate_credit_code
 
 from .models import Job, JobStatus
@@ -27,6 +27,8 @@ FIELDS = [
     "age_max",
     "skills",
     "certificates",
+    "required_certificate_id",
+    "required_level",
     "description",
     "region_id",
     "lat",
@@ -56,7 +58,9 @@ class JobImport(ImportSpec):
         Column("最低年龄", "age_min"),
         Column("最高年龄", "age_max"),
         Column("技能要求", "skills"),
-        Column("证书要求", "certificates"),
+        Column("证书要求", "certificates", False, "说明文字"),
+        Column("要求证书职业代码", "required_certificate_id", False, "必须持有该职业的证书"),
+        Column("要求证书等级", "required_level", False, "最低等级,如 四级;不填则任一等级"),
         Column("岗位描述", "description"),
         Column("工作地点代码", "region_id", False, "不填则为单位所在区域;须在单位所在市内"),
         Column("经度", "lng"),
@@ -110,6 +114,9 @@ class JobImport(ImportSpec):
         lat, lng = read_point(row, required=False)
         if lat is None and point:
             lat, lng = point
+        required = row.get("要求证书职业代码")
+        if required and required not in ctx["occupations"]:
+            row.fail("要求证书职业代码", f"{required}不是已知的职业分类代码")
         cleaned = {
             "employer_id": employer[0] if employer else None,
             "reference": row.get("岗位编号", required=True),
@@ -132,6 +139,10 @@ class JobImport(ImportSpec):
             "age_max": age_max,
             "skills": row.get("技能要求", default=""),
             "certificates": row.get("证书要求", default=""),
+            "required_certificate_id": required,
+            "required_level": row.get(
+                "要求证书等级", parse_choice, choices=SkillLevel, aliases=LEVEL_ALIASES
+            ),
             "description": row.get("岗位描述", default=""),
             "region_id": region,
             "lat": lat,

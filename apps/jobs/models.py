@@ -4,7 +4,7 @@ public-welfare (公益性岗位) and temporary special posts (临时性专项岗
 from django.db import models
 
 from apps.people.models import JobKind
-from apps.taxonomy.models import Education
+from apps.taxonomy.models import Education, SkillLevel
 
 
 class JobStatus(models.TextChoices):
@@ -34,6 +34,19 @@ class Job(models.Model):
     age_max = models.PositiveSmallIntegerField("最高年龄", null=True, blank=True)
     skills = models.CharField("技能要求", max_length=255, blank=True)
     certificates = models.CharField("证书要求", max_length=255, blank=True)
+    # A certificate the job requires (a hard filter in matching): its occupation, and the
+    # lowest level accepted (五级 = 5 … 一级 = 1; a holder of a higher level qualifies).
+    required_certificate = models.ForeignKey(
+        "taxonomy.Occupation",
+        verbose_name="要求证书职业",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    required_level = models.PositiveSmallIntegerField(
+        "要求证书等级", choices=SkillLevel.choices, null=True, blank=True
+    )
     description = models.TextField("岗位描述", blank=True)
     region = models.ForeignKey(
         "regions.Region",
@@ -64,6 +77,7 @@ class Job(models.Model):
         indexes = [
             models.Index(fields=["region", "status"]),
             models.Index(fields=["h3"], name="job_h3"),
+            models.Index(fields=["updated_at"], name="job_updated"),  # index refresh
         ]
         constraints = [
             models.UniqueConstraint(fields=["employer", "reference"], name="job_reference_unique"),

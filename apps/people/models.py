@@ -110,6 +110,7 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["community", "labour_status"]),
             models.Index(fields=["h3"], name="person_h3"),
+            models.Index(fields=["updated_at"], name="person_updated"),  # index refresh
         ]
         constraints = [
             models.UniqueConstraint(fields=["id_number"], name="person_id_number_unique"),

@@ -174,3 +174,23 @@ def test_communities_and_stations_are_imported_with_their_cells(run_file):
     )
     assert stations.status == Status.DONE, stations.message
     assert ServiceStation.objects.get(code="S1").kind == "community"
+
+
+def test_a_required_certificate_is_structured_for_matching(employer, run_file):
+    headers = [*job_row(), "要求证书职业代码", "要求证书等级"]
+    job = run_file(
+        "jobs",
+        csv_bytes(
+            [
+                job_row("J1", 要求证书职业代码="6-18-02-04", 要求证书等级="四级"),
+                job_row("J2", 要求证书职业代码="6-99-99-99"),
+                job_row("J3", 要求证书职业代码="6-18-02-04", 要求证书等级="特级"),
+            ],
+            headers=headers,
+        ),
+    )
+    assert (job.created_count, job.rejected_count) == (1, 2)
+    posting = Job.objects.get(employer=employer, reference="J1")
+    assert (posting.required_certificate_id, posting.required_level) == ("6-18-02-04", 4)
+    report = {int(r["行号"]): r for r in rejected_rows(job)}
+    assert report[3]["错误列"] == "要求证书职业代码" and report[4]["错误列"] == "要求证书等级"
