@@ -20,6 +20,10 @@ def envint(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
+def envfloat(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -50,6 +54,7 @@ INSTALLED_APPS = [
     "apps.employers",
     "apps.jobs",
     "apps.imports",
+    "apps.matching",
     "apps.demo",
     "apps.portal",
 ]
@@ -158,6 +163,27 @@ IMPORT_RUNNER = os.environ.get("IMPORT_RUNNER", "background")
 
 # Geography: H3 resolution of every stored coordinate (res 8 ≈ 0.7 km² cells).
 H3_RESOLUTION = envint("H3_RESOLUTION", 8)
+
+# Matching (人岗匹配): weights of the score's components and the rules bureaus tune.
+MATCHING = {
+    "weights": {
+        "occupation": envfloat("MATCHING_W_OCCUPATION", 0.35),
+        "certificate": envfloat("MATCHING_W_CERTIFICATE", 0.10),
+        "wage": envfloat("MATCHING_W_WAGE", 0.20),
+        "distance": envfloat("MATCHING_W_DISTANCE", 0.25),
+        "recency": envfloat("MATCHING_W_RECENCY", 0.10),
+    },
+    "distance_scale_km": envfloat("MATCHING_DISTANCE_SCALE_KM", 5.0),  # score e^(-d/scale)
+    "recency_days": envfloat("MATCHING_RECENCY_DAYS", 30.0),
+    "circle_km": envfloat("MATCHING_CIRCLE_KM", 3.0),  # 三公里就业圈
+    "max_radius_km": 200.0,
+    # Kinds reserved for key groups: public-welfare posts for the hard-to-employ and
+    # zero-employment families; internships (就业见习) for graduates and unemployed youth.
+    "reserved_kinds": {
+        "public_welfare": ["hard_to_employ", "zero_employment_family"],
+        "internship": ["graduate", "unemployed_youth"],
+    },
+}
 
 # The default city of the demo: 界首市, pilot city of seed 002.
 DEMO_REGION = os.environ.get("DEMO_REGION", "341282")

@@ -258,9 +258,14 @@ class PersonImport(ImportSpec):
         insert_rows(StatusChange, history)
         # People created just now hold no wishes, tags or certificates yet: no need to look.
         known = set(result.pks.values()) - {result.pks[key] for key in result.created_keys}
-        _sync_wishes(rows, result.pks, known)
-        _add_tags(rows, result.pks, known)
-        _add_certificates(rows, result.pks, known)
+        touched = _sync_wishes(rows, result.pks, known)
+        touched |= _add_tags(rows, result.pks, known)
+        touched |= _add_certificates(rows, result.pks, known)
+        # A change to any part of a file is a change to the person: readers of changes
+        # (the matching index) look at Person.updated_at.
+        unchanged = touched - {result.pks[key] for key in result.changes}
+        if unchanged:
+            Person.objects.filter(pk__in=unchanged).update(updated_at=timezone.now())
         return result
 
 
@@ -275,41 +280,42 @@ def _link_households(rows: list[dict]) -> None:
         row["household_id"] = known.get(row["household"]) if row["household"] else None
 
 
-def _sync_wishes(rows: list[dict], pks: dict, known: set[int]) -> None:
-    """Set each person's wished occupations to the file's list (only where the column exists)."""
+def _sync_wishes(rows: list[dict], pks: dict, known: set[int]) -> set[int]:
+    """Set each person's wished occupations to the file's list, in the file's order (the
+    first is the main wish), where the column exists. Returns the existing people changed."""
     through = Person.wish_occupations.through
     wanted = {
-        pks[r["id_number"]]: set(r["wish_occupations"])
+        pks[r["id_number"]]: list(dict.fromkeys(r["wish_occupations"]))
         for r in rows
         if r["wish_occupations"] is not None
     }
     if not wanted:
-        return
-    current: dict[int, set] = {pk: set() for pk in wanted}
+        return set()
+    current: dict[int, list] = {pk: [] for pk in wanted}
     lookup = [pk for pk in wanted if pk in known]
     if lookup:
-        for person_id, code in through.objects.filter(person_id__in=lookup).values_list(
-            "person_id", "occupation_id"
+        for person_id, code in (
+            through.objects.filter(person_id__in=lookup)
+            .order_by("id")
+            .values_list("person_id", "occupation_id")
         ):
-            current[person_id].add(code)
-    stale = [(pk, code) for pk, codes in current.items() for code in codes - wanted[pk]]
-    for pk, code in stale:
-        through.objects.filter(person_id=pk, occupation_id=code).delete()
+            current[person_id].append(code)
+    changed = {pk for pk in wanted if current[pk] != wanted[pk]}
+    stale = [pk for pk in changed if current[pk]]
+    if stale:
+        through.objects.filter(person_id__in=stale).delete()
     insert_rows(
-        through,
-        [
-            {"person_id": pk, "occupation_id": code}
-            for pk, codes in wanted.items()
-            for code in sorted(codes - current[pk])
-        ],
+        through, [{"person_id": pk, "occupation_id": code} for pk in changed for code in wanted[pk]]
     )
+    return changed & known
 
 
-def _add_tags(rows: list[dict], pks: dict, known: set[int]) -> None:
-    """Add the key groups a row names that the person does not already hold (open-ended)."""
+def _add_tags(rows: list[dict], pks: dict, known: set[int]) -> set[int]:
+    """Add the key groups a row names that the person does not already hold (open-ended).
+    Returns the existing people given a new tag."""
     tagged = [r for r in rows if r["groups"]]
     if not tagged:
-        return
+        return set()
     lookup = [pks[r["id_number"]] for r in tagged if pks[r["id_number"]] in known]
     active = set(
         KeyGroupTag.objects.filter(person_id__in=lookup, end__isnull=True).values_list(
@@ -318,27 +324,27 @@ def _add_tags(rows: list[dict], pks: dict, known: set[int]) -> None:
         if lookup
         else ()
     )
-    insert_rows(
-        KeyGroupTag,
-        [
-            {
-                "person_id": pks[r["id_number"]],
-                "group": g,
-                "start": r["group_since"],
-                "detail": r["group_detail"],
-            }
-            for r in tagged
-            for g in dict.fromkeys(r["groups"])
-            if (pks[r["id_number"]], g) not in active
-        ],
-    )
+    new = [
+        {
+            "person_id": pks[r["id_number"]],
+            "group": g,
+            "start": r["group_since"],
+            "detail": r["group_detail"],
+        }
+        for r in tagged
+        for g in dict.fromkeys(r["groups"])
+        if (pks[r["id_number"]], g) not in active
+    ]
+    insert_rows(KeyGroupTag, new)
+    return {t["person_id"] for t in new} & known
 
 
-def _add_certificates(rows: list[dict], pks: dict, known: set[int]) -> None:
-    """Add the certificates a row names that the person does not hold yet."""
+def _add_certificates(rows: list[dict], pks: dict, known: set[int]) -> set[int]:
+    """Add the certificates a row names that the person does not hold yet. Returns the
+    existing people given a new certificate."""
     listed = [r for r in rows if r["certificates"]]
     if not listed:
-        return
+        return set()
     lookup = [pks[r["id_number"]] for r in listed if pks[r["id_number"]] in known]
     held = set(
         Certificate.objects.filter(person_id__in=lookup).values_list("person_id", "name", "level")
@@ -357,3 +363,4 @@ def _add_certificates(rows: list[dict], pks: dict, known: set[int]) -> None:
                     "occupation_id": occupation,
                 }
     insert_rows(Certificate, list(new.values()))
+    return {pk for pk, _, _ in new} & known

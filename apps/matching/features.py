@@ -1,0 +1,47 @@
+"""Numbers for matching: occupation codes as integers at each depth of the classification,
+education as ranks, kinds and key groups as small integers and bits."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from apps.people.models import JobKind, KeyGroup
+from apps.taxonomy.models import EDUCATION_RANK
+
+KIND_CODE = {value: i for i, value in enumerate(JobKind.values)}
+GROUP_BIT = {value: 1 << i for i, value in enumerate(KeyGroup.values)}
+EDU_RANK = {str(k): v for k, v in EDUCATION_RANK.items()}
+NO_CODE = -1
+
+
+def occupation_levels(code: str | None) -> tuple[int, int, int, int, int]:
+    """'6-18-02-04' → (6, 618, 61802, 6180204, depth 4); deeper levels of a shorter code
+    are NO_CODE. A code's integer at each depth is unique, so equal integers at a depth
+    mean the same 大类/中类/小类/职业."""
+    if not code:
+        return NO_CODE, NO_CODE, NO_CODE, NO_CODE, 0
+    parts = code.split("-")
+    out, acc = [], 0
+    for i, part in enumerate(parts[:4]):
+        acc = int(part) if i == 0 else acc * 100 + int(part)
+        out.append(acc)
+    depth = len(out)
+    out += [NO_CODE] * (4 - depth)
+    return out[0], out[1], out[2], out[3], depth
+
+
+def groups_mask(groups) -> int:
+    mask = 0
+    for group in groups:
+        mask |= GROUP_BIT.get(group, 0)
+    return mask
+
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def community_number(code: str) -> int:
+    """A region code as a 12-digit integer (9-digit street codes padded with zeros), so a
+    scope prefix of length L matches when number // 10**(12 - L) == int(prefix)."""
+    return int(code.ljust(12, "0"))

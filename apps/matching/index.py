@@ -1,0 +1,311 @@
+"""In-memory column indexes of open jobs and of active job seekers (NumPy arrays), kept
+fresh without rebuilds: every query first reads the rows changed since the last one
+(``updated_at`` is indexed), and deletions bump a generation that forces a rebuild.
+
+A city's 100,000 open jobs or few hundred thousand seekers fit in tens of megabytes, and
+scoring them all is a few vectorized passes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import defaultdict
+
+import numpy as np
+from django.core.cache import cache
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.jobs.models import Job, JobStatus
+from apps.people.models import KeyGroupTag, LabourStatus, Person
+
+from .features import (
+    EDU_RANK,
+    KIND_CODE,
+    NO_CODE,
+    community_number,
+    groups_mask,
+    occupation_levels,
+)
+
+GENERATION_KEY = "matching:generation"
+WISH_SLOTS = 3  # wished occupations kept per person
+CERT_SLOTS = 3  # certificates kept per person
+SEEKING_STATUSES = (LabourStatus.UNEMPLOYED, LabourStatus.FLEXIBLE)
+
+
+class ColumnIndex:
+    """Rows addressed by primary key, columns as NumPy arrays, with room to grow."""
+
+    columns: dict[str, tuple[np.dtype, tuple[int, ...], object]] = {}
+
+    def __init__(self):
+        self.lock = threading.RLock()
+        self.size = 0
+        self.row_of: dict[int, int] = {}
+        self.cols: dict[str, np.ndarray] = {}
+        self.alive = np.zeros(0, dtype=bool)
+        self.synced_at: dt.datetime | None = None
+        self.generation = None
+        self._allocate(0)
+
+    def _allocate(self, capacity: int) -> None:
+        old, old_alive = self.cols, self.alive
+        self.cols = {
+            name: np.full((capacity, *shape), fill, dtype=dtype)
+            for name, (dtype, shape, fill) in self.columns.items()
+        }
+        self.alive = np.zeros(capacity, dtype=bool)
+        if old:
+            for name, array in old.items():
+                self.cols[name][: self.size] = array[: self.size]
+            self.alive[: self.size] = old_alive[: self.size]
+
+    def put(self, pk: int, values: dict) -> None:
+        row = self.row_of.get(pk)
+        if row is None:
+            if self.size == len(self.alive):
+                self._allocate(max(1024, 2 * len(self.alive)))
+            row = self.row_of[pk] = self.size
+            self.size += 1
+        for name, (_, _, fill) in self.columns.items():
+            self.cols[name][row] = values.get(name, fill)
+        self.alive[row] = True
+
+    def drop(self, pk: int) -> None:
+        row = self.row_of.get(pk)
+        if row is not None:
+            self.alive[row] = False
+
+    def view(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        return {k: v[: self.size] for k, v in self.cols.items()}, self.alive[: self.size]
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in self.cols.values()) + self.alive.nbytes
+
+    # --- freshness ------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Apply what changed since the last call; rebuild after deletions."""
+        with self.lock:
+            generation = cache.get(GENERATION_KEY, 0)
+            if self.synced_at is None or generation != self.generation:
+                self.__init__()
+                self.generation = generation
+                self.synced_at = timezone.now()
+                self.load(None)
+                return
+            since, self.synced_at = self.synced_at, timezone.now()
+            # >= and a little overlap: a row written in the same instant is read again,
+            # and putting it twice is harmless.
+            self.load(since - dt.timedelta(seconds=1))
+
+    def load(self, since: dt.datetime | None) -> None:
+        raise NotImplementedError
+
+
+def bump_generation(**kwargs) -> None:
+    """Deleted rows cannot be seen by ``updated_at``: every index rebuilds on next use."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 1, timeout=None)
+
+
+class JobIndex(ColumnIndex):
+    columns = {
+        "occupation": (np.int64, (4,), NO_CODE),
+        "kind": (np.int8, (), -1),
+        "wage_min": (np.int32, (), 0),
+        "wage_max": (np.int32, (), 0),
+        "edu": (np.int8, (), 0),
+        "age_min": (np.int16, (), 0),
+        "age_max": (np.int16, (), 999),
+        "lat": (np.float64, (), np.nan),
+        "lng": (np.float64, (), np.nan),
+        "valid_from": (np.int32, (), 0),
+        "valid_to": (np.int32, (), 0),
+        "required_certificate": (np.int64, (), NO_CODE),
+        "required_level": (np.int8, (), 0),
+        "region": (np.int64, (), 0),
+        "pk": (np.int64, (), 0),
+    }
+    FIELDS = (
+        "id",
+        "occupation_id",
+        "kind",
+        "wage_min",
+        "wage_max",
+        "education_min",
+        "age_min",
+        "age_max",
+        "lat",
+        "lng",
+        "valid_from",
+        "valid_to",
+        "required_certificate_id",
+        "required_level",
+        "region_id",
+        "status",
+    )
+
+    def load(self, since):
+        today = timezone.localdate()
+        qs = Job.objects.all()
+        if since is None:
+            qs = qs.filter(status=JobStatus.OPEN, valid_to__gte=today)
+        else:
+            qs = qs.filter(updated_at__gte=since)
+        for row in qs.values_list(*self.FIELDS).iterator(chunk_size=5000):
+            (
+                pk,
+                occupation,
+                kind,
+                wage_min,
+                wage_max,
+                education,
+                age_min,
+                age_max,
+                lat,
+                lng,
+                valid_from,
+                valid_to,
+                certificate,
+                level,
+                region,
+                status,
+            ) = row
+            if status != JobStatus.OPEN:
+                self.drop(pk)
+                continue
+            self.put(
+                pk,
+                {
+                    "pk": pk,
+                    "occupation": occupation_levels(occupation)[:4],
+                    "kind": KIND_CODE[kind],
+                    "wage_min": wage_min,
+                    "wage_max": wage_max,
+                    "edu": EDU_RANK.get(education, 0),
+                    "age_min": age_min or 0,
+                    "age_max": age_max if age_max is not None else 999,
+                    "lat": np.nan if lat is None else lat,
+                    "lng": np.nan if lng is None else lng,
+                    "valid_from": valid_from.toordinal(),
+                    "valid_to": valid_to.toordinal(),
+                    "required_certificate": occupation_levels(certificate)[3],
+                    "required_level": level or 0,
+                    "region": community_number(region),
+                },
+            )
+
+
+class SeekerIndex(ColumnIndex):
+    """People looking for work: unemployed or in flexible employment, or with job wishes."""
+
+    columns = {
+        "pk": (np.int64, (), 0),
+        "lat": (np.float64, (), np.nan),
+        "lng": (np.float64, (), np.nan),
+        "birth_year": (np.int16, (), 0),
+        "birth_md": (np.int16, (), 0),
+        "edu": (np.int8, (), 0),
+        "wishes": (np.int64, (WISH_SLOTS, 4), NO_CODE),
+        "wish_depth": (np.int8, (WISH_SLOTS,), 0),
+        "wish_kind": (np.int8, (), -1),
+        "wish_min_wage": (np.int32, (), -1),
+        "groups": (np.int64, (), 0),
+        "cert_full": (np.int64, (CERT_SLOTS,), NO_CODE),
+        "cert_minor": (np.int64, (CERT_SLOTS,), NO_CODE),
+        "cert_level": (np.int8, (CERT_SLOTS,), 0),
+        "community": (np.int64, (), 0),
+    }
+    FIELDS = (
+        "id",
+        "lat",
+        "lng",
+        "birth_date",
+        "education",
+        "wish_job_kind",
+        "wish_min_wage",
+        "community_id",
+        "labour_status",
+    )
+
+    def load(self, since):
+        qs = Person.objects.all()
+        if since is None:
+            with_wishes = Person.wish_occupations.through.objects.values("person_id")
+            qs = qs.filter(Q(labour_status__in=SEEKING_STATUSES) | Q(pk__in=with_wishes))
+        else:
+            qs = qs.filter(updated_at__gte=since)
+        batch: list[tuple] = []
+        for row in qs.values_list(*self.FIELDS).iterator(chunk_size=5000):
+            batch.append(row)
+            if len(batch) == 5000:
+                self._load_batch(batch)
+                batch = []
+        self._load_batch(batch)
+
+    def _load_batch(self, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        pks = [row[0] for row in rows]
+        wishes, certs, groups = defaultdict(list), defaultdict(list), defaultdict(list)
+        through = Person.wish_occupations.through
+        for pk, code in (
+            through.objects.filter(person_id__in=pks)
+            .values_list("person_id", "occupation_id")
+            .order_by("person_id", "id")
+        ):
+            wishes[pk].append(occupation_levels(code))
+        from apps.people.models import Certificate
+
+        for pk, code, level in Certificate.objects.filter(
+            person_id__in=pks, occupation__isnull=False
+        ).values_list("person_id", "occupation_id", "level"):
+            certs[pk].append((occupation_levels(code), level))
+        for pk, group in KeyGroupTag.objects.filter(
+            person_id__in=pks, end__isnull=True
+        ).values_list("person_id", "group"):
+            groups[pk].append(group)
+        for pk, lat, lng, birth, edu, kind, wage, community, status in rows:
+            if status not in SEEKING_STATUSES and not wishes[pk]:
+                self.drop(pk)
+                continue
+            w = wishes[pk][:WISH_SLOTS]
+            c = sorted(certs[pk], key=lambda item: item[1] or 9)[:CERT_SLOTS]
+            self.put(
+                pk,
+                {
+                    "pk": pk,
+                    "lat": np.nan if lat is None else lat,
+                    "lng": np.nan if lng is None else lng,
+                    "birth_year": birth.year,
+                    "birth_md": birth.month * 100 + birth.day,
+                    "edu": EDU_RANK.get(edu, 0),
+                    "wishes": [x[:4] for x in w] + [(NO_CODE,) * 4] * (WISH_SLOTS - len(w)),
+                    "wish_depth": [x[4] for x in w] + [0] * (WISH_SLOTS - len(w)),
+                    "wish_kind": KIND_CODE[kind] if kind else -1,
+                    "wish_min_wage": wage if wage is not None else -1,
+                    "groups": groups_mask(groups[pk]),
+                    "cert_full": [x[0][3] for x in c] + [NO_CODE] * (CERT_SLOTS - len(c)),
+                    "cert_minor": [x[0][2] for x in c] + [NO_CODE] * (CERT_SLOTS - len(c)),
+                    "cert_level": [x[1] or 0 for x in c] + [0] * (CERT_SLOTS - len(c)),
+                    "community": community_number(community),
+                },
+            )
+
+
+_jobs = JobIndex()
+_seekers = SeekerIndex()
+
+
+def job_index() -> JobIndex:
+    _jobs.refresh()
+    return _jobs
+
+
+def seeker_index() -> SeekerIndex:
+    _seekers.refresh()
+    return _seekers

@@ -1,0 +1,216 @@
+"""The vectorized twin of ``rules.reference_match``: the same filters and components
+over whole index columns at once. Tests hold the two equal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from django.conf import settings
+
+from .features import NO_CODE
+from .rules import OCCUPATION_FIT, JobProfile, PersonProfile, reserved_kinds, weights
+
+EARTH_RADIUS_KM = 6371.0088
+FIT = np.array(OCCUPATION_FIT)
+
+
+def haversine_km(lat: float, lng: float, lats: np.ndarray, lngs: np.ndarray) -> np.ndarray:
+    p1, p2 = np.radians(lat), np.radians(lats)
+    dp, dl = p2 - p1, np.radians(lngs - lng)
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
+
+
+def leading_depth(codes: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Levels in common from the top (大类 first) between codes (..., 4) and target (..., 4)."""
+    equal = (codes == target) & (codes != NO_CODE)
+    return np.cumprod(equal, axis=-1).sum(axis=-1)
+
+
+def top_k(scores: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k best scores, best first; ties by id for a stable order."""
+    if len(scores) > k:
+        cut = np.argpartition(-scores, k - 1)[:k]
+        # keep every row tied with the k-th score, then order by (score desc, id asc)
+        kth = scores[cut].min()
+        cut = np.flatnonzero(scores >= kth)
+    else:
+        cut = np.arange(len(scores))
+    order = np.lexsort((ids[cut], -scores[cut]))
+    return cut[order][:k]
+
+
+def _components(occupation, certificate, wage, distance_km, recency) -> np.ndarray:
+    w = weights()
+    near = np.where(
+        np.isnan(distance_km),
+        0.0,
+        np.exp(-np.nan_to_num(distance_km) / settings.MATCHING["distance_scale_km"]),
+    )
+    return (
+        w["occupation"] * occupation
+        + w["certificate"] * certificate
+        + w["wage"] * wage
+        + w["distance"] * near
+        + w["recency"] * recency
+    ), near
+
+
+def _wage_fit(wage_min, wage_max, wish):
+    wage_min, wage_max, wish = (np.asarray(x, dtype=np.float64) for x in (wage_min, wage_max, wish))
+    span = np.where(wage_max > wage_min, wage_max - wage_min, 1.0)
+    partial = np.where(wage_max >= wish, (wage_max - wish) / span, 0.0)
+    fit = np.where(wage_min >= wish, 1.0, partial)
+    return np.where(wish < 0, 0.0, fit)
+
+
+def rank_jobs(
+    profile: PersonProfile,
+    cols: dict,
+    alive: np.ndarray,
+    today: dt.date,
+    limit_km: float | None,
+    k: int,
+) -> tuple[np.ndarray, dict]:
+    """Rows of the job index that pass every hard filter for this person, best k first,
+    with their components."""
+    t = today.toordinal()
+    mask = alive & (cols["valid_from"] <= t) & (cols["valid_to"] >= t)
+    mask &= (cols["edu"] == 0) | (cols["edu"] <= profile.edu_rank)
+    mask &= (cols["age_min"] <= profile.age) & (cols["age_max"] >= profile.age)
+    certified = cols["required_certificate"] == NO_CODE
+    for levels, level, _ in profile.certificates:
+        level_ok = (cols["required_level"] == 0) | (
+            level is not None and (level <= cols["required_level"])
+        )
+        certified |= (cols["required_certificate"] == levels[3]) & level_ok
+    mask &= certified
+    if profile.wish_kind is not None:
+        mask &= cols["kind"] == profile.wish_kind
+    for kind, bits in reserved_kinds().items():
+        if not profile.groups & bits:
+            mask &= cols["kind"] != kind
+    has_point = profile.lat is not None and profile.lng is not None
+    if limit_km is not None:
+        if not has_point:
+            return np.zeros(0, dtype=np.int64), {}
+        mask &= haversine_km(profile.lat, profile.lng, cols["lat"], cols["lng"]) <= limit_km
+    rows = np.flatnonzero(mask)
+    occ = cols["occupation"][rows]
+    occupation = np.zeros(len(rows))
+    depth = np.zeros(len(rows), dtype=np.int64)
+    for wish in profile.wishes:
+        d = leading_depth(occ, np.array(wish[:4]))
+        fit = np.where((d >= wish[4]) & (d > 0), 1.0, FIT[d])
+        better = (fit > occupation) | ((fit == occupation) & (d > depth))
+        occupation, depth = np.where(better, fit, occupation), np.where(better, d, depth)
+    certificate = np.zeros(len(rows))
+    cert_pick = np.full(len(rows), -1)
+    for i, (levels, _, _) in enumerate(profile.certificates):
+        c = np.where(occ[:, 3] == levels[3], 1.0, np.where(occ[:, 2] == levels[2], 0.5, 0.0))
+        better = c > certificate
+        certificate, cert_pick = np.where(better, c, certificate), np.where(better, i, cert_pick)
+    wish_wage = -1 if profile.wish_min_wage is None else profile.wish_min_wage
+    wage = _wage_fit(cols["wage_min"][rows], cols["wage_max"][rows], wish_wage)
+    if has_point:
+        distance = haversine_km(profile.lat, profile.lng, cols["lat"][rows], cols["lng"][rows])
+    else:
+        distance = np.full(len(rows), np.nan)
+    days = np.maximum(0, t - cols["valid_from"][rows])
+    recency = np.exp(-days / settings.MATCHING["recency_days"])
+    scores, near = _components(occupation, certificate, wage, distance, recency)
+    best = top_k(scores, cols["pk"][rows], k)
+    return rows[best], {
+        "score": scores[best],
+        "occupation": occupation[best],
+        "depth": depth[best],
+        "certificate": certificate[best],
+        "cert_pick": cert_pick[best],
+        "wage": wage[best],
+        "distance": near[best],
+        "distance_km": distance[best],
+        "recency": recency[best],
+        "days": days[best],
+    }
+
+
+def rank_seekers(
+    job: JobProfile,
+    cols: dict,
+    alive: np.ndarray,
+    today: dt.date,
+    limit_km: float | None,
+    k: int,
+    scope_prefix: str | None = "",
+    group_bit: int = 0,
+) -> tuple[np.ndarray, dict]:
+    """Rows of the seeker index that pass every hard filter for this job, best k first."""
+    t = today.toordinal()
+    if scope_prefix is None or not job.valid_from <= today <= job.valid_to:
+        return np.zeros(0, dtype=np.int64), {}
+    mask = alive.copy()
+    if scope_prefix:
+        digits = len(scope_prefix)
+        mask &= cols["community"] // 10 ** (12 - digits) == int(scope_prefix)
+    if group_bit:
+        mask &= (cols["groups"] & group_bit) != 0
+    if job.edu_rank:
+        mask &= cols["edu"] >= job.edu_rank
+    age = today.year - cols["birth_year"] - ((today.month * 100 + today.day) < cols["birth_md"])
+    if job.age_min is not None:
+        mask &= age >= job.age_min
+    if job.age_max is not None:
+        mask &= age <= job.age_max
+    if job.required_certificate != NO_CODE:
+        level_ok = (
+            (cols["cert_level"] > 0) & (cols["cert_level"] <= job.required_level)
+            if (job.required_level)
+            else np.ones_like(cols["cert_level"], dtype=bool)
+        )
+        mask &= ((cols["cert_full"] == job.required_certificate) & level_ok).any(axis=1)
+    mask &= (cols["wish_kind"] == -1) | (cols["wish_kind"] == job.kind)
+    reserved = reserved_kinds().get(job.kind)
+    if reserved:
+        mask &= (cols["groups"] & reserved) != 0
+    has_point = job.lat is not None and job.lng is not None
+    if limit_km is not None:
+        if not has_point:
+            return np.zeros(0, dtype=np.int64), {}
+        mask &= haversine_km(job.lat, job.lng, cols["lat"], cols["lng"]) <= limit_km
+    rows = np.flatnonzero(mask)
+    target = np.array(job.occupation[:4])
+    d = leading_depth(cols["wishes"][rows], target)  # (m, slots)
+    wish_depth = cols["wish_depth"][rows]
+    fit = np.where((d >= wish_depth) & (d > 0), 1.0, FIT[d])
+    pick = np.argmax(fit * 10 + d, axis=1)  # best fit, then the deeper match
+    occupation = np.take_along_axis(fit, pick[:, None], axis=1)[:, 0]
+    depth = np.take_along_axis(d, pick[:, None], axis=1)[:, 0]
+    cert = np.where(
+        cols["cert_full"][rows] == job.occupation[3],
+        1.0,
+        np.where(cols["cert_minor"][rows] == job.occupation[2], 0.5, 0.0),
+    )
+    cert_pick = np.argmax(cert, axis=1)
+    certificate = cert.max(axis=1) if len(rows) else np.zeros(0)
+    wage = _wage_fit(job.wage_min, job.wage_max, cols["wish_min_wage"][rows])
+    if has_point:
+        distance = haversine_km(job.lat, job.lng, cols["lat"][rows], cols["lng"][rows])
+    else:
+        distance = np.full(len(rows), np.nan)
+    days = max(0, t - job.valid_from.toordinal())
+    recency = np.full(len(rows), np.exp(-days / settings.MATCHING["recency_days"]))
+    scores, near = _components(occupation, certificate, wage, distance, recency)
+    best = top_k(scores, cols["pk"][rows], k)
+    return rows[best], {
+        "score": scores[best],
+        "occupation": occupation[best],
+        "depth": depth[best],
+        "certificate": certificate[best],
+        "cert_pick": cert_pick[best],
+        "wage": wage[best],
+        "distance": near[best],
+        "distance_km": distance[best],
+        "recency": recency[best],
+        "days": np.full(len(best), days),
+    }

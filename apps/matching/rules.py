@@ -1,0 +1,212 @@
+"""The matching rules (人岗匹配规则), in one place.
+
+Hard filters (never broken): the job is open and within its validity; the person's
+education, age and certificates meet the job's requirements; the job is of the kind the
+person wishes, if they said; kinds reserved for key groups go only to those groups; the
+distance limit, when one is asked. Soft score: a weighted sum (weights in settings) of
+occupation fit along the classification's hierarchy, a certificate of the job's trade,
+wage against expectation, distance decay and recency. Reasons are derived from the same
+components, so what a person is told is what the score counted.
+
+``reference_match`` is the plain per-pair implementation: the tests hold the vectorized
+index to it, and the benchmark uses it as the naive baseline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from .features import KIND_CODE, NO_CODE
+
+OCCUPATION_FIT = (0.0, 0.1, 0.4, 0.7, 1.0)  # by the number of leading levels in common
+OCCUPATION_LABEL = {
+    1: "职业相近(同大类)",
+    2: "职业对口(同中类)",
+    3: "职业对口(同小类)",
+    4: "职业对口(同职业)",
+}
+LEVEL_LABEL = {5: "五级", 4: "四级", 3: "三级", 2: "二级", 1: "一级"}
+
+
+def weights() -> dict[str, float]:
+    return settings.MATCHING["weights"]
+
+
+def reserved_kinds() -> dict[int, int]:
+    """Job kind code → bit mask of the key groups it is reserved for."""
+    from .features import GROUP_BIT
+
+    return {
+        KIND_CODE[kind]: sum(GROUP_BIT[g] for g in groups)
+        for kind, groups in settings.MATCHING["reserved_kinds"].items()
+    }
+
+
+@dataclass
+class PersonProfile:
+    person_id: int
+    lat: float | None
+    lng: float | None
+    age: int
+    edu_rank: int  # 0: unknown
+    wishes: list[tuple[int, int, int, int, int]]  # occupation_levels() of each wish
+    wish_kind: int | None
+    wish_min_wage: int | None
+    wish_max_km: float | None
+    groups: int
+    # (occupation levels, level 1–5 or None, certificate name)
+    certificates: list[tuple[tuple[int, int, int, int, int], int | None, str]] = field(
+        default_factory=list
+    )
+
+
+@dataclass
+class JobProfile:
+    job_id: int
+    occupation: tuple[int, int, int, int, int]
+    kind: int
+    wage_min: int
+    wage_max: int
+    edu_rank: int  # 0: no requirement
+    age_min: int | None
+    age_max: int | None
+    lat: float | None
+    lng: float | None
+    valid_from: dt.date
+    valid_to: dt.date
+    required_certificate: int  # the certificate occupation's full code, or NO_CODE
+    required_level: int | None
+
+
+@dataclass
+class Match:
+    score: float
+    components: dict[str, float]
+    reasons: list[str]
+    distance_km: float | None
+
+
+def haversine_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(a))
+
+
+def common_depth(a: tuple, b: tuple) -> int:
+    depth = 0
+    for level in range(4):
+        if a[level] == NO_CODE or a[level] != b[level]:
+            break
+        depth += 1
+    return depth
+
+
+def reference_match(
+    person: PersonProfile,
+    job: JobProfile,
+    today: dt.date,
+    limit_km: float | None = None,
+    perspective: str = "person",
+) -> Match | None:
+    """The pair's match, or None when a hard filter excludes it."""
+    cfg = settings.MATCHING
+    if not job.valid_from <= today <= job.valid_to:
+        return None
+    if job.edu_rank and person.edu_rank < job.edu_rank:
+        return None
+    if job.age_min is not None and person.age < job.age_min:
+        return None
+    if job.age_max is not None and person.age > job.age_max:
+        return None
+    if job.required_certificate != NO_CODE and not any(
+        levels[3] == job.required_certificate
+        and (job.required_level is None or (level is not None and level <= job.required_level))
+        for levels, level, _ in person.certificates
+    ):
+        return None
+    if person.wish_kind is not None and job.kind != person.wish_kind:
+        return None
+    reserved = reserved_kinds().get(job.kind)
+    if reserved and not person.groups & reserved:
+        return None
+    distance = None
+    if None not in (person.lat, person.lng, job.lat, job.lng):
+        distance = haversine_km(person.lat, person.lng, job.lat, job.lng)
+    if limit_km is not None and (distance is None or distance > limit_km):
+        return None
+
+    depth = 0
+    occupation = 0.0
+    for wish in person.wishes:
+        d = common_depth(wish, job.occupation)
+        fit = 1.0 if d >= wish[4] and d > 0 else OCCUPATION_FIT[d]
+        if fit > occupation or (fit == occupation and d > depth):
+            occupation, depth = fit, d
+    certificate, certificate_name = 0.0, ""
+    for levels, level, name in person.certificates:
+        c = (
+            1.0
+            if levels[3] == job.occupation[3]
+            else 0.5
+            if levels[2] == job.occupation[2]
+            else 0.0
+        )
+        if c > certificate:
+            certificate, certificate_name = c, f"{name}{LEVEL_LABEL.get(level, '')}"
+    wage = 0.0
+    if person.wish_min_wage is not None:
+        if job.wage_min >= person.wish_min_wage:
+            wage = 1.0
+        elif job.wage_max >= person.wish_min_wage:
+            wage = (job.wage_max - person.wish_min_wage) / (job.wage_max - job.wage_min)
+    near = math.exp(-distance / cfg["distance_scale_km"]) if distance is not None else 0.0
+    days = max(0, (today - job.valid_from).days)
+    recency = math.exp(-days / cfg["recency_days"])
+    components = {
+        "occupation": occupation,
+        "certificate": certificate,
+        "wage": wage,
+        "distance": near,
+        "recency": recency,
+    }
+    score = sum(weights()[name] * value for name, value in components.items())
+    return Match(
+        score,
+        components,
+        reasons(components, depth, certificate_name, distance, days, job.edu_rank > 0, perspective),
+        distance,
+    )
+
+
+def reasons(
+    components: dict,
+    depth: int,
+    certificate_name: str,
+    distance: float | None,
+    days: int,
+    education_required: bool,
+    perspective: str = "person",
+) -> list[str]:
+    """The reasons shown with a match: one for each component that counted."""
+    out = []
+    if components["occupation"] > 0:
+        out.append(OCCUPATION_LABEL[depth])
+    if distance is not None:
+        where = "距家" if perspective == "person" else "距岗位"
+        out.append(f"{where}{distance:.1f}公里")
+    if components["wage"] >= 1:
+        out.append("薪资符合期望")
+    elif components["wage"] > 0:
+        out.append("薪资部分符合期望")
+    if education_required:
+        out.append("学历满足")
+    if components["certificate"] > 0:
+        out.append(f"持有{certificate_name}证书")
+    if days <= 7:
+        out.append("近期发布")
+    return out

@@ -1,0 +1,193 @@
+"""The matching app owns ranking jobs for a worker and candidates for a job, with the
+reasons shown to people. Reads only: recording offers belongs to the push (精准送岗)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils import timezone
+
+from apps.accounts.scoping import user_scope_prefix
+from apps.jobs.models import Job
+from apps.people.models import Certificate, KeyGroupTag, Person
+
+from .features import (
+    EDU_RANK,
+    GROUP_BIT,
+    KIND_CODE,
+    NO_CODE,
+    age_on,
+    groups_mask,
+    occupation_levels,
+)
+from .index import job_index, seeker_index
+from .ranking import rank_jobs, rank_seekers
+from .rules import LEVEL_LABEL, JobProfile, Match, PersonProfile, reasons
+
+
+class MatchingError(ValueError):
+    """A request that cannot be answered as asked; the message says why, in Chinese."""
+
+
+@dataclass
+class Ranked:
+    obj: Job | Person
+    match: Match
+
+
+def person_profile(person: Person, today: dt.date | None = None) -> PersonProfile:
+    today = today or timezone.localdate()
+    certificates = sorted(
+        Certificate.objects.filter(person=person, occupation__isnull=False).values_list(
+            "occupation_id", "level", "name"
+        ),
+        key=lambda c: c[1] or 9,
+    )
+    groups = KeyGroupTag.objects.filter(person=person, end__isnull=True).values_list(
+        "group", flat=True
+    )
+    return PersonProfile(
+        person_id=person.pk,
+        lat=person.lat,
+        lng=person.lng,
+        age=age_on(person.birth_date, today),
+        edu_rank=EDU_RANK.get(person.education, 0),
+        wishes=[occupation_levels(code) for code in _wish_codes(person)],
+        wish_kind=KIND_CODE[person.wish_job_kind] if person.wish_job_kind else None,
+        wish_min_wage=person.wish_min_wage,
+        wish_max_km=person.wish_max_distance_km,
+        groups=groups_mask(groups),
+        certificates=[(occupation_levels(code), level, name) for code, level, name in certificates],
+    )
+
+
+def _wish_codes(person: Person) -> list[str]:
+    through = Person.wish_occupations.through
+    return list(
+        through.objects.filter(person=person).order_by("id").values_list("occupation_id", flat=True)
+    )[:3]
+
+
+def job_profile(job: Job) -> JobProfile:
+    return JobProfile(
+        job_id=job.pk,
+        occupation=occupation_levels(job.occupation_id),
+        kind=KIND_CODE[job.kind],
+        wage_min=job.wage_min,
+        wage_max=job.wage_max,
+        edu_rank=EDU_RANK.get(job.education_min, 0),
+        age_min=job.age_min,
+        age_max=job.age_max,
+        lat=job.lat,
+        lng=job.lng,
+        valid_from=job.valid_from,
+        valid_to=job.valid_to,
+        required_certificate=occupation_levels(job.required_certificate_id)[3],
+        required_level=job.required_level,
+    )
+
+
+def check_radius(radius_km: float | None) -> float | None:
+    if radius_km is None:
+        return None
+    if not 0 < radius_km <= settings.MATCHING["max_radius_km"]:
+        raise MatchingError(f"距离范围应大于0且不超过{settings.MATCHING['max_radius_km']:.0f}公里")
+    return float(radius_km)
+
+
+def jobs_for_person(
+    *, person: Person, radius_km: float | None = None, k: int = 20, today: dt.date | None = None
+) -> list[Ranked]:
+    """Open jobs for a worker, best first, each with its score, components and reasons."""
+    today = today or timezone.localdate()
+    radius_km = check_radius(radius_km)
+    if radius_km is not None and (person.lat is None or person.lng is None):
+        raise MatchingError("未登记居住地坐标,无法按距离筛选岗位,请到社区更新居住地址")
+    profile = person_profile(person, today)
+    index = job_index()
+    with index.lock:
+        cols, alive = index.view()
+        rows, parts = rank_jobs(profile, cols, alive, today, radius_km, k)
+        pks = cols["pk"][rows].tolist()
+        edu_required = (cols["edu"][rows] > 0).tolist()
+    jobs = Job.objects.select_related("employer", "occupation", "region").in_bulk(pks)
+    out = []
+    for i, pk in enumerate(pks):
+        pick = int(parts["cert_pick"][i])
+        cert_name = ""
+        if pick >= 0:
+            _, level, name = profile.certificates[pick]
+            cert_name = f"{name}{LEVEL_LABEL.get(level, '')}"
+        out.append(Ranked(jobs[pk], _match(parts, i, cert_name, edu_required[i], "person")))
+    return out
+
+
+def candidates_for_job(
+    *,
+    job: Job,
+    user=None,
+    group: str = "",
+    radius_km: float | None = None,
+    k: int = 50,
+    today: dt.date | None = None,
+) -> list[Ranked]:
+    """People from the registry for a job, best first. Staff see only their region."""
+    today = today or timezone.localdate()
+    radius_km = check_radius(radius_km)
+    if group and group not in GROUP_BIT:
+        raise MatchingError(f"未知的重点群体“{group}”")
+    scope = "" if user is None else user_scope_prefix(user)
+    if user is not None and user.role == "employer" and job.employer_id == user.employer_id:
+        scope = ""  # an employer sees candidates for its own job from the whole city
+    profile = job_profile(job)
+    index = seeker_index()
+    with index.lock:
+        cols, alive = index.view()
+        rows, parts = rank_seekers(
+            profile, cols, alive, today, radius_km, k, scope, GROUP_BIT.get(group, 0)
+        )
+        pks = cols["pk"][rows].tolist()
+    people = Person.objects.select_related("community").in_bulk(pks)
+    names = _certificate_names(pks, job)
+    return [
+        Ranked(people[pk], _match(parts, i, names.get(pk, ""), profile.edu_rank > 0, "job"))
+        for i, pk in enumerate(pks)
+    ]
+
+
+def _certificate_names(pks: list[int], job: Job) -> dict[int, str]:
+    minor = occupation_levels(job.occupation_id)[2]
+    best: dict[int, tuple[int, str]] = {}
+    for pk, code, level, name in Certificate.objects.filter(
+        person_id__in=pks, occupation__isnull=False
+    ).values_list("person_id", "occupation_id", "level", "name"):
+        levels = occupation_levels(code)
+        rank = 2 if code == job.occupation_id else 1 if levels[2] == minor != NO_CODE else 0
+        if rank and rank > best.get(pk, (0, ""))[0]:
+            best[pk] = (rank, f"{name}{LEVEL_LABEL.get(level, '')}")
+    return {pk: label for pk, (_, label) in best.items()}
+
+
+def _match(parts: dict, i: int, cert_name: str, edu_required: bool, perspective: str) -> Match:
+    components = {
+        name: float(parts[name][i])
+        for name in ("occupation", "certificate", "wage", "distance", "recency")
+    }
+    distance = parts["distance_km"][i]
+    distance = None if distance != distance else float(distance)  # NaN: no coordinates
+    return Match(
+        score=float(parts["score"][i]),
+        components=components,
+        reasons=reasons(
+            components,
+            int(parts["depth"][i]),
+            cert_name,
+            distance,
+            int(parts["days"][i]),
+            edu_required,
+            perspective,
+        ),
+        distance_km=distance,
+    )
