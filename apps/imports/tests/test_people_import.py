@@ -185,8 +185,12 @@ def test_a_change_to_related_records_marks_the_person_changed(run_file):
     run_file("people", csv_bytes([person_row(1, 重点群体="农民工")]))
     person = Person.objects.get(id_number=person_row(1)["身份证号"])
     before = person.updated_at
-    job = run_file("people", csv_bytes([person_row(1, 重点群体="农民工;退役军人",
-                                                   意向职业代码="6-31-01-03;6-18-02-04")]))
+    job = run_file(
+        "people",
+        csv_bytes(
+            [person_row(1, 重点群体="农民工;退役军人", 意向职业代码="6-31-01-03;6-18-02-04")]
+        ),
+    )
     assert (job.updated_count, job.unchanged_count) == (0, 1)  # the person's own fields
     person.refresh_from_db()
     assert person.updated_at > before  # but the file changed: indexes must see it
