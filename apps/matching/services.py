@@ -140,7 +140,7 @@ def candidates_for_job(
         raise MatchingError(f"未知的重点群体“{group}”")
     scope = "" if user is None else user_scope_prefix(user)
     if user is not None and user.role == "employer" and job.employer_id == user.employer_id:
-        scope = ""  # an employer sees candidates for its own job from the whole city
+        scope = job.region_id[:4]  # an employer's own job: candidates from its whole city
     profile = job_profile(job)
     index = seeker_index()
     with index.lock:

@@ -20,6 +20,7 @@ from apps.imports.registry import get_spec
 from apps.imports.services import create_import, enqueue_import
 from apps.jobs.models import Job, JobStatus
 from apps.jobs.selectors import job_detail, job_list, jobs_in_scope
+from apps.matching.services import MatchingError, candidates_for_job, jobs_for_person
 from apps.people.models import JobKind, KeyGroup, LabourStatus, Person
 from apps.people.selectors import household_members, person_list, status_counts
 from apps.people.services import open_person_file
@@ -157,6 +158,92 @@ def job(request, pk: int):
     except Job.DoesNotExist:
         raise Http404("没有这个岗位,或不在您的管辖区域内") from None
     return render(request, "portal/jobs/detail.html", {"job": obj})
+
+
+def _radius(request, person=None) -> tuple[str, float | None]:
+    """The distance switch: 3-km circle (三公里就业圈), the worker's own limit, or none."""
+    from django.conf import settings
+
+    mode = request.GET.get("within", "")
+    if mode == "circle":
+        return mode, settings.MATCHING["circle_km"]
+    if mode == "own" and person is not None and person.wish_max_distance_km:
+        return mode, person.wish_max_distance_km
+    if mode == "km":
+        try:
+            return mode, float(request.GET.get("km", ""))
+        except ValueError:
+            return mode, -1.0  # reported as a bad radius
+    return "", None
+
+
+@login_required
+def my_jobs(request):
+    """Jobs for me (为我推荐): the worker's ranked jobs with reasons."""
+    person = request.user.person
+    if request.user.role != Role.WORKER or person is None:
+        raise PermissionDenied("请使用已关联人员信息的劳动者账号")
+    mode, radius = _radius(request, person)
+    error, ranked = "", []
+    try:
+        ranked = jobs_for_person(person=person, radius_km=radius)
+    except MatchingError as exc:
+        error = str(exc)
+    return render(
+        request,
+        "portal/matching/my_jobs.html",
+        {
+            "person": person,
+            "ranked": ranked,
+            "mode": mode,
+            "error": error,
+            "radius": radius,
+        },
+    )
+
+
+def _candidates_page(request, job, *, masked: bool):
+    mode, radius = _radius(request)
+    group = request.GET.get("group", "")
+    error, ranked = "", []
+    try:
+        ranked = candidates_for_job(job=job, user=request.user, group=group, radius_km=radius)
+    except MatchingError as exc:
+        error = str(exc)
+    return render(
+        request,
+        "portal/matching/candidates.html",
+        {
+            "job": job,
+            "ranked": ranked,
+            "mode": mode,
+            "error": error,
+            "masked": masked,
+            "groups": KeyGroup.choices,
+            "group": group,
+        },
+    )
+
+
+@back_office
+def job_candidates(request, pk: int):
+    try:
+        obj = job_detail(user=request.user, pk=pk)
+    except Job.DoesNotExist:
+        raise Http404("没有这个岗位,或不在您的管辖区域内") from None
+    return _candidates_page(request, obj, masked=False)
+
+
+@login_required
+def my_candidates(request, pk: int):
+    """An employer's own posting: candidates from the city, names masked; the public
+    employment service makes the introduction."""
+    if request.user.role != Role.EMPLOYER or request.user.employer_id is None:
+        raise PermissionDenied("仅限用人单位账号")
+    obj = Job.objects.filter(pk=pk, employer_id=request.user.employer_id).first()
+    if obj is None:
+        raise Http404("没有这个岗位")
+    return _candidates_page(request, obj, masked=True)
 
 
 def _own_import(request, pk: int) -> ImportJob:

@@ -15,25 +15,6 @@ from apps.people.tests.factories import PersonFactory
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
-
-@pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-        browser.close()
-
 
 @pytest.fixture
 def street(live_city, staff):
