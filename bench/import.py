@@ -17,16 +17,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PG_BENCH_URL = os.environ.get(
-    "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/jiuye_bench"
-)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import run_engines, setup_county
+
 TARGETS = {"ratio_vs_baseline": 10, "postgresql_rows_per_s": 20000}
 
 
@@ -44,38 +41,9 @@ def main() -> None:
         print(json.dumps(run_engine(people, baseline)))
         return
     engines = ["sqlite", "postgresql"] if args.engine == "both" else [args.engine]
-    results = {}
-    with tempfile.TemporaryDirectory(prefix="jiuye-bench-") as tmp:
-        for engine in engines:
-            env = dict(
-                os.environ,
-                JIUYE_VAR_DIR=tmp,
-                MEDIA_ROOT=f"{tmp}/media",
-                PYTHONPATH=str(ROOT),
-                DJANGO_SETTINGS_MODULE="jiuye.settings",
-                IMPORT_RUNNER="inline",
-                LOG_LEVEL="WARNING",
-            )
-            if engine == "postgresql":
-                recreate_pg_database(PG_BENCH_URL)
-                env["DATABASE_URL"] = PG_BENCH_URL
-            else:
-                env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
-            cmd = [
-                sys.executable,
-                __file__,
-                "--child",
-                "--people",
-                str(people),
-                "--baseline-rows",
-                str(baseline),
-            ]
-            done = subprocess.run(cmd, env=env, capture_output=True, text=True)
-            if done.returncode:
-                sys.exit(f"[{engine}] failed:\n{done.stderr[-3000:]}")
-            out = done.stdout
-            results[engine] = json.loads(out.strip().splitlines()[-1])
-            report(engine, results[engine])
+    results = run_engines(
+        __file__, engines, ["--people", str(people), "--baseline-rows", str(baseline)], report
+    )
     headline = results.get("postgresql") or results[engines[0]]
     summary = {
         "benchmark": "import_people",
@@ -91,15 +59,6 @@ def main() -> None:
     print(json.dumps(summary, ensure_ascii=False))
 
 
-def recreate_pg_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def report(engine: str, r: dict) -> None:
     print(
         f"[{engine}] {r['rows']} rows: pipeline {r['rows_per_s']:,.0f} rows/s "
@@ -111,23 +70,16 @@ def report(engine: str, r: dict) -> None:
 
 
 def run_engine(people: int, baseline_rows: int) -> dict:
-    import django
-
-    django.setup()
     import datetime as dt
 
-    from django.core.management import call_command
+    places = setup_county("341282")
     from django.db import connection, transaction
 
     from apps.demo.generator import CityGenerator
-    from apps.demo.services import get_county, place_communities, write_csv
+    from apps.demo.services import write_csv
     from apps.imports.registry import get_spec
     from apps.imports.services import create_import, run_import
 
-    call_command("migrate", verbosity=0)
-    call_command("load_reference", stdout=open(os.devnull, "w"))
-    county = get_county("341282")
-    places = place_communities(county, seed=1)
     spec = get_spec("people")
     headers = [c.header for c in spec.columns]
     today = dt.date.today()

@@ -156,7 +156,7 @@ class JobIndex(ColumnIndex):
             qs = qs.filter(status=JobStatus.OPEN, valid_to__gte=today)
         else:
             qs = qs.filter(updated_at__gte=since)
-        for row in qs.values_list(*self.FIELDS).iterator(chunk_size=5000):
+        for row in qs.order_by().values_list(*self.FIELDS).iterator(chunk_size=5000):
             (
                 pk,
                 occupation,
@@ -240,7 +240,7 @@ class SeekerIndex(ColumnIndex):
         else:
             qs = qs.filter(updated_at__gte=since)
         batch: list[tuple] = []
-        for row in qs.values_list(*self.FIELDS).iterator(chunk_size=5000):
+        for row in qs.order_by().values_list(*self.FIELDS).iterator(chunk_size=5000):
             batch.append(row)
             if len(batch) == 5000:
                 self._load_batch(batch)
