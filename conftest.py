@@ -19,7 +19,7 @@ OTHER_COUNTY = "341226"  # 颍上县, same city (阜阳市)
 @pytest.fixture(scope="session", autouse=True)
 def _media_root(tmp_path_factory):
     with override_settings(
-        MEDIA_ROOT=str(tmp_path_factory.mktemp("media")), IMPORT_RUNNER="inline"
+        MEDIA_ROOT=str(tmp_path_factory.mktemp("media")), BACKGROUND_RUNNER="inline"
     ):
         yield
 

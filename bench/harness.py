@@ -28,7 +28,7 @@ def run_engines(script: str, engines: list[str], child_args: list[str], report) 
                 MEDIA_ROOT=f"{tmp}/media",
                 PYTHONPATH=str(ROOT),
                 DJANGO_SETTINGS_MODULE="jiuye.settings",
-                IMPORT_RUNNER="inline",
+                BACKGROUND_RUNNER="inline",
                 LOG_LEVEL="WARNING",
             )
             if engine == "postgresql":

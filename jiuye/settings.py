@@ -158,8 +158,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 2_000_000)
 IMPORT_CHUNK_ROWS = envint("IMPORT_CHUNK_ROWS", 2000)
-# "background" (Celery when CELERY_BROKER_URL is set, else a thread) or "inline".
-IMPORT_RUNNER = os.environ.get("IMPORT_RUNNER", "background")
+# Imports and batch pushes: "background" (Celery when CELERY_BROKER_URL is set, else a
+# thread of the web process) or "inline" (before the response; tests and commands).
+BACKGROUND_RUNNER = os.environ.get("BACKGROUND_RUNNER", "background")
 
 # Geography: H3 resolution of every stored coordinate (res 8 ≈ 0.7 km² cells).
 H3_RESOLUTION = envint("H3_RESOLUTION", 8)
@@ -176,6 +177,10 @@ MATCHING = {
     "distance_scale_km": envfloat("MATCHING_DISTANCE_SCALE_KM", 5.0),  # score e^(-d/scale)
     "recency_days": envfloat("MATCHING_RECENCY_DAYS", 30.0),
     "circle_km": envfloat("MATCHING_CIRCLE_KM", 3.0),  # 三公里就业圈
+    # A batch push sends a job to at most this many people per opening (capacity-aware),
+    # and only jobs at least this close in occupation (0.4: the same 中类) count as suitable.
+    "offers_per_opening": envfloat("MATCHING_OFFERS_PER_OPENING", 3.0),
+    "push_min_occupation_fit": envfloat("MATCHING_PUSH_MIN_FIT", 0.4),
     "max_radius_km": 200.0,
     # Kinds reserved for key groups: public-welfare posts for the hard-to-employ and
     # zero-employment families; internships (就业见习) for graduates and unemployed youth.
@@ -184,6 +189,9 @@ MATCHING = {
         "internship": ["graduate", "unemployed_youth"],
     },
 }
+
+# Where offers are sent besides the worker's inbox (dotted paths of channel classes).
+OFFER_CHANNELS = envlist("OFFER_CHANNELS", "apps.matching.channels.TableChannel")
 
 # The default city of the demo: 界首市, pilot city of seed 002.
 DEMO_REGION = os.environ.get("DEMO_REGION", "341282")

@@ -21,6 +21,7 @@ from django.utils import timezone
 from apps.accounts.models import STAFF_ROLES, Role
 from apps.accounts.scoping import user_scope_prefix
 from apps.accounts.services import record_audit
+from jiuye.background import run_after_commit
 
 from .models import ImportJob
 from .readers import FileFormatError, open_table
@@ -55,26 +56,10 @@ def can_import(user, spec) -> bool:
 
 
 def enqueue_import(job: ImportJob) -> None:
-    """Run the import on the task queue (Celery) or, without a broker, on a thread so the
-    page can show progress meanwhile. IMPORT_RUNNER=inline runs it before the response."""
+    """Run the import in the background (see jiuye.background)."""
     from .tasks import run_import_task
 
-    if settings.IMPORT_RUNNER == "inline":
-        transaction.on_commit(lambda: run_import(job.pk))
-    elif settings.CELERY_BROKER_URL:
-        transaction.on_commit(lambda: run_import_task.delay(job.pk))
-    else:
-        import threading
-
-        def target() -> None:
-            from django.db import connection
-
-            try:
-                run_import(job.pk)
-            finally:
-                connection.close()
-
-        transaction.on_commit(lambda: threading.Thread(target=target, daemon=True).start())
+    run_after_commit(run_import_task, run_import, job.pk)
 
 
 def run_import(job_id: int, *, on_progress=None) -> ImportJob:

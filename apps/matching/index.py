@@ -128,6 +128,7 @@ class JobIndex(ColumnIndex):
         "required_certificate": (np.int64, (), NO_CODE),
         "required_level": (np.int8, (), 0),
         "region": (np.int64, (), 0),
+        "headcount": (np.int32, (), 0),
         "pk": (np.int64, (), 0),
     }
     FIELDS = (
@@ -147,6 +148,7 @@ class JobIndex(ColumnIndex):
         "required_level",
         "region_id",
         "status",
+        "headcount",
     )
 
     def load(self, since):
@@ -174,6 +176,7 @@ class JobIndex(ColumnIndex):
                 level,
                 region,
                 status,
+                headcount,
             ) = row
             if status != JobStatus.OPEN:
                 self.drop(pk)
@@ -196,6 +199,7 @@ class JobIndex(ColumnIndex):
                     "required_certificate": occupation_levels(certificate)[3],
                     "required_level": level or 0,
                     "region": community_number(region),
+                    "headcount": headcount,
                 },
             )
 

@@ -12,7 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import Role
+from apps.accounts.models import STAFF_ROLES, Role
 from apps.employers.models import Employer
 from apps.employers.selectors import employer_detail, employer_list, employers_in_scope
 from apps.imports.models import ImportJob
@@ -20,14 +20,18 @@ from apps.imports.registry import get_spec
 from apps.imports.services import create_import, enqueue_import
 from apps.jobs.models import Job, JobStatus
 from apps.jobs.selectors import job_detail, job_list, jobs_in_scope
+from apps.matching.models import Offer, Push
+from apps.matching.push import create_push, run_push
 from apps.matching.services import MatchingError, candidates_for_job, jobs_for_person
+from apps.matching.tasks import run_push_task
 from apps.people.models import JobKind, KeyGroup, LabourStatus, Person
 from apps.people.selectors import household_members, person_list, status_counts
 from apps.people.services import open_person_file
 from apps.taxonomy.models import Industry
+from jiuye.background import run_after_commit
 
 from .access import back_office, client_ip
-from .forms import ImportForm
+from .forms import ImportForm, PushForm
 
 PAGE_SIZE = 50
 
@@ -244,6 +248,68 @@ def my_candidates(request, pk: int):
     if obj is None:
         raise Http404("没有这个岗位")
     return _candidates_page(request, obj, masked=True)
+
+
+@login_required
+def my_offers(request):
+    """The worker's inbox of pushed jobs (岗位推送); opening it marks them read."""
+    person = request.user.person
+    if request.user.role != Role.WORKER or person is None:
+        raise PermissionDenied("请使用已关联人员信息的劳动者账号")
+    offers = list(Offer.objects.filter(person=person).select_related("job__employer"))
+    Offer.objects.filter(person=person, status=Offer.Status.SENT).update(status=Offer.Status.READ)
+    return render(request, "portal/matching/my_offers.html", {"offers": offers})
+
+
+def _staff_only(request) -> None:
+    if request.user.role not in STAFF_ROLES and request.user.role != Role.ADMIN:
+        raise PermissionDenied("仅限经办人员")
+
+
+@back_office
+def pushes(request):
+    _staff_only(request)
+    form = PushForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            push = create_push(user=request.user, **form.cleaned_data)
+        except MatchingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            run_after_commit(run_push_task, run_push, push.pk)
+            return redirect("portal:push", pk=push.pk)
+    items = Push.objects.all()
+    if request.user.role != Role.ADMIN:
+        items = items.filter(created_by=request.user)
+    return render(
+        request, "portal/matching/pushes.html", {"form": form, "page": _page(request, items)}
+    )
+
+
+def _own_push(request, pk: int) -> Push:
+    _staff_only(request)
+    push = Push.objects.filter(pk=pk).first()
+    if push is None or not (
+        request.user.role == Role.ADMIN or push.created_by_id == request.user.pk
+    ):
+        raise Http404("没有这个送岗任务")
+    return push
+
+
+@back_office
+def push_detail(request, pk: int):
+    push = _own_push(request, pk)
+    names = dict(
+        Person.objects.filter(
+            pk__in=[p for p, _ in push.report.get("none_people", [])]
+        ).values_list("pk", "name")
+    )
+    return render(request, "portal/matching/push.html", {"push": push, "names": names})
+
+
+@back_office
+def push_progress(request, pk: int):
+    return render(request, "portal/matching/_push_progress.html", {"push": _own_push(request, pk)})
 
 
 def _own_import(request, pk: int) -> ImportJob:

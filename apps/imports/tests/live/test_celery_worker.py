@@ -40,7 +40,7 @@ def test_an_upload_is_imported_by_a_worker_over_redis(live_city, client, staff, 
     user = staff("county_staff", "341282")
     client.force_login(user)
     rows = [person_row(i) for i in range(30)] + [person_row(99, 姓名="")]
-    with override_settings(CELERY_BROKER_URL=BROKER, IMPORT_RUNNER="background"):
+    with override_settings(CELERY_BROKER_URL=BROKER, BACKGROUND_RUNNER="background"):
         response = client.post(
             "/imports/", {"kind": "people", "file": ContentFile(csv_bytes(rows), name="p.csv")}
         )

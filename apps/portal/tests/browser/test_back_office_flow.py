@@ -24,7 +24,7 @@ def street(live_city, staff):
     return PersonFactory(community_id="341282001002", name="王东城", id_number="11010519491231002X")
 
 
-@override_settings(IMPORT_RUNNER="background", CELERY_BROKER_URL="")
+@override_settings(BACKGROUND_RUNNER="background", CELERY_BROKER_URL="")
 def test_a_street_clerk_works_through_the_back_office(live_server, street, page, tmp_path):
     mine = street
     url = live_server.url

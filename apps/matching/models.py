@@ -1,0 +1,110 @@
+"""Offers pushed to people (精准送岗), the batches that push them, and the outbound messages
+they produce."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models
+
+
+class Push(models.Model):
+    """A batch push: N suitable offers for everyone in a group, capacity-aware."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "排队中"
+        RUNNING = "running", "推送中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    region_prefix = models.CharField("区域", max_length=12)
+    group = models.CharField("重点群体", max_length=32, blank=True)
+    labour_status = models.CharField("劳动状态", max_length=16, blank=True)
+    offers_per_person = models.PositiveSmallIntegerField("每人岗位数", default=3)
+    radius_km = models.FloatField("距离上限(公里)", null=True, blank=True)
+    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.PENDING)
+    message = models.TextField("说明", blank=True)
+    people = models.PositiveIntegerField("人数", default=0)
+    offers = models.PositiveIntegerField("推送岗位数", default=0)
+    report = models.JSONField("结果报告", default=dict, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "批量送岗"
+        verbose_name_plural = "批量送岗"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"送岗#{self.pk} {self.region_prefix} {self.group}"
+
+    @property
+    def progress_key(self) -> str:
+        return f"push-progress:{self.pk}"
+
+    def live_progress(self) -> tuple[int, int]:
+        if self.status in (self.Status.PENDING, self.Status.RUNNING):
+            value = cache.get(self.progress_key)
+            if value:
+                return value
+        return self.people, self.people
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class Offer(models.Model):
+    """A job offered to a person, with the score and reasons it was chosen for. A person
+    is offered the same job once only."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", "已推送"
+        READ = "read", "已查看"
+        APPLIED = "applied", "已投递"
+        DECLINED = "declined", "不感兴趣"
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="offers")
+    job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="offers")
+    push = models.ForeignKey(
+        Push, on_delete=models.SET_NULL, null=True, blank=True, related_name="offer_set"
+    )
+    score = models.FloatField("匹配分")
+    reasons = models.JSONField("推荐理由", default=list)
+    status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.SENT)
+    created_at = models.DateTimeField("推送时间", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "岗位推送"
+        verbose_name_plural = "岗位推送"
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["person", "job"], name="offer_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}→{self.job_id}"
+
+
+class OutboundMessage(models.Model):
+    """What the default outbound channel 'sends': a table (and the log) instead of an SMS
+    gateway or WeChat template message. A bureau plugs its gateway in OFFER_CHANNELS."""
+
+    channel = models.CharField("渠道", max_length=32)
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    phone = models.CharField("手机号", max_length=11, blank=True)
+    text = models.TextField("内容")
+    created_at = models.DateTimeField(auto_now_add=True)
+    push = models.ForeignKey(
+        Push, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "外发消息"
+        verbose_name_plural = "外发消息"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.person_id}"

@@ -1,0 +1,299 @@
+"""The batch push (精准送岗): N suitable offers for everyone in a group, never a job a person
+was sent before, spread across jobs by their openings, with a report of who got how many
+offers and why some got none.
+
+Suitable means: every hard filter holds and the occupation is close to a wish (settings
+MATCHING["push_min_occupation_fit"]). Each job is offered to at most
+ceil(headcount × MATCHING["offers_per_opening"]) people across all pushes. People are
+served longest-waiting first, so a scarce job goes to who has waited longest."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+
+import numpy as np
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from apps.accounts.scoping import region_prefix_q, user_scope_prefix
+from apps.accounts.services import record_audit
+from apps.imports.specs import insert_rows
+from apps.people.models import Certificate, KeyGroupTag, LabourStatus, Person
+
+from .channels import channels
+from .features import GROUP_BIT
+from .index import job_index, seeker_index
+from .models import Offer, Push
+from .ranking import rank_jobs
+from .rules import LEVEL_LABEL, PersonProfile, reasons
+from .services import MatchingError, check_radius
+
+NO_WISHES = "未填写求职意向"
+NOT_SEEKING = "非求职状态且无求职意向"
+NO_POINT = "未登记居住地坐标,无法按距离推送"
+NO_JOB = "可达范围内没有合适的新岗位"
+FULL = "合适岗位的推送名额已满"
+
+
+def create_push(
+    *,
+    user,
+    region_prefix: str,
+    group: str = "",
+    labour_status: str = "",
+    offers_per_person: int = 3,
+    radius_km: float | None = None,
+) -> Push:
+    scope = user_scope_prefix(user)
+    region_prefix = (region_prefix or scope or "").strip()
+    if scope is None or not region_prefix.startswith(scope):
+        raise MatchingError(f"区域{region_prefix or '(未填)'}不在您的管辖范围内")
+    if not region_prefix.isdigit():
+        raise MatchingError("区域应为区划代码(前缀)")
+    if group and group not in GROUP_BIT:
+        raise MatchingError(f"未知的重点群体“{group}”")
+    if labour_status and labour_status not in LabourStatus.values:
+        raise MatchingError(f"未知的劳动状态“{labour_status}”")
+    if not 1 <= offers_per_person <= 10:
+        raise MatchingError("每人推送岗位数应为1到10")
+    push = Push.objects.create(
+        created_by=user,
+        region_prefix=region_prefix,
+        group=group,
+        labour_status=labour_status,
+        offers_per_person=offers_per_person,
+        radius_km=check_radius(radius_km),
+    )
+    record_audit(
+        actor=user,
+        action="push_created",
+        obj=push,
+        changes={
+            "region": region_prefix,
+            "group": group,
+            "status": labour_status,
+            "offers_per_person": offers_per_person,
+            "radius_km": radius_km,
+        },
+    )
+    return push
+
+
+def group_people(push: Push) -> list[int]:
+    qs = Person.objects.filter(region_prefix_q("community_id", push.region_prefix))
+    if push.group:
+        tagged = KeyGroupTag.objects.filter(group=push.group, end__isnull=True).values("person_id")
+        qs = qs.filter(pk__in=tagged)
+    if push.labour_status:
+        qs = qs.filter(labour_status=push.labour_status)
+    return list(qs.order_by("status_since", "id").values_list("id", flat=True))
+
+
+def run_push(push_id: int, on_progress=None) -> Push:
+    push = Push.objects.get(pk=push_id)
+    push.status = Push.Status.RUNNING
+    push.save(update_fields=["status"])
+    try:
+        with transaction.atomic():
+            _run(push, on_progress)
+        push.status = Push.Status.DONE
+    except Exception as exc:  # the transaction rolled back: nothing was sent
+        push.status, push.message = Push.Status.FAILED, f"推送中断,未发送任何岗位:{exc}"
+        push.offers = 0
+    push.finished_at = timezone.now()
+    push.save()
+    cache.delete(push.progress_key)
+    record_audit(
+        actor=push.created_by,
+        action="push_finished",
+        obj=push,
+        changes={"status": push.status, "people": push.people, "offers": push.offers},
+    )
+    return push
+
+
+def _run(push: Push, on_progress) -> None:
+    today = timezone.localdate()
+    pks = group_people(push)
+    push.people = len(pks)
+    if not pks:
+        push.message = "该群体没有人员,未推送"
+        push.report = {"offers_per_person": {}, "none": {}, "jobs": {}}
+        return
+    jobs, seekers = job_index(), seeker_index()
+    cfg = settings.MATCHING
+    with jobs.lock, seekers.lock:
+        jcols, jalive = jobs.view()
+        by_middle = defaultdict(list)
+        for row in np.flatnonzero(jalive):
+            by_middle[int(jcols["occupation"][row, 1])].append(row)
+        by_middle = {m: np.array(rows) for m, rows in by_middle.items()}
+        capacity = np.ceil(jcols["headcount"] * cfg["offers_per_opening"]).astype(np.int64)
+        job_pks = jcols["pk"]
+        row_of_job = {int(pk): i for i, pk in enumerate(job_pks)}
+        used = np.zeros(len(job_pks), dtype=np.int64)
+        for job_id, n in (
+            Offer.objects.values("job_id").annotate(n=Count("id")).values_list("job_id", "n")
+        ):
+            if job_id in row_of_job:
+                used[row_of_job[job_id]] = n
+        sent = defaultdict(set)
+        for person_id, job_id in Offer.objects.filter(person_id__in=pks).values_list(
+            "person_id", "job_id"
+        ):
+            sent[person_id].add(job_id)
+        scols, _ = seekers.view()
+        certificates = _certificates(pks)
+        offers, none = [], {}
+        counts = Counter()
+        for i, pk in enumerate(pks):
+            row = seekers.row_of.get(pk)
+            if row is None or not seekers.alive[row]:
+                none[pk] = NOT_SEEKING
+            else:
+                profile = _profile(scols, row, today, certificates.get(pk, []))
+                picked, why = _pick(
+                    push, profile, jcols, jalive, by_middle, capacity, used, sent[pk], today
+                )
+                offers += picked
+                counts[len(picked)] += 1
+                if not picked:
+                    none[pk] = why
+            if on_progress and i % 200 == 0:
+                on_progress(i, len(pks))
+            if i % 200 == 0:
+                cache.set(push.progress_key, (i, len(pks)), timeout=3600)
+    counts[0] = len(none)
+    _record(push, offers)
+    push.offers = len(offers)
+    push.report = {
+        "offers_per_person": {str(k): v for k, v in sorted(counts.items())},
+        "none": dict(Counter(none.values())),
+        "none_people": [[pk, reason] for pk, reason in list(none.items())[:500]],
+        "jobs": _capacity_report(offers, jcols, row_of_job),
+    }
+
+
+def _profile(cols: dict, row: int, today, certs) -> PersonProfile:
+    wishes = [
+        (*(int(x) for x in cols["wishes"][row, s]), int(cols["wish_depth"][row, s]))
+        for s in range(cols["wishes"].shape[1])
+        if cols["wish_depth"][row, s]
+    ]
+    lat, lng = float(cols["lat"][row]), float(cols["lng"][row])
+    md = today.month * 100 + today.day
+    return PersonProfile(
+        person_id=int(cols["pk"][row]),
+        lat=None if math.isnan(lat) else lat,
+        lng=None if math.isnan(lng) else lng,
+        age=today.year - int(cols["birth_year"][row]) - (md < int(cols["birth_md"][row])),
+        edu_rank=int(cols["edu"][row]),
+        wishes=wishes,
+        wish_kind=int(cols["wish_kind"][row]) if cols["wish_kind"][row] >= 0 else None,
+        wish_min_wage=int(cols["wish_min_wage"][row]) if cols["wish_min_wage"][row] >= 0 else None,
+        wish_max_km=None,
+        groups=int(cols["groups"][row]),
+        certificates=certs,
+    )
+
+
+def _certificates(pks: list[int]) -> dict[int, list]:
+    from .features import occupation_levels
+
+    out = defaultdict(list)
+    for pk, code, level, name in Certificate.objects.filter(
+        person_id__in=pks, occupation__isnull=False
+    ).values_list("person_id", "occupation_id", "level", "name"):
+        out[pk].append((occupation_levels(code), level, name))
+    return {pk: sorted(c, key=lambda x: x[1] or 9) for pk, c in out.items()}
+
+
+def _pick(push, profile, jcols, jalive, by_middle, capacity, used, sent, today):
+    """Up to N suitable jobs for one person that they were not sent and that have room."""
+    if not profile.wishes:
+        return [], NO_WISHES
+    if push.radius_km is not None and profile.lat is None:
+        return [], NO_POINT
+    rows = np.unique(
+        np.concatenate(
+            [by_middle.get(w[1], np.zeros(0, dtype=np.int64)) for w in profile.wishes]
+            + [np.zeros(0, dtype=np.int64)]
+        )
+    )
+    if not len(rows):
+        return [], NO_JOB
+    sub = {name: col[rows] for name, col in jcols.items()}
+    found, parts = rank_jobs(
+        profile, sub, jalive[rows], today, push.radius_km, push.offers_per_person + len(sent) + 20
+    )
+    picked, full = [], False
+    for i, local in enumerate(found):
+        row = int(rows[local])
+        job_id = int(jcols["pk"][row])
+        if parts["occupation"][i] < settings.MATCHING["push_min_occupation_fit"]:
+            break  # ranked best first: nothing suitable further down
+        if job_id in sent:
+            continue
+        if used[row] >= capacity[row]:
+            full = True
+            continue
+        used[row] += 1
+        cert = ""
+        if parts["cert_pick"][i] >= 0:
+            _, level, name = profile.certificates[int(parts["cert_pick"][i])]
+            cert = f"{name}{LEVEL_LABEL.get(level, '')}"
+        components = {
+            n: float(parts[n][i])
+            for n in ("occupation", "certificate", "wage", "distance", "recency")
+        }
+        distance = float(parts["distance_km"][i])
+        why = reasons(
+            components,
+            int(parts["depth"][i]),
+            cert,
+            None if math.isnan(distance) else distance,
+            int(parts["days"][i]),
+            bool(jcols["edu"][row] > 0),
+        )
+        picked.append(
+            {
+                "person_id": profile.person_id,
+                "job_id": job_id,
+                "score": float(parts["score"][i]),
+                "reasons": why,
+            }
+        )
+        if len(picked) == push.offers_per_person:
+            break
+    return picked, (FULL if full else NO_JOB)
+
+
+def _record(push: Push, offers: list[dict]) -> None:
+    for offer in offers:
+        offer.update(push_id=push.pk, created_by_id=push.created_by_id, status=Offer.Status.SENT)
+    insert_rows(Offer, offers)
+    by_person = defaultdict(list)
+    for offer in Offer.objects.filter(push=push).select_related("job__employer", "person"):
+        by_person[offer.person].append(offer)
+    for channel in channels():
+        for person, person_offers in by_person.items():
+            channel.send(person, person_offers, push)
+
+
+def _capacity_report(offers: list[dict], jcols, row_of_job) -> dict:
+    """How offers per job compare with each job's openings."""
+    per_job = Counter(o["job_id"] for o in offers)
+    if not per_job:
+        return {"jobs_offered": 0}
+    ratios = [n / max(1, int(jcols["headcount"][row_of_job[j]])) for j, n in per_job.items()]
+    return {
+        "jobs_offered": len(per_job),
+        "max_offers_per_job": max(per_job.values()),
+        "mean_offers_per_job": round(sum(per_job.values()) / len(per_job), 2),
+        "max_offers_per_opening": round(max(ratios), 2),
+        "mean_offers_per_opening": round(sum(ratios) / len(ratios), 2),
+    }

@@ -1,0 +1,115 @@
+"""Batch push (精准送岗): N suitable offers each, never twice the same job, spread by openings,
+every offer within the hard filters, and a report of who got none and why."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+
+from apps.matching.index import GENERATION_KEY
+from apps.matching.models import Offer, OutboundMessage, Push
+from apps.matching.push import FULL, NO_WISHES, create_push, run_push
+from apps.matching.rules import reference_match
+from apps.matching.services import MatchingError, job_profile, person_profile
+from apps.people.models import KeyGroupTag
+from apps.people.tests.factories import JobFactory, PersonFactory
+from apps.regions.geo import offset_km
+from jiuye.identifiers import make_resident_id
+
+TODAY = dt.date.today()
+HOME = (33.262, 115.371)
+
+
+@pytest.fixture(autouse=True)
+def fresh_index():
+    cache.set(GENERATION_KEY, cache.get(GENERATION_KEY, 0) + 1, timeout=None)
+
+
+def migrant(n: int, wishes=("6-18-02-04",), **kw):
+    born = dt.date(1980 + n, 1, 1)
+    person = PersonFactory(
+        name=f"工{n}",
+        lat=HOME[0],
+        lng=HOME[1],
+        education="70",
+        birth_date=born,
+        id_number=make_resident_id("341282", born, n),
+        status_since=TODAY - dt.timedelta(days=100 - n),
+        **kw,
+    )
+    person.wish_occupations.set(wishes)
+    KeyGroupTag.objects.create(person=person, group="migrant_worker", start=TODAY)
+    return person
+
+
+def job(title="焊工", km=1.0, headcount=1, **kw):
+    lat, lng = offset_km(*HOME, km, 0)
+    return JobFactory(
+        title=title,
+        headcount=headcount,
+        lat=lat,
+        lng=lng,
+        valid_from=TODAY,
+        valid_to=TODAY + dt.timedelta(days=30),
+        **kw,
+    )
+
+
+@pytest.fixture
+def clerk(staff):
+    return staff("township_staff", "341282001")
+
+
+def push(clerk, **kw):
+    kw.setdefault("region_prefix", "341282001")
+    kw.setdefault("group", "migrant_worker")
+    return run_push(create_push(user=clerk, **kw).pk)
+
+
+def test_each_person_gets_n_suitable_offers_once(clerk):
+    people = [migrant(i) for i in range(3)]
+    no_wish = migrant(9, wishes=())
+    jobs = [job(f"焊工{i}", km=1 + i, headcount=2) for i in range(3)]
+    job("厨师", occupation_id="4-03-02-01", headcount=5)
+    done = push(clerk, offers_per_person=2)
+    assert done.status == Push.Status.DONE and done.people == 4
+    for person in people:
+        offers = Offer.objects.filter(person=person)
+        assert offers.count() == 2
+        assert {o.job.title for o in offers} <= {j.title for j in jobs}
+        for offer in offers:  # every offer holds every hard filter
+            assert reference_match(person_profile(person), job_profile(offer.job), TODAY)
+            assert offer.reasons[0] == "职业对口(同职业)"
+    assert done.report["offers_per_person"] == {"0": 1, "2": 3}
+    assert done.report["none"] == {NO_WISHES: 1}
+    assert done.report["none_people"] == [[no_wish.pk, NO_WISHES]]
+    assert OutboundMessage.objects.filter(push=done).count() == 3
+
+    again = push(clerk, offers_per_person=2)  # the third welding job is all that is new
+    assert again.status == Push.Status.DONE
+    pairs = list(Offer.objects.values_list("person_id", "job_id"))
+    assert len(pairs) == len(set(pairs))
+
+
+def test_offers_are_spread_by_openings(clerk):
+    for i in range(6):
+        migrant(i)
+    only = job("唯一焊工岗", headcount=1)  # 3 offers per opening by default
+    done = push(clerk, offers_per_person=3)
+    assert Offer.objects.filter(job=only).count() == 3
+    assert done.report["none"] == {FULL: 3}
+    assert done.report["jobs"]["max_offers_per_opening"] == 3.0
+    # the longest waiting were served first
+    served = set(Offer.objects.values_list("person__name", flat=True))
+    assert served == {"工0", "工1", "工2"}
+
+
+def test_pushes_stay_in_scope_and_say_why(clerk):
+    with pytest.raises(MatchingError, match="管辖范围"):
+        create_push(user=clerk, region_prefix="341282002")
+    with pytest.raises(MatchingError, match="1到10"):
+        create_push(user=clerk, region_prefix="341282001", offers_per_person=0)
+    with pytest.raises(MatchingError, match="距离范围"):
+        create_push(user=clerk, region_prefix="341282001", radius_km=10_000)
+    empty = push(clerk, group="veteran")
+    assert empty.status == Push.Status.DONE and empty.people == 0 and "没有人员" in empty.message

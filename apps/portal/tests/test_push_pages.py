@@ -1,0 +1,50 @@
+"""A street clerk runs a batch push from the back office; the worker finds the offers in
+their inbox."""
+
+import pytest
+from django.core.cache import cache
+
+from apps.accounts.models import User
+from apps.matching.index import GENERATION_KEY
+from apps.matching.models import Offer, Push
+from apps.matching.tests.test_push import job, migrant
+
+
+@pytest.fixture(autouse=True)
+def fresh_index():
+    cache.set(GENERATION_KEY, cache.get(GENERATION_KEY, 0) + 1, timeout=None)
+
+
+def test_a_clerk_pushes_and_the_worker_reads(client, staff, django_capture_on_commit_callbacks):
+    worker = migrant(1)
+    migrant(2, wishes=())
+    job("东城焊工", headcount=2)
+    client.force_login(staff("township_staff", "341282001"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/pushes/",
+            {
+                "region_prefix": "341282001",
+                "group": "migrant_worker",
+                "labour_status": "",
+                "offers_per_person": 3,
+            },
+        )
+    push = Push.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/pushes/{push.pk}/"
+    page = client.get(f"/pushes/{push.pk}/").content.decode()
+    assert "共 2 人,推送岗位 1 个" in page and "未填写求职意向" in page and "工2" in page
+
+    client.force_login(User.objects.create_user("w1", password="x", role="worker", person=worker))
+    inbox = client.get("/my/offers/").content.decode()
+    assert "东城焊工" in inbox and "职业对口(同职业)" in inbox and ">新<" in inbox
+    assert Offer.objects.get().status == Offer.Status.READ
+
+
+def test_out_of_scope_pushes_are_refused_on_the_page(client, staff):
+    client.force_login(staff("community_staff", "341282001001"))
+    page = client.post("/pushes/", {"region_prefix": "341282", "offers_per_person": 3})
+    assert page.status_code == 200 and "不在您的管辖范围内" in page.content.decode()
+    assert not Push.objects.exists()
+    client.force_login(staff("leader", "341282"))
+    assert client.get("/pushes/").status_code == 403
