@@ -97,3 +97,12 @@ def staff(db):
         )
 
     return make
+
+
+@pytest.fixture
+def fresh_matching_index():
+    """The matching indexes live in the process, the test's data is rolled back: tell the
+    indexes to rebuild before the test."""
+    from apps.matching.index import bump_generation
+
+    bump_generation()

@@ -41,20 +41,36 @@ def top_k(scores: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
     return cut[order][:k]
 
 
-def _components(occupation, certificate, wage, distance_km, recency) -> np.ndarray:
+def _best(rows: np.ndarray, ids: np.ndarray, parts: tuple, k: int) -> tuple[np.ndarray, dict]:
+    """Weigh the components (as rules.reference_match does), keep the k best rows, and
+    return them with every component, for the reasons."""
+    occupation, depth, certificate, cert_pick, wage, distance, days = parts
+    cfg = settings.MATCHING
     w = weights()
     near = np.where(
-        np.isnan(distance_km),
-        0.0,
-        np.exp(-np.nan_to_num(distance_km) / settings.MATCHING["distance_scale_km"]),
+        np.isnan(distance), 0.0, np.exp(-np.nan_to_num(distance) / cfg["distance_scale_km"])
     )
-    return (
+    recency = np.exp(-days / cfg["recency_days"])
+    scores = (
         w["occupation"] * occupation
         + w["certificate"] * certificate
         + w["wage"] * wage
         + w["distance"] * near
         + w["recency"] * recency
-    ), near
+    )
+    best = top_k(scores, ids, k)
+    return rows[best], {
+        "score": scores[best],
+        "occupation": occupation[best],
+        "depth": depth[best],
+        "certificate": certificate[best],
+        "cert_pick": cert_pick[best],
+        "wage": wage[best],
+        "distance": near[best],
+        "distance_km": distance[best],
+        "recency": recency[best],
+        "days": days[best],
+    }
 
 
 def _wage_fit(wage_min, wage_max, wish):
@@ -118,21 +134,8 @@ def rank_jobs(
     else:
         distance = np.full(len(rows), np.nan)
     days = np.maximum(0, t - cols["valid_from"][rows])
-    recency = np.exp(-days / settings.MATCHING["recency_days"])
-    scores, near = _components(occupation, certificate, wage, distance, recency)
-    best = top_k(scores, cols["pk"][rows], k)
-    return rows[best], {
-        "score": scores[best],
-        "occupation": occupation[best],
-        "depth": depth[best],
-        "certificate": certificate[best],
-        "cert_pick": cert_pick[best],
-        "wage": wage[best],
-        "distance": near[best],
-        "distance_km": distance[best],
-        "recency": recency[best],
-        "days": days[best],
-    }
+    parts = (occupation, depth, certificate, cert_pick, wage, distance, days)
+    return _best(rows, cols["pk"][rows], parts, k)
 
 
 def rank_seekers(
@@ -198,19 +201,6 @@ def rank_seekers(
         distance = haversine_km(job.lat, job.lng, cols["lat"][rows], cols["lng"][rows])
     else:
         distance = np.full(len(rows), np.nan)
-    days = max(0, t - job.valid_from.toordinal())
-    recency = np.full(len(rows), np.exp(-days / settings.MATCHING["recency_days"]))
-    scores, near = _components(occupation, certificate, wage, distance, recency)
-    best = top_k(scores, cols["pk"][rows], k)
-    return rows[best], {
-        "score": scores[best],
-        "occupation": occupation[best],
-        "depth": depth[best],
-        "certificate": certificate[best],
-        "cert_pick": cert_pick[best],
-        "wage": wage[best],
-        "distance": near[best],
-        "distance_km": distance[best],
-        "recency": recency[best],
-        "days": np.full(len(best), days),
-    }
+    days = np.full(len(rows), max(0, t - job.valid_from.toordinal()))
+    parts = (occupation, depth, certificate, cert_pick, wage, distance, days)
+    return _best(rows, cols["pk"][rows], parts, k)

@@ -288,12 +288,7 @@ def pushes(request):
 
 def _own_push(request, pk: int) -> Push:
     _staff_only(request)
-    push = Push.objects.filter(pk=pk).first()
-    if push is None or not (
-        request.user.role == Role.ADMIN or push.created_by_id == request.user.pk
-    ):
-        raise Http404("没有这个送岗任务")
-    return push
+    return _own(request, Push, pk, "没有这个送岗任务")
 
 
 @back_office
@@ -312,11 +307,16 @@ def push_progress(request, pk: int):
     return render(request, "portal/matching/_push_progress.html", {"push": _own_push(request, pk)})
 
 
+def _own(request, model, pk: int, missing: str):
+    """A record the user created (administrators: any), else 404."""
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None or not (request.user.role == Role.ADMIN or obj.created_by_id == request.user.pk):
+        raise Http404(missing)
+    return obj
+
+
 def _own_import(request, pk: int) -> ImportJob:
-    job = ImportJob.objects.filter(pk=pk).first()
-    if job is None or not (request.user.role == Role.ADMIN or job.created_by_id == request.user.pk):
-        raise Http404("没有这个导入任务")
-    return job
+    return _own(request, ImportJob, pk, "没有这个导入任务")
 
 
 @back_office

@@ -4,40 +4,31 @@ every offer within the hard filters, and a report of who got none and why."""
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 
-from apps.matching.index import GENERATION_KEY
 from apps.matching.models import Offer, OutboundMessage, Push
 from apps.matching.push import FULL, NO_WISHES, create_push, run_push
 from apps.matching.rules import reference_match
 from apps.matching.services import MatchingError, job_profile, person_profile
 from apps.people.models import KeyGroupTag
-from apps.people.tests.factories import JobFactory, PersonFactory
+from apps.people.tests.factories import JobFactory, seeker
 from apps.regions.geo import offset_km
-from jiuye.identifiers import make_resident_id
 
 TODAY = dt.date.today()
 HOME = (33.262, 115.371)
 
 
-@pytest.fixture(autouse=True)
-def fresh_index():
-    cache.set(GENERATION_KEY, cache.get(GENERATION_KEY, 0) + 1, timeout=None)
+pytestmark = pytest.mark.usefixtures("fresh_matching_index")
 
 
 def migrant(n: int, wishes=("6-18-02-04",), **kw):
-    born = dt.date(1980 + n, 1, 1)
-    person = PersonFactory(
-        name=f"工{n}",
-        lat=HOME[0],
-        lng=HOME[1],
-        education="70",
-        birth_date=born,
-        id_number=make_resident_id("341282", born, n),
+    person = seeker(
+        f"工{n}",
+        dt.date(1980 + n, 1, 1),
+        wishes=wishes,
+        seq=n,
         status_since=TODAY - dt.timedelta(days=100 - n),
         **kw,
     )
-    person.wish_occupations.set(wishes)
     KeyGroupTag.objects.create(person=person, group="migrant_worker", start=TODAY)
     return person
 

@@ -9,17 +9,14 @@ from apps.jobs.models import JobStatus
 from apps.matching.index import GENERATION_KEY
 from apps.matching.services import MatchingError, candidates_for_job, jobs_for_person
 from apps.people.models import Certificate, KeyGroupTag
-from apps.people.tests.factories import JobFactory, PersonFactory
+from apps.people.tests.factories import JobFactory, PersonFactory, seeker
 from jiuye.identifiers import make_resident_id
 
 TODAY = dt.date.today()
 HOME = (33.262, 115.371)
 
 
-@pytest.fixture(autouse=True)
-def fresh_index():
-    """Each test starts from a rebuilt index (the test database is rolled back)."""
-    cache.set(GENERATION_KEY, cache.get(GENERATION_KEY, 0) + 1, timeout=None)
+pytestmark = pytest.mark.usefixtures("fresh_matching_index")
 
 
 def job_at(km_north: float, **kw):
@@ -40,17 +37,14 @@ def job_at(km_north: float, **kw):
 
 @pytest.fixture
 def welder(db):
-    person = PersonFactory(
-        lat=HOME[0],
-        lng=HOME[1],
-        education="70",
+    return seeker(
+        "王焊工",
+        dt.date(1985, 5, 5),
+        wishes=["6-18-02-04"],
         wish_min_wage=5000,
-        birth_date=dt.date(1985, 5, 5),
-        id_number=make_resident_id("341282", dt.date(1985, 5, 5), 123),
+        certificate=("6-18-02-04", "焊工", 4),
+        seq=123,
     )
-    person.wish_occupations.set(["6-18-02-04"])
-    Certificate.objects.create(person=person, occupation_id="6-18-02-04", name="焊工", level=4)
-    return person
 
 
 def titles(ranked):

@@ -70,3 +70,21 @@ class JobFactory(factory.django.DjangoModelFactory):
     region_id = factory.LazyAttribute(lambda o: o.employer.region_id)
     valid_from = dt.date(2026, 11, 1)
     valid_to = dt.date(2027, 2, 1)
+
+
+def seeker(name: str, born: dt.date, *, wishes=(), certificate=None, seq: int = 11, **kw):
+    """A job seeker with a valid resident ID, at the test city's centre unless told, with
+    wished occupations and optionally a certificate (occupation code, name, level)."""
+    from apps.people.models import Certificate
+
+    kw.setdefault("lat", 33.262)
+    kw.setdefault("lng", 115.371)
+    kw.setdefault("education", "70")
+    person = PersonFactory(
+        name=name, birth_date=born, id_number=make_resident_id("341282", born, seq), **kw
+    )
+    person.wish_occupations.set(wishes)
+    if certificate:
+        code, cert_name, level = certificate
+        Certificate.objects.create(person=person, occupation_id=code, name=cert_name, level=level)
+    return person

@@ -4,37 +4,27 @@ employer that posted it."""
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 
 from apps.accounts.models import User
-from apps.matching.index import GENERATION_KEY
-from apps.people.models import Certificate
-from apps.people.tests.factories import JobFactory, PersonFactory
+from apps.people.tests.factories import JobFactory, seeker
 from apps.regions.geo import offset_km
-from jiuye.identifiers import make_resident_id
 
 TODAY = dt.date.today()
 HOME = (33.262, 115.371)
 
 
-@pytest.fixture(autouse=True)
-def fresh_index():
-    cache.set(GENERATION_KEY, cache.get(GENERATION_KEY, 0) + 1, timeout=None)
+pytestmark = pytest.mark.usefixtures("fresh_matching_index")
 
 
 @pytest.fixture
 def city(db):
-    worker = PersonFactory(
-        name="王焊工",
-        lat=HOME[0],
-        lng=HOME[1],
-        education="70",
-        birth_date=dt.date(1988, 8, 8),
-        id_number=make_resident_id("341282", dt.date(1988, 8, 8), 11),
+    worker = seeker(
+        "王焊工",
+        dt.date(1988, 8, 8),
+        wishes=["6-18-02-04"],
         wish_max_distance_km=5,
+        certificate=("6-18-02-04", "焊工", 4),
     )
-    worker.wish_occupations.set(["6-18-02-04"])
-    Certificate.objects.create(person=worker, occupation_id="6-18-02-04", name="焊工", level=4)
     near = JobFactory(
         title="东城焊工",
         valid_from=TODAY,

@@ -2,17 +2,12 @@
 their inbox."""
 
 import pytest
-from django.core.cache import cache
 
 from apps.accounts.models import User
-from apps.matching.index import GENERATION_KEY
 from apps.matching.models import Offer, Push
 from apps.matching.tests.test_push import job, migrant
 
-
-@pytest.fixture(autouse=True)
-def fresh_index():
-    cache.set(GENERATION_KEY, cache.get(GENERATION_KEY, 0) + 1, timeout=None)
+pytestmark = pytest.mark.usefixtures("fresh_matching_index")
 
 
 def test_a_clerk_pushes_and_the_worker_reads(client, staff, django_capture_on_commit_callbacks):

@@ -6,10 +6,8 @@ import datetime as dt
 import pytest
 
 from apps.accounts.models import User
-from apps.people.models import Certificate
-from apps.people.tests.factories import JobFactory, PersonFactory
+from apps.people.tests.factories import JobFactory, seeker
 from apps.regions.geo import offset_km
-from jiuye.identifiers import make_resident_id
 
 pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
 TODAY = dt.date.today()
@@ -18,16 +16,9 @@ HOME = (33.262, 115.371)
 
 @pytest.fixture
 def city(live_city):
-    worker = PersonFactory(
-        name="王焊工",
-        lat=HOME[0],
-        lng=HOME[1],
-        education="70",
-        birth_date=dt.date(1988, 8, 8),
-        id_number=make_resident_id("341282", dt.date(1988, 8, 8), 11),
+    worker = seeker(
+        "王焊工", dt.date(1988, 8, 8), wishes=["6-18-02-04"], certificate=("6-18-02-04", "焊工", 4)
     )
-    worker.wish_occupations.set(["6-18-02-04"])
-    Certificate.objects.create(person=worker, occupation_id="6-18-02-04", name="焊工", level=4)
     near = JobFactory(
         title="东城焊工",
         valid_from=TODAY,
