@@ -9,6 +9,7 @@ served longest-waiting first, so a scarce job goes to who has waited longest."""
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter, defaultdict
 
@@ -22,9 +23,10 @@ from django.utils import timezone
 from apps.accounts.scoping import region_prefix_q, user_scope_prefix
 from apps.accounts.services import record_audit
 from apps.imports.specs import insert_rows
+from apps.jobs.models import Job
 from apps.people.models import Certificate, KeyGroupTag, LabourStatus, Person
 
-from .channels import channels
+from .channels import OfferNotice, channels
 from .features import GROUP_BIT
 from .index import job_index, seeker_index
 from .models import Offer, Push
@@ -132,6 +134,14 @@ def _run(push: Push, on_progress) -> None:
         for row in np.flatnonzero(jalive):
             by_middle[int(jcols["occupation"][row, 1])].append(row)
         by_middle = {m: np.array(rows) for m, rows in by_middle.items()}
+
+        @functools.lru_cache(maxsize=256)
+        def slices(middles: tuple[int, ...]):
+            """The open jobs of some 中类, their columns sliced once for the whole push."""
+            parts = [by_middle[m] for m in middles if m in by_middle]
+            rows = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
+            return rows, {name: col[rows] for name, col in jcols.items()}, jalive[rows]
+
         capacity = np.ceil(jcols["headcount"] * cfg["offers_per_opening"]).astype(np.int64)
         job_pks = jcols["pk"]
         row_of_job = {int(pk): i for i, pk in enumerate(job_pks)}
@@ -156,9 +166,7 @@ def _run(push: Push, on_progress) -> None:
                 none[pk] = NOT_SEEKING
             else:
                 profile = _profile(scols, row, today, certificates.get(pk, []))
-                picked, why = _pick(
-                    push, profile, jcols, jalive, by_middle, capacity, used, sent[pk], today
-                )
+                picked, why = _pick(push, profile, jcols, slices, capacity, used, sent[pk], today)
                 offers += picked
                 counts[len(picked)] += 1
                 if not picked:
@@ -212,23 +220,17 @@ def _certificates(pks: list[int]) -> dict[int, list]:
     return {pk: sorted(c, key=lambda x: x[1] or 9) for pk, c in out.items()}
 
 
-def _pick(push, profile, jcols, jalive, by_middle, capacity, used, sent, today):
+def _pick(push, profile, jcols, slices, capacity, used, sent, today):
     """Up to N suitable jobs for one person that they were not sent and that have room."""
     if not profile.wishes:
         return [], NO_WISHES
     if push.radius_km is not None and profile.lat is None:
         return [], NO_POINT
-    rows = np.unique(
-        np.concatenate(
-            [by_middle.get(w[1], np.zeros(0, dtype=np.int64)) for w in profile.wishes]
-            + [np.zeros(0, dtype=np.int64)]
-        )
-    )
+    rows, sub, sub_alive = slices(tuple(sorted({w[1] for w in profile.wishes})))
     if not len(rows):
         return [], NO_JOB
-    sub = {name: col[rows] for name, col in jcols.items()}
     found, parts = rank_jobs(
-        profile, sub, jalive[rows], today, push.radius_km, push.offers_per_person + len(sent) + 20
+        profile, sub, sub_alive, today, push.radius_km, push.offers_per_person + len(sent) + 20
     )
     picked, full = [], False
     for i, local in enumerate(found):
@@ -276,12 +278,26 @@ def _record(push: Push, offers: list[dict]) -> None:
     for offer in offers:
         offer.update(push_id=push.pk, created_by_id=push.created_by_id, status=Offer.Status.SENT)
     insert_rows(Offer, offers)
-    by_person = defaultdict(list)
-    for offer in Offer.objects.filter(push=push).select_related("job__employer", "person"):
-        by_person[offer.person].append(offer)
+    people = {
+        pk: (name, phone)
+        for pk, name, phone in Person.objects.filter(
+            pk__in={o["person_id"] for o in offers}
+        ).values_list("pk", "name", "phone")
+    }
+    jobs = {
+        pk: (employer, title)
+        for pk, employer, title in Job.objects.filter(
+            pk__in={o["job_id"] for o in offers}
+        ).values_list("pk", "employer__name", "title")
+    }
+    notices: dict[int, OfferNotice] = {}
+    for offer in offers:  # in each person's order: best first
+        pk = offer["person_id"]
+        if pk not in notices:
+            notices[pk] = OfferNotice(pk, *people[pk], jobs=[])
+        notices[pk].jobs.append(jobs[offer["job_id"]])
     for channel in channels():
-        for person, person_offers in by_person.items():
-            channel.send(person, person_offers, push)
+        channel.send(list(notices.values()), push)
 
 
 def _capacity_report(offers: list[dict], jcols, row_of_job) -> dict:
