@@ -88,11 +88,14 @@ def rank_jobs(
     today: dt.date,
     limit_km: float | None,
     k: int,
+    prefilter: np.ndarray | None = None,
 ) -> tuple[np.ndarray, dict]:
     """Rows of the job index that pass every hard filter for this person, best k first,
     with their components."""
     t = today.toordinal()
     mask = alive & (cols["valid_from"] <= t) & (cols["valid_to"] >= t)
+    if prefilter is not None:
+        mask &= prefilter
     mask &= (cols["edu"] == 0) | (cols["edu"] <= profile.edu_rank)
     mask &= (cols["age_min"] <= profile.age) & (cols["age_max"] >= profile.age)
     certified = cols["required_certificate"] == NO_CODE
@@ -147,12 +150,13 @@ def rank_seekers(
     k: int,
     scope_prefix: str | None = "",
     group_bit: int = 0,
+    prefilter: np.ndarray | None = None,
 ) -> tuple[np.ndarray, dict]:
     """Rows of the seeker index that pass every hard filter for this job, best k first."""
     t = today.toordinal()
     if scope_prefix is None or not job.valid_from <= today <= job.valid_to:
         return np.zeros(0, dtype=np.int64), {}
-    mask = alive.copy()
+    mask = alive.copy() if prefilter is None else alive & prefilter
     if scope_prefix:
         digits = len(scope_prefix)
         mask &= cols["community"] // 10 ** (12 - digits) == int(scope_prefix)
@@ -204,3 +208,79 @@ def rank_seekers(
     days = np.full(len(rows), max(0, t - job.valid_from.toordinal()))
     parts = (occupation, depth, certificate, cert_pick, wage, distance, days)
     return _best(rows, cols["pk"][rows], parts, k)
+
+
+# --- exact pruning -------------------------------------------------------------------------
+# Whoever shares no 中类 with the other side (and has no wish given at 大类 level that
+# covers it) has an occupation fit of at most OCCUPATION_FIT[1]; with every other
+# component at its maximum, that bounds their score. Rank the close ones first; when the
+# k-th of them scores strictly above the bound, nobody outside can enter the top k.
+
+
+def outside_bound(recency_max: float = 1.0) -> float:
+    w = weights()
+    return (
+        w["occupation"] * OCCUPATION_FIT[1]
+        + w["certificate"]
+        + w["wage"]
+        + w["distance"]
+        + w["recency"] * recency_max
+    )
+
+
+def _exact(rank, close: np.ndarray, k: int, bound: float):
+    rows, parts = rank(close)
+    if len(rows) == k and parts["score"][-1] > bound:
+        return rows, parts
+    return rank(None)
+
+
+def rank_jobs_pruned(
+    profile: PersonProfile,
+    cols: dict,
+    alive: np.ndarray,
+    today: dt.date,
+    limit_km: float | None,
+    k: int,
+) -> tuple[np.ndarray, dict]:
+    """rank_jobs, scoring first only the jobs in the person's wished 中类."""
+    if not profile.wishes:
+        return rank_jobs(profile, cols, alive, today, limit_km, k)
+    occ = cols["occupation"]
+    close = np.zeros(len(alive), dtype=bool)
+    for wish in profile.wishes:
+        close |= occ[:, 1] == wish[1] if wish[4] >= 2 else occ[:, 0] == wish[0]
+    return _exact(
+        lambda pre: rank_jobs(profile, cols, alive, today, limit_km, k, pre),
+        close,
+        k,
+        outside_bound(),
+    )
+
+
+def rank_seekers_pruned(
+    job: JobProfile,
+    cols: dict,
+    alive: np.ndarray,
+    today: dt.date,
+    limit_km: float | None,
+    k: int,
+    scope_prefix: str | None = "",
+    group_bit: int = 0,
+) -> tuple[np.ndarray, dict]:
+    """rank_seekers, scoring first only the people who wish the job's 中类 (or its 大类)."""
+    wishes, depth = cols["wishes"], cols["wish_depth"]
+    close = (
+        (wishes[:, :, 1] == job.occupation[1])
+        | ((depth == 1) & (wishes[:, :, 0] == job.occupation[0]))
+    ).any(axis=1)
+    days = max(0, today.toordinal() - job.valid_from.toordinal())
+    recency = float(np.exp(-days / settings.MATCHING["recency_days"]))
+    return _exact(
+        lambda pre: rank_seekers(
+            job, cols, alive, today, limit_km, k, scope_prefix, group_bit, pre
+        ),
+        close,
+        k,
+        outside_bound(recency),
+    )

@@ -23,7 +23,7 @@ from .features import (
     occupation_levels,
 )
 from .index import job_index, seeker_index
-from .ranking import rank_jobs, rank_seekers
+from .ranking import rank_jobs_pruned, rank_seekers_pruned
 from .rules import LEVEL_LABEL, JobProfile, Match, PersonProfile, reasons
 
 
@@ -109,7 +109,7 @@ def jobs_for_person(
     index = job_index()
     with index.lock:
         cols, alive = index.view()
-        rows, parts = rank_jobs(profile, cols, alive, today, radius_km, k)
+        rows, parts = rank_jobs_pruned(profile, cols, alive, today, radius_km, k)
         pks = cols["pk"][rows].tolist()
         edu_required = (cols["edu"][rows] > 0).tolist()
     jobs = Job.objects.select_related("employer", "occupation", "region").in_bulk(pks)
@@ -145,7 +145,7 @@ def candidates_for_job(
     index = seeker_index()
     with index.lock:
         cols, alive = index.view()
-        rows, parts = rank_seekers(
+        rows, parts = rank_seekers_pruned(
             profile, cols, alive, today, radius_km, k, scope, GROUP_BIT.get(group, 0)
         )
         pks = cols["pk"][rows].tolist()

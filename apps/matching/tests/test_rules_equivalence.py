@@ -203,3 +203,125 @@ def test_candidates_for_a_job_equal_the_rules(data, limit):
         assert (person.person_id in got) == (match is not None), person.person_id
         if match is not None:
             assert_same(match, got[person.person_id])
+
+
+def same_ranking(a, b):
+    (rows_a, parts_a), (rows_b, parts_b) = a, b
+    assert list(rows_a) == list(rows_b)
+    if len(rows_a):
+        assert np.allclose(parts_a["score"], parts_b["score"], rtol=0, atol=EPS)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), st.integers(1, 5))
+def test_pruned_job_ranking_is_exact(data, k):
+    from apps.matching.ranking import rank_jobs_pruned
+
+    person, _ = data.draw(people(1))
+    profiles = [data.draw(jobs(i)) for i in range(1, data.draw(st.integers(1, 30)) + 1)]
+    cols, alive = job_index(profiles).view()
+    same_ranking(
+        rank_jobs_pruned(person, cols, alive, TODAY, None, k),
+        rank_jobs(person, cols, alive, TODAY, None, k),
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), st.integers(1, 5))
+def test_pruned_candidate_ranking_is_exact(data, k):
+    from apps.matching.ranking import rank_seekers_pruned
+
+    job = data.draw(jobs(1))
+    profiles = [data.draw(people(i)) for i in range(1, data.draw(st.integers(1, 30)) + 1)]
+    cols, alive = seeker_index(profiles).view()
+    same_ranking(
+        rank_seekers_pruned(job, cols, alive, TODAY, None, k),
+        rank_seekers(job, cols, alive, TODAY, None, k),
+    )
+
+
+def test_pruning_falls_back_when_someone_outside_the_trade_scores_higher():
+    """A welder: the only welding job is 40 km away and pays too little; a cook's job next
+    door pays well. Ranked in full, the cook's job comes first, and pruning must agree."""
+    from apps.matching.ranking import rank_jobs_pruned, rank_seekers_pruned
+
+    welder = PersonProfile(
+        person_id=1,
+        lat=33.26,
+        lng=115.37,
+        age=40,
+        edu_rank=3,
+        wishes=[occupation_levels("6-18-02-04")],
+        wish_kind=None,
+        wish_min_wage=5000,
+        wish_max_km=None,
+        groups=0,
+    )
+    far_welding = JobProfile(
+        job_id=1,
+        occupation=occupation_levels("6-18-02-04"),
+        kind=0,
+        wage_min=3000,
+        wage_max=3500,
+        edu_rank=0,
+        age_min=None,
+        age_max=None,
+        lat=33.62,
+        lng=115.37,
+        valid_from=TODAY,
+        valid_to=TODAY + dt.timedelta(days=9),
+        required_certificate=NO_CODE,
+        required_level=None,
+    )
+    near_cook = JobProfile(
+        job_id=2,
+        occupation=occupation_levels("4-03-02-01"),
+        kind=0,
+        wage_min=6000,
+        wage_max=7000,
+        edu_rank=0,
+        age_min=None,
+        age_max=None,
+        lat=33.261,
+        lng=115.37,
+        valid_from=TODAY,
+        valid_to=TODAY + dt.timedelta(days=9),
+        required_certificate=NO_CODE,
+        required_level=None,
+    )
+    cols, alive = job_index([far_welding, near_cook]).view()
+    full = rank_jobs(welder, cols, alive, TODAY, None, 1)
+    assert int(cols["pk"][full[0][0]]) == 2
+    same_ranking(rank_jobs_pruned(welder, cols, alive, TODAY, None, 1), full)
+
+    # And the other way: for the cook's job, a nearby cook-wisher is close; a welder next
+    # door who expects little can still outscore a distant cook.
+    birth = TODAY - dt.timedelta(days=40 * 366)
+    cook_far = PersonProfile(
+        person_id=3,
+        lat=33.62,
+        lng=115.37,
+        age=40,
+        edu_rank=3,
+        wishes=[occupation_levels("4-03-02-01")],
+        wish_kind=None,
+        wish_min_wage=9000,
+        wish_max_km=None,
+        groups=0,
+    )
+    welder_near = PersonProfile(
+        person_id=4,
+        lat=33.2605,
+        lng=115.37,
+        age=40,
+        edu_rank=3,
+        wishes=[occupation_levels("6-18-02-04")],
+        wish_kind=None,
+        wish_min_wage=2000,
+        wish_max_km=None,
+        groups=0,
+    )
+    cols, alive = seeker_index([(cook_far, birth), (welder_near, birth)]).view()
+    full = rank_seekers(near_cook, cols, alive, TODAY, None, 1)
+    assert int(cols["pk"][full[0][0]]) == 4
+    same_ranking(rank_seekers_pruned(near_cook, cols, alive, TODAY, None, 1), full)
