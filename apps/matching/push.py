@@ -10,6 +10,7 @@ served longest-waiting first, so a scarce job goes to who has waited longest."""
 from __future__ import annotations
 
 import functools
+import logging
 import math
 from collections import Counter, defaultdict
 
@@ -33,6 +34,8 @@ from .models import Offer, Push
 from .ranking import rank_jobs
 from .rules import LEVEL_LABEL, PersonProfile, reasons
 from .services import MatchingError, check_radius
+
+log = logging.getLogger(__name__)
 
 NO_WISHES = "未填写求职意向"
 NOT_SEEKING = "非求职状态且无求职意向"
@@ -104,6 +107,7 @@ def run_push(push_id: int, on_progress=None) -> Push:
             _run(push, on_progress)
         push.status = Push.Status.DONE
     except Exception as exc:  # the transaction rolled back: nothing was sent
+        log.exception("push %s failed", push.pk)
         push.status, push.message = Push.Status.FAILED, f"推送中断,未发送任何岗位:{exc}"
         push.offers = 0
     push.finished_at = timezone.now()
