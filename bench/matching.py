@@ -187,46 +187,14 @@ def batch_push() -> tuple[float, dict]:
 
 
 def batch_rank(six, jix, today, n: int) -> float:
-    """Seekers ranked per second, profiles taken from the seeker index (no database)."""
-    from apps.matching.features import NO_CODE
+    """Seekers ranked per second (profiles from the seeker index; only ranking is timed)."""
     from apps.matching.ranking import rank_jobs
-    from apps.matching.rules import PersonProfile
+    from apps.matching.services import certificates_of
 
-    cols, alive = six.view()
+    _, alive = six.view()
     rows = [r for r in range(len(alive)) if alive[r]][:n]
-    profiles = []
-    for r in rows:
-        wishes = [
-            (*cols["wishes"][r, s].tolist(), int(cols["wish_depth"][r, s]))
-            for s in range(cols["wishes"].shape[1])
-            if cols["wish_depth"][r, s]
-        ]
-        certs = [
-            (
-                (NO_CODE, NO_CODE, int(cols["cert_minor"][r, s]), int(cols["cert_full"][r, s]), 4),
-                int(cols["cert_level"][r, s]) or None,
-                "",
-            )
-            for s in range(cols["cert_full"].shape[1])
-            if cols["cert_full"][r, s] != NO_CODE
-        ]
-        profiles.append(
-            PersonProfile(
-                person_id=int(cols["pk"][r]),
-                lat=float(cols["lat"][r]),
-                lng=float(cols["lng"][r]),
-                age=today.year - int(cols["birth_year"][r]),
-                edu_rank=int(cols["edu"][r]),
-                wishes=wishes,
-                wish_kind=int(cols["wish_kind"][r]) if cols["wish_kind"][r] >= 0 else None,
-                wish_min_wage=int(cols["wish_min_wage"][r])
-                if cols["wish_min_wage"][r] >= 0
-                else None,
-                wish_max_km=None,
-                groups=int(cols["groups"][r]),
-                certificates=certs,
-            )
-        )
+    certificates = certificates_of([int(six.cols["pk"][r]) for r in rows])
+    profiles = [six.profile(r, today, certificates.get(int(six.cols["pk"][r]), [])) for r in rows]
     jcols, jalive = jix.view()
     started = time.perf_counter()
     for profile in profiles:

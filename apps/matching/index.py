@@ -8,6 +8,7 @@ scoring them all is a few vectorized passes."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import threading
 from collections import defaultdict
 
@@ -27,6 +28,7 @@ from .features import (
     groups_mask,
     occupation_levels,
 )
+from .rules import PersonProfile
 
 GENERATION_KEY = "matching:generation"
 WISH_SLOTS = 3  # wished occupations kept per person
@@ -299,6 +301,33 @@ class SeekerIndex(ColumnIndex):
                     "community": community_number(community),
                 },
             )
+
+    def profile(self, row: int, today: dt.date, certificates: list) -> PersonProfile:
+        """The matching profile of one indexed seeker; ``certificates`` as from
+        services.certificates_of (the index keeps their codes, not their names)."""
+        cols = self.cols
+        wishes = [
+            (*(int(x) for x in cols["wishes"][row, s]), int(cols["wish_depth"][row, s]))
+            for s in range(WISH_SLOTS)
+            if cols["wish_depth"][row, s]
+        ]
+        lat, lng = float(cols["lat"][row]), float(cols["lng"][row])
+        md = today.month * 100 + today.day
+        return PersonProfile(
+            person_id=int(cols["pk"][row]),
+            lat=None if math.isnan(lat) else lat,
+            lng=None if math.isnan(lng) else lng,
+            age=today.year - int(cols["birth_year"][row]) - (md < int(cols["birth_md"][row])),
+            edu_rank=int(cols["edu"][row]),
+            wishes=wishes,
+            wish_kind=int(cols["wish_kind"][row]) if cols["wish_kind"][row] >= 0 else None,
+            wish_min_wage=(
+                int(cols["wish_min_wage"][row]) if cols["wish_min_wage"][row] >= 0 else None
+            ),
+            wish_max_km=None,
+            groups=int(cols["groups"][row]),
+            certificates=certificates,
+        )
 
 
 _jobs = JobIndex()

@@ -25,15 +25,15 @@ from apps.accounts.scoping import region_prefix_q, user_scope_prefix
 from apps.accounts.services import record_audit
 from apps.imports.specs import insert_rows
 from apps.jobs.models import Job
-from apps.people.models import Certificate, KeyGroupTag, LabourStatus, Person
+from apps.people.models import KeyGroupTag, LabourStatus, Person
 
 from .channels import OfferNotice, channels
 from .features import GROUP_BIT
 from .index import job_index, seeker_index
 from .models import Offer, Push
 from .ranking import rank_jobs
-from .rules import LEVEL_LABEL, PersonProfile, reasons
-from .services import MatchingError, check_radius
+from .rules import LEVEL_LABEL, reasons
+from .services import MatchingError, certificates_of, check_radius
 
 log = logging.getLogger(__name__)
 
@@ -160,8 +160,7 @@ def _run(push: Push, on_progress) -> None:
             "person_id", "job_id"
         ):
             sent[person_id].add(job_id)
-        scols, _ = seekers.view()
-        certificates = _certificates(pks)
+        certificates = certificates_of(pks)
         offers, none = [], {}
         counts = Counter()
         for i, pk in enumerate(pks):
@@ -169,7 +168,7 @@ def _run(push: Push, on_progress) -> None:
             if row is None or not seekers.alive[row]:
                 none[pk] = NOT_SEEKING
             else:
-                profile = _profile(scols, row, today, certificates.get(pk, []))
+                profile = seekers.profile(row, today, certificates.get(pk, []))
                 picked, why = _pick(push, profile, jcols, slices, capacity, used, sent[pk], today)
                 offers += picked
                 counts[len(picked)] += 1
@@ -188,40 +187,6 @@ def _run(push: Push, on_progress) -> None:
         "none_people": [[pk, reason] for pk, reason in list(none.items())[:500]],
         "jobs": _capacity_report(offers, jcols, row_of_job),
     }
-
-
-def _profile(cols: dict, row: int, today, certs) -> PersonProfile:
-    wishes = [
-        (*(int(x) for x in cols["wishes"][row, s]), int(cols["wish_depth"][row, s]))
-        for s in range(cols["wishes"].shape[1])
-        if cols["wish_depth"][row, s]
-    ]
-    lat, lng = float(cols["lat"][row]), float(cols["lng"][row])
-    md = today.month * 100 + today.day
-    return PersonProfile(
-        person_id=int(cols["pk"][row]),
-        lat=None if math.isnan(lat) else lat,
-        lng=None if math.isnan(lng) else lng,
-        age=today.year - int(cols["birth_year"][row]) - (md < int(cols["birth_md"][row])),
-        edu_rank=int(cols["edu"][row]),
-        wishes=wishes,
-        wish_kind=int(cols["wish_kind"][row]) if cols["wish_kind"][row] >= 0 else None,
-        wish_min_wage=int(cols["wish_min_wage"][row]) if cols["wish_min_wage"][row] >= 0 else None,
-        wish_max_km=None,
-        groups=int(cols["groups"][row]),
-        certificates=certs,
-    )
-
-
-def _certificates(pks: list[int]) -> dict[int, list]:
-    from .features import occupation_levels
-
-    out = defaultdict(list)
-    for pk, code, level, name in Certificate.objects.filter(
-        person_id__in=pks, occupation__isnull=False
-    ).values_list("person_id", "occupation_id", "level", "name"):
-        out[pk].append((occupation_levels(code), level, name))
-    return {pk: sorted(c, key=lambda x: x[1] or 9) for pk, c in out.items()}
 
 
 def _pick(push, profile, jcols, slices, capacity, used, sent, today):

@@ -37,14 +37,19 @@ class Ranked:
     match: Match
 
 
+def certificates_of(pks) -> dict[int, list]:
+    """person pk → [(occupation levels, level, name)] of their certificates that name an
+    occupation, best level first (as the seeker index keeps them)."""
+    out: dict[int, list] = {}
+    for pk, code, level, name in Certificate.objects.filter(
+        person_id__in=pks, occupation__isnull=False
+    ).values_list("person_id", "occupation_id", "level", "name"):
+        out.setdefault(pk, []).append((occupation_levels(code), level, name))
+    return {pk: sorted(c, key=lambda x: x[1] or 9) for pk, c in out.items()}
+
+
 def person_profile(person: Person, today: dt.date | None = None) -> PersonProfile:
     today = today or timezone.localdate()
-    certificates = sorted(
-        Certificate.objects.filter(person=person, occupation__isnull=False).values_list(
-            "occupation_id", "level", "name"
-        ),
-        key=lambda c: c[1] or 9,
-    )
     groups = KeyGroupTag.objects.filter(person=person, end__isnull=True).values_list(
         "group", flat=True
     )
@@ -59,7 +64,7 @@ def person_profile(person: Person, today: dt.date | None = None) -> PersonProfil
         wish_min_wage=person.wish_min_wage,
         wish_max_km=person.wish_max_distance_km,
         groups=groups_mask(groups),
-        certificates=[(occupation_levels(code), level, name) for code, level, name in certificates],
+        certificates=certificates_of([person.pk]).get(person.pk, []),
     )
 
 
