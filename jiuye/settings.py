@@ -24,6 +24,14 @@ def envfloat(name: str, default: float) -> float:
     return float(os.environ.get(name, default))
 
 
+def envoptfloat(name: str, default: float | None) -> float | None:
+    """A number, or None when the variable says "none" (a criterion switched off)."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return None if value.strip().lower() in {"", "none", "off"} else float(value)
+
+
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -189,6 +197,32 @@ MATCHING = {
         "internship": ["graduate", "unemployed_youth"],
     },
 }
+
+# Communities' circles: the 3-km employment circle (三公里就业圈, MATCHING["circle_km"]) and
+# the 15-minute service circle around each service station (15 min walking ≈ 1.2 km, 004 五.1).
+SERVICE_CIRCLE_KM = envfloat("SERVICE_CIRCLE_KM", 1.2)
+# Full-employment community (充分就业社区) criteria; a criterion set to None is not applied.
+# Defaults follow the usual national standard; a bureau sets its own.
+FULL_EMPLOYMENT = {
+    # registered unemployed / residents in the labour force (employed, flexible, unemployed)
+    "max_unemployment_rate": envoptfloat("FULL_EMPLOYMENT_MAX_UNEMPLOYMENT_RATE", 0.04),
+    # zero-employment families left (零就业家庭动态清零)
+    "max_zero_employment_families": envoptfloat("FULL_EMPLOYMENT_MAX_ZERO_FAMILIES", 0),
+    # hard-to-employ residents in work / hard-to-employ residents in the labour force
+    "min_hard_to_employ_placed": envoptfloat("FULL_EMPLOYMENT_MIN_HARD_PLACED", 0.9),
+    # openings within the 3-km circle per resident seeking work (三公里 criterion; off by default)
+    "min_openings_per_seeker": envoptfloat("FULL_EMPLOYMENT_MIN_OPENINGS_PER_SEEKER", None),
+}
+# Share of communities meeting the criteria, by year (002: 40% in 2022, 70% by 2025).
+FULL_EMPLOYMENT_TARGETS = {
+    int(year): float(share)
+    for year, share in (
+        item.split(":") for item in envlist("FULL_EMPLOYMENT_TARGETS", "2022:0.40,2025:0.70")
+    )
+}
+# A tile URL template for the maps (an intranet tile server); empty: no base map, the
+# communities and stations are drawn on a plain background.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 
 # Where offers are sent besides the worker's inbox (dotted paths of channel classes).
 OFFER_CHANNELS = envlist("OFFER_CHANNELS", "apps.matching.channels.TableChannel")

@@ -212,6 +212,9 @@ EDUCATION_BY_AGE = {  # band start → weights for 20,30,40/50,60,70,80 (bachelo
 EDU_CODES = ("20", "30", "40", "60", "70", "80")
 
 
+IN_WORK = ("employed", "flexible")
+
+
 @dataclass(frozen=True)
 class Place:
     code: str
@@ -258,6 +261,14 @@ class CityGenerator:
         self.places = places
         self.rng = random.Random(seed)
         self.today = today
+        # Communities where the 3-km full-employment work has taken hold (about half the
+        # urban ones, a third of the villages): fewer unemployed, hard-to-employ placed,
+        # zero-employment families cleared. The others are where the assessment fails.
+        self.served = {
+            p.code
+            for p in places
+            if random.Random(f"{seed}:{p.code}").random() < (0.6 if p.urban else 0.35)
+        }
         self.other_counties = other_counties or [county_code]
         self.used_ids: set[str] = set()
         self.city_name = city_name
@@ -281,7 +292,7 @@ class CityGenerator:
         band = max(b for b in EDUCATION_BY_AGE if b <= age)
         return self.rng.choices(EDU_CODES, weights=EDUCATION_BY_AGE[band])[0]
 
-    def _status(self, age: int, education: str) -> str:
+    def _status(self, age: int, education: str, served: bool) -> str:
         rng = self.rng
         if age < 23 and (education in ("20", "30") or age < 19) and rng.random() < 0.6:
             return "student"
@@ -290,7 +301,8 @@ class CityGenerator:
                 ["retired", "inactive", "employed", "flexible"], weights=[40, 35, 12, 13]
             )[0]
         return rng.choices(
-            ["employed", "flexible", "unemployed", "inactive"], weights=[64, 16, 8, 12]
+            ["employed", "flexible", "unemployed", "inactive"],
+            weights=[64, 16, 3 if served else 8, 12],
         )[0]
 
     def people(self, count: int) -> Iterator[dict]:
@@ -323,8 +335,27 @@ class CityGenerator:
                     male = not members[0][1]
                 members.append((age, male))
             lat, lng = _jitter(rng, place.lat, place.lng, 0.6)
+            statuses: list[str] = []
             for j, (age, male) in enumerate(members):
-                row = self._person(place, number, age, male, lat, lng, surname if j != 1 else None)
+                # In a served community the last member of a household that would be a
+                # zero-employment family has been placed (动态清零).
+                last_chance = (
+                    place.code in self.served
+                    and j == len(members) - 1
+                    and not any(s in IN_WORK for s in statuses)
+                )
+                row = self._person(
+                    place,
+                    number,
+                    age,
+                    male,
+                    lat,
+                    lng,
+                    surname if j != 1 else None,
+                    clear=last_chance and "unemployed" in statuses,
+                    clear_if_unemployed=last_chance,
+                )
+                statuses.append(row["劳动状态"])
                 produced += 1
                 yield row
 
@@ -337,10 +368,15 @@ class CityGenerator:
         lat: float,
         lng: float,
         surname: str | None,
+        clear: bool = False,
+        clear_if_unemployed: bool = False,
     ) -> dict:
         rng = self.rng
+        served = place.code in self.served
         education = self._education(age)
-        status = self._status(age, education)
+        status = self._status(age, education, served)
+        if (clear and status not in IN_WORK) or (clear_if_unemployed and status == "unemployed"):
+            status = "flexible" if rng.random() < 0.4 else "employed"
         name = person_name(rng)
         if surname:
             name = surname + name[1:]
@@ -365,6 +401,9 @@ class CityGenerator:
         if status == "unemployed" and (age >= 45 or "残疾人" in groups or rng.random() < 0.15):
             groups.append("就业困难人员")
             detail = detail or ("大龄" if age >= 45 else "长期失业")
+            # most are placed (public-welfare posts, assisted jobs) where service is good
+            if rng.random() < (0.97 if served else 0.4):
+                status = "flexible" if rng.random() < 0.5 else "employed"
         if status == "unemployed" and 16 <= age <= 24 and (self.today - since).days > 180:
             groups.append("长期失业青年")
         if status in ("unemployed", "flexible") and (

@@ -3,12 +3,14 @@ only ever sees the people of their own region."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from apps.accounts.models import User
 from apps.accounts.scoping import region_prefix_q, scope_queryset
 
-from .models import KeyGroupTag, Person, StatusChange
+from .models import Household, KeyGroupTag, LabourStatus, Person, StatusChange
+
+IN_WORK = (LabourStatus.EMPLOYED, LabourStatus.FLEXIBLE)
 
 
 def people_in_scope(user: User) -> QuerySet[Person]:
@@ -64,3 +66,17 @@ def status_counts(*, user: User) -> dict[str, int]:
 
     rows = people_in_scope(user).values("labour_status").annotate(n=Count("id"))
     return {row["labour_status"]: row["n"] for row in rows}
+
+
+def zero_employment_households(prefix: str = "") -> QuerySet[Household]:
+    """Zero-employment families (零就业家庭) of the households registered in a region: at
+    least one member registered unemployed and no member in work (employed or flexible).
+    Members outside working age are retired, students or inactive, so they neither make
+    nor break it."""
+    qs = Household.objects.all()
+    if prefix:
+        qs = qs.filter(region_prefix_q("community_id", prefix))
+    return qs.annotate(
+        unemployed=Count("members", filter=Q(members__labour_status=LabourStatus.UNEMPLOYED)),
+        working=Count("members", filter=Q(members__labour_status__in=IN_WORK)),
+    ).filter(unemployed__gt=0, working=0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -12,7 +13,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import STAFF_ROLES, Role
+from apps.accounts.models import STAFF_ROLES, AccessEntry, Role
+from apps.accounts.scoping import in_scope, user_scope_prefix
 from apps.employers.models import Employer
 from apps.employers.selectors import employer_detail, employer_list, employers_in_scope
 from apps.imports.models import ImportJob
@@ -20,6 +22,13 @@ from apps.imports.registry import get_spec
 from apps.imports.services import create_import, enqueue_import
 from apps.jobs.models import Job, JobStatus
 from apps.jobs.selectors import job_detail, job_list, jobs_in_scope
+from apps.matching.circles import (
+    CircleError,
+    circle_report,
+    outside_workbook,
+    report_workbook,
+    residents_outside_service,
+)
 from apps.matching.models import Offer, Push
 from apps.matching.push import create_push, run_push
 from apps.matching.services import MatchingError, candidates_for_job, jobs_for_person
@@ -375,3 +384,105 @@ def import_template(request, kind: str):
     )
     response["Content-Disposition"] = f'attachment; filename="template-{kind}.csv"'
     return response
+
+
+# --- communities' circles (三公里就业圈, 15分钟服务圈, 充分就业社区) ----------------------------
+def _circle_args(request) -> tuple[str | None, str | None]:
+    return request.GET.get("radius") or None, request.GET.get("walk") or None
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@back_office
+def circles(request):
+    radius, walk = _circle_args(request)
+    shown = {
+        "radius": radius or settings.MATCHING["circle_km"],
+        "walk": walk or settings.SERVICE_CIRCLE_KM,
+    }
+    try:
+        report = circle_report(user_scope_prefix(request.user), radius, walk)
+    except CircleError as exc:
+        return render(
+            request, "portal/circles/index.html", {"error": str(exc), **shown}, status=400
+        )
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(report_workbook(report), "community-circles.xlsx")
+    located = [c for c in report.communities if c.lat is not None and c.lng is not None]
+    return render(
+        request,
+        "portal/circles/index.html",
+        {
+            **shown,
+            "report": report,
+            "map": {
+                "tiles": settings.MAP_TILE_URL,
+                "radius_m": report.radius_km * 1000,
+                "walk_m": report.walk_km * 1000,
+                "communities": [
+                    {
+                        "code": c.code,
+                        "name": c.name,
+                        "lat": c.lat,
+                        "lng": c.lng,
+                        "meets": c.meets,
+                        "seekers": c.seekers,
+                        "openings": c.openings,
+                        "outside": c.outside_service,
+                    }
+                    for c in located
+                ],
+                "stations": report.stations,
+            },
+        },
+    )
+
+
+def _community_or_404(request, code: str):
+    if not in_scope(request.user, code):
+        raise Http404("没有这个社区,或不在您的管辖区域内")
+    radius, walk = _circle_args(request)
+    try:
+        report = circle_report(code, radius, walk)
+    except CircleError as exc:
+        raise Http404(str(exc)) from None
+    if len(code) != 12 or len(report.communities) != 1:
+        raise Http404("没有这个社区,或不在您的管辖区域内")
+    return report
+
+
+@back_office
+def circle(request, code: str):
+    report = _community_or_404(request, code)
+    staff = request.user.role in STAFF_ROLES or request.user.role == Role.ADMIN
+    outside = None
+    if staff:  # names are for the staff who serve them, not for leaders' overviews
+        outside = Paginator(
+            residents_outside_service(code, code, report.walk_km), PAGE_SIZE
+        ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/circles/community.html",
+        {"report": report, "c": report.communities[0], "outside": outside},
+    )
+
+
+@back_office
+def circle_outside_export(request, code: str):
+    _staff_only(request)
+    report = _community_or_404(request, code)
+    residents = residents_outside_service(code, code, report.walk_km)
+    AccessEntry.objects.bulk_create(
+        AccessEntry(
+            viewer=request.user, person=p, purpose=AccessEntry.Purpose.EXPORT, ip=client_ip(request)
+        )
+        for p, _ in residents
+    )
+    return _xlsx(outside_workbook(residents, report.walk_km), f"outside-service-{code}.xlsx")

@@ -27,3 +27,9 @@ def query_with(context, **kwargs) -> str:
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def pct(value) -> str:
+    """A share as a percentage with one decimal ('—' when there is none)."""
+    return "—" if value is None else f"{100 * value:.1f}%"

@@ -1,0 +1,97 @@
+"""The communities' circles pages: the scoped overview with its map data and Excel export,
+a community's page, and the list of residents outside every service circle (staff only,
+every exported person written to the access log)."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from apps.accounts.models import AccessEntry
+from apps.people.tests.factories import PersonFactory
+from apps.regions.geo import h3_cell, offset_km
+from apps.regions.models import ServiceStation
+
+pytestmark = pytest.mark.usefixtures("fresh_matching_index")
+
+
+@pytest.fixture
+def far_resident(db, community_a1):
+    ServiceStation.objects.create(
+        code="S-A1",
+        name="测试站",
+        kind="community",
+        region=community_a1,
+        lat=community_a1.lat,
+        lng=community_a1.lng,
+        h3=h3_cell(community_a1.lat, community_a1.lng),
+    )
+    near = PersonFactory(
+        name="近站居民", community=community_a1, lat=community_a1.lat, lng=community_a1.lng
+    )
+    lat, lng = offset_km(community_a1.lat, community_a1.lng, 2.0, 0)
+    far = PersonFactory(
+        name="远站居民", community=community_a1, lat=lat, lng=lng, h3=h3_cell(lat, lng)
+    )
+    return near, far
+
+
+def test_a_street_clerk_sees_the_communities_of_their_street_only(client, staff, far_resident):
+    client.force_login(staff("township_staff", "341282001"))
+    page = client.get("/circles/")
+    assert page.status_code == 200
+    codes = [c["code"] for c in page.context["map"]["communities"]]
+    assert codes == ["341282001001", "341282001002"]
+    assert page.context["map"]["stations"][0]["name"] == "测试站"
+    a1 = page.context["report"].communities[0]
+    assert (a1.residents, a1.outside_service) == (2, 1)
+    assert client.get("/circles/341282002001/").status_code == 404
+    assert client.get("/circles/341282001001/").status_code == 200
+
+
+def test_the_overview_exports_to_excel(client, staff, far_resident):
+    client.force_login(staff("county_staff", "341282"))
+    response = client.get("/circles/?radius=5&format=xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(response.content))
+    rows = list(book["社区就业圈"].iter_rows(values_only=True))
+    assert rows[0][7] == "5公里内岗位数"
+    assert rows[1][:6] == ("341282001001", "测试01社区", "东城街道", 2, 0, 1)
+
+
+def test_staff_list_and_export_the_residents_outside_and_each_export_is_logged(
+    client, staff, far_resident
+):
+    near, far = far_resident
+    clerk = staff("community_staff", "341282001001")
+    client.force_login(clerk)
+    page = client.get("/circles/341282001001/")
+    names = [p.name for p, km in page.context["outside"]]
+    assert names == ["远站居民"]
+    assert "远站居民" in page.content.decode() and "近站居民" not in page.content.decode()
+    response = client.get("/circles/341282001001/outside.xlsx")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1][0] == "远站居民" and "*" in rows[1][1] and far.id_number not in rows[1][1]
+    assert 1.9 < rows[1][5] < 2.1
+    logged = AccessEntry.objects.filter(viewer=clerk, purpose=AccessEntry.Purpose.EXPORT)
+    assert list(logged.values_list("person_id", flat=True)) == [far.pk]
+
+
+def test_leaders_see_counts_not_names(client, staff, far_resident):
+    client.force_login(staff("leader", "341282"))
+    page = client.get("/circles/341282001001/")
+    assert page.status_code == 200 and page.context["outside"] is None
+    assert "远站居民" not in page.content.decode()
+    assert client.get("/circles/341282001001/outside.xlsx").status_code == 403
+
+
+def test_a_bad_radius_gets_a_clear_error(client, staff):
+    client.force_login(staff("county_staff", "341282"))
+    page = client.get("/circles/?radius=10000")
+    assert page.status_code == 400 and "就业圈半径须大于0" in page.content.decode()
+    assert client.get("/circles/341282001001/?walk=abc").status_code == 404
+
+
+def test_workers_and_employers_cannot_open_the_circles(client, staff):
+    client.force_login(staff("worker"))
+    assert client.get("/circles/").status_code == 403
