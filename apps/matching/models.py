@@ -4,6 +4,7 @@ they produce."""
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
+from django.utils import timezone
 
 
 class Push(models.Model):
@@ -108,3 +109,52 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.person_id}"
+
+
+class Application(models.Model):
+    """A person put forward for a job and how it went (求职申请、面试、录用), recorded from
+    either side: the worker applies, the employer invites, staff refer (职业介绍), or a
+    pushed offer is taken up. One per person and job. Hires feed the evaluation of the
+    matching and the learned re-ranker."""
+
+    class Source(models.TextChoices):
+        WORKER = "worker", "本人申请"
+        OFFER = "offer", "推送岗位投递"
+        EMPLOYER = "employer", "单位邀约"
+        STAFF = "staff", "经办推荐"
+
+    class Stage(models.TextChoices):
+        APPLIED = "applied", "已申请"
+        INTERVIEW = "interview", "邀约面试"
+        HIRED = "hired", "已录用"
+        REJECTED = "rejected", "未录用"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    OPEN_STAGES = (Stage.APPLIED, Stage.INTERVIEW)
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="applications"
+    )
+    job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="applications")
+    source = models.CharField("来源", max_length=8, choices=Source.choices)
+    stage = models.CharField("进展", max_length=10, choices=Stage.choices)
+    created_at = models.DateTimeField("申请时间", default=timezone.now)
+    interview_at = models.DateTimeField("邀约面试时间", null=True, blank=True)
+    decided_at = models.DateTimeField("录用结果时间", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.CharField("备注", max_length=255, blank=True)
+    generated = models.BooleanField("演示生成", default=False)
+
+    class Meta:
+        verbose_name = "求职申请"
+        verbose_name_plural = "求职申请"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "job"], name="application_once"),
+        ]
+        indexes = [models.Index(fields=["stage", "decided_at"], name="application_outcome")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}→{self.job_id} {self.get_stage_display()}"

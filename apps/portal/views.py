@@ -6,6 +6,7 @@ import csv
 import io
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -22,6 +23,7 @@ from apps.imports.registry import get_spec
 from apps.imports.services import create_import, enqueue_import
 from apps.jobs.models import Job, JobStatus
 from apps.jobs.selectors import job_detail, job_list, jobs_in_scope
+from apps.matching.applications import ApplicationError, apply, decide, put_forward, withdraw
 from apps.matching.circles import (
     CircleError,
     circle_report,
@@ -29,7 +31,7 @@ from apps.matching.circles import (
     report_workbook,
     residents_outside_service,
 )
-from apps.matching.models import Offer, Push
+from apps.matching.models import Application, Offer, Push
 from apps.matching.push import create_push, run_push
 from apps.matching.services import MatchingError, candidates_for_job, jobs_for_person
 from apps.matching.tasks import run_push_task
@@ -211,6 +213,7 @@ def my_jobs(request):
             "mode": mode,
             "error": error,
             "radius": radius,
+            "stages": _job_stages(person.pk, (r.obj.pk for r in ranked)),
         },
     )
 
@@ -234,6 +237,8 @@ def _candidates_page(request, job, *, masked: bool):
             "masked": masked,
             "groups": KeyGroup.choices,
             "group": group,
+            "stages": _person_stages(job, (r.obj.pk for r in ranked)),
+            "may_put_forward": request.user.role != Role.LEADER,
         },
     )
 
@@ -486,3 +491,116 @@ def circle_outside_export(request, code: str):
         for p, _ in residents
     )
     return _xlsx(outside_workbook(residents, report.walk_km), f"outside-service-{code}.xlsx")
+
+
+# --- applications, interviews, hires -----------------------------------------------------
+def _back(request, fallback: str):
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else fallback)
+
+
+def _job_stages(person_id: int, job_pks) -> dict[int, str]:
+    """job pk → the stage of this person's application to it."""
+    rows = Application.objects.filter(person_id=person_id, job_id__in=list(job_pks))
+    return {a.job_id: a.get_stage_display() for a in rows}
+
+
+def _person_stages(job: Job, person_pks) -> dict[int, str]:
+    """person pk → the stage of their application to this job."""
+    rows = Application.objects.filter(job=job, person_id__in=list(person_pks))
+    return {a.person_id: a.get_stage_display() for a in rows}
+
+
+@login_required
+@require_POST
+def job_apply(request, pk: int):
+    job = Job.objects.filter(pk=pk).first()
+    if job is None:
+        raise Http404("没有这个岗位")
+    try:
+        apply(user=request.user, job=job)
+        messages.success(request, f"已申请“{job.title}”,请留意单位的面试邀约")
+    except ApplicationError as exc:
+        messages.error(request, str(exc))
+    return _back(request, "/my/applications/")
+
+
+@login_required
+def my_applications(request):
+    if request.user.role != Role.WORKER or request.user.person_id is None:
+        raise PermissionDenied("请使用已关联人员信息的劳动者账号")
+    items = Application.objects.filter(person_id=request.user.person_id).select_related(
+        "job__employer"
+    )
+    return render(request, "portal/matching/my_applications.html", {"items": items})
+
+
+def _application_or_404(pk: int) -> Application:
+    application = Application.objects.select_related("job", "person").filter(pk=pk).first()
+    if application is None:
+        raise Http404("没有这份申请")
+    return application
+
+
+@login_required
+@require_POST
+def application_withdraw(request, pk: int):
+    try:
+        withdraw(user=request.user, application=_application_or_404(pk))
+        messages.success(request, "已撤回申请")
+    except ApplicationError as exc:
+        messages.error(request, str(exc))
+    return _back(request, "/my/applications/")
+
+
+@login_required
+@require_POST
+def put_forward_view(request, pk: int, person_pk: int):
+    job = Job.objects.filter(pk=pk).first()
+    person = Person.objects.filter(pk=person_pk).first()
+    if job is None or person is None:
+        raise Http404("没有这个岗位或人员")
+    try:
+        put_forward(user=request.user, job=job, person=person)
+        messages.success(request, "已邀约面试" if request.user.role == Role.EMPLOYER else "已推荐")
+    except ApplicationError as exc:
+        messages.error(request, str(exc))
+    return _back(request, f"/jobs/{pk}/applications/")
+
+
+@login_required
+def job_applications(request, pk: int):
+    """A job's applications: the employer of its own posting, or staff of its region."""
+    user = request.user
+    if user.role == Role.EMPLOYER:
+        job = Job.objects.filter(pk=pk, employer_id=user.employer_id).first()
+    elif user.is_back_office and user.role != Role.LEADER:
+        job = jobs_in_scope(user).filter(pk=pk).first()
+    else:
+        raise PermissionDenied("无权查看岗位申请")
+    if job is None:
+        raise Http404("没有这个岗位,或不在您的管辖区域内")
+    items = job.applications.select_related("person__community")
+    return render(
+        request,
+        "portal/matching/job_applications.html",
+        {
+            "job": job,
+            "items": items,
+            "masked": user.role == Role.EMPLOYER,
+            "hired": items.filter(stage=Application.Stage.HIRED).count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def application_decide(request, pk: int):
+    application = _application_or_404(pk)
+    hired = request.POST.get("hired") == "1"
+    try:
+        decide(user=request.user, application=application, hired=hired)
+        messages.success(request, "已录用" if hired else "已记录未录用")
+    except ApplicationError as exc:
+        messages.error(request, str(exc))
+    return _back(request, f"/jobs/{application.job_id}/applications/")

@@ -1,0 +1,148 @@
+"""Recording applications, interviews and hires from both sides (求职申请、邀约面试、录用).
+
+Who may do what: a worker applies to an open job and withdraws; an employer invites
+people to its own postings and decides on them; staff refer people of their region
+(职业介绍) and decide on jobs of their region. A hire that fills the job's headcount marks
+the job filled, which the matching index sees at its next query. Every write is audited."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.models import STAFF_ROLES, Role, User
+from apps.accounts.scoping import in_scope
+from apps.accounts.services import record_audit
+from apps.jobs.models import Job, JobStatus
+from apps.people.models import Person
+
+from .models import Application, Offer
+
+Stage, Source = Application.Stage, Application.Source
+
+
+class ApplicationError(ValueError):
+    """An application step that is not allowed; the message says why, in Chinese."""
+
+
+def _open_job(job: Job) -> None:
+    today = timezone.localdate()
+    if job.status != JobStatus.OPEN or not job.valid_from <= today <= job.valid_to:
+        raise ApplicationError(f"岗位“{job.title}”已停止招聘")
+
+
+def _is_staff(user: User) -> bool:
+    return user.role in STAFF_ROLES or user.role == Role.ADMIN
+
+
+def _may_decide(user: User, job: Job) -> bool:
+    if user.role == Role.EMPLOYER:
+        return bool(user.employer_id) and job.employer_id == user.employer_id
+    return _is_staff(user) and in_scope(user, job.region_id)
+
+
+def _audit(user: User, action: str, application: Application, **changes) -> None:
+    record_audit(actor=user, action=action, obj=application, changes=changes)
+
+
+def apply(*, user: User, job: Job) -> Application:
+    """The worker applies (from jobs for me, or from a pushed offer). Applying twice
+    returns the same application; a withdrawn one is reopened."""
+    person = user.person if user.role == Role.WORKER else None
+    if person is None:
+        raise ApplicationError("只有关联了人员档案的劳动者可以申请岗位")
+    _open_job(job)
+    with transaction.atomic():
+        offered = Offer.objects.filter(person=person, job=job)
+        application, created = Application.objects.select_for_update().get_or_create(
+            person=person,
+            job=job,
+            defaults={
+                "source": Source.OFFER if offered.exists() else Source.WORKER,
+                "stage": Stage.APPLIED,
+                "created_by": user,
+            },
+        )
+        if not created and application.stage == Stage.WITHDRAWN:
+            application.stage, application.created_at = Stage.APPLIED, timezone.now()
+            application.save(update_fields=["stage", "created_at"])
+        elif not created:
+            return application
+        offered.update(status=Offer.Status.APPLIED)
+        _audit(user, "apply", application, stage=[None, application.stage])
+    return application
+
+
+def put_forward(*, user: User, job: Job, person: Person) -> Application:
+    """An employer invites a person to interview for its own job, or staff refer a person
+    of their region (职业介绍): new, or an application moved on to the interview."""
+    _open_job(job)
+    if user.role == Role.EMPLOYER:
+        if not _may_decide(user, job):
+            raise ApplicationError("只能为本单位的岗位邀约面试")
+        source, stage = Source.EMPLOYER, Stage.INTERVIEW
+    elif _is_staff(user):
+        if not in_scope(user, person.community_id):
+            raise ApplicationError("只能推荐本辖区的人员")
+        source, stage = Source.STAFF, Stage.APPLIED
+    else:
+        raise ApplicationError("无权推荐或邀约")
+    now = timezone.now()
+    with transaction.atomic():
+        application, created = Application.objects.select_for_update().get_or_create(
+            person=person,
+            job=job,
+            defaults={
+                "source": source,
+                "stage": stage,
+                "created_by": user,
+                "interview_at": now if stage == Stage.INTERVIEW else None,
+            },
+        )
+        if created:
+            _audit(user, "put_forward", application, stage=[None, stage])
+            return application
+        if application.stage not in Application.OPEN_STAGES:
+            raise ApplicationError(f"该人员对这个岗位已是“{application.get_stage_display()}”")
+        if stage == Stage.INTERVIEW and application.stage == Stage.APPLIED:
+            application.stage, application.interview_at = Stage.INTERVIEW, now
+            application.save(update_fields=["stage", "interview_at"])
+            _audit(user, "invite", application, stage=[Stage.APPLIED, Stage.INTERVIEW])
+    return application
+
+
+def decide(*, user: User, application: Application, hired: bool) -> Application:
+    """The employer (or staff for a job of their region) hires or turns down."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application.pk)
+        job = Job.objects.select_for_update().get(pk=application.job_id)
+        if not _may_decide(user, job):
+            raise ApplicationError("无权处理这个岗位的申请")
+        if application.stage not in Application.OPEN_STAGES:
+            raise ApplicationError(f"这份申请已是“{application.get_stage_display()}”")
+        old = application.stage
+        application.stage = Stage.HIRED if hired else Stage.REJECTED
+        application.decided_at = timezone.now()
+        application.save(update_fields=["stage", "decided_at"])
+        _audit(user, "decide", application, stage=[old, application.stage])
+        if hired:
+            hires = Application.objects.filter(job=job, stage=Stage.HIRED).count()
+            if hires >= job.headcount and job.status == JobStatus.OPEN:
+                job.status = JobStatus.FILLED
+                job.save(update_fields=["status", "updated_at"])
+                record_audit(
+                    actor=user, action="filled", obj=job, changes={"status": ["open", "filled"]}
+                )
+    return application
+
+
+def withdraw(*, user: User, application: Application) -> Application:
+    if user.role != Role.WORKER or application.person_id != user.person_id:
+        raise ApplicationError("只能撤回本人的申请")
+    if application.stage not in Application.OPEN_STAGES:
+        raise ApplicationError(f"这份申请已是“{application.get_stage_display()}”,不能撤回")
+    old = application.stage
+    application.stage = Stage.WITHDRAWN
+    application.save(update_fields=["stage"])
+    _audit(user, "withdraw", application, stage=[old, Stage.WITHDRAWN])
+    return application
