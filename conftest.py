@@ -24,6 +24,13 @@ def _media_root(tmp_path_factory):
         yield
 
 
+@pytest.fixture(autouse=True)
+def _no_trained_models(settings, tmp_path):
+    """Each test starts without a re-ranking model (one left by `make demo`, or saved by
+    another test, must not change what a test sees)."""
+    settings.MATCHING_MODEL_DIR = str(tmp_path / "models")
+
+
 def load_test_city() -> None:
     """The reference data and a small city: two streets of 界首市 with coordinates and two
     communities each. Idempotent."""

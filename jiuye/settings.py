@@ -190,6 +190,10 @@ MATCHING = {
     "offers_per_opening": envfloat("MATCHING_OFFERS_PER_OPENING", 3.0),
     "push_min_occupation_fit": envfloat("MATCHING_PUSH_MIN_FIT", 0.4),
     "max_radius_km": 200.0,
+    # The learned re-ranker re-orders the rules' best `shortlist` when a trained model
+    # exists (python manage.py evaluate_matching --save); off: the rule order only.
+    "rerank": envbool("MATCHING_RERANK", True),
+    "shortlist": envint("MATCHING_SHORTLIST", 50),
     # Kinds reserved for key groups: public-welfare posts for the hard-to-employ and
     # zero-employment families; internships (就业见习) for graduates and unemployed youth.
     "reserved_kinds": {
@@ -197,6 +201,9 @@ MATCHING = {
         "internship": ["graduate", "unemployed_youth"],
     },
 }
+
+# Trained re-ranking models (LightGBM text files), one per direction.
+MATCHING_MODEL_DIR = os.environ.get("MATCHING_MODEL_DIR", str(VAR_DIR / "models"))
 
 # Communities' circles: the 3-km employment circle (三公里就业圈, MATCHING["circle_km"]) and
 # the 15-minute service circle around each service station (15 min walking ≈ 1.2 km, 004 五.1).

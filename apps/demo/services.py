@@ -225,6 +225,9 @@ def generate_city(
         )
         if job.status != job.Status.DONE:
             raise DemoError(f"{name} 导入未全部成功:{job.message or job.rejected_count}")
+    from .history import simulate_history
+
+    log(f"求职申请与录用记录(演示生成): {simulate_history(seed=seed)} 条")
     return True
 
 

@@ -160,7 +160,12 @@ class JobIndex(ColumnIndex):
             qs = qs.filter(status=JobStatus.OPEN, valid_to__gte=today)
         else:
             qs = qs.filter(updated_at__gte=since)
-        for row in qs.order_by().values_list(*self.FIELDS).iterator(chunk_size=5000):
+        self.put_rows(qs.order_by().values_list(*self.FIELDS).iterator(chunk_size=5000))
+
+    def put_rows(self, rows, *, any_status: bool = False) -> None:
+        """Index rows of FIELDS; jobs no longer open are dropped unless ``any_status``
+        (the evaluation ranks jobs as they were when people applied)."""
+        for row in rows:
             (
                 pk,
                 occupation,
@@ -180,7 +185,7 @@ class JobIndex(ColumnIndex):
                 status,
                 headcount,
             ) = row
-            if status != JobStatus.OPEN:
+            if status != JobStatus.OPEN and not any_status:
                 self.drop(pk)
                 continue
             self.put(
@@ -208,6 +213,9 @@ class JobIndex(ColumnIndex):
 
 class SeekerIndex(ColumnIndex):
     """People looking for work: unemployed or in flexible employment, or with job wishes."""
+
+    # The evaluation indexes everyone who applied, whatever they do now.
+    keep_all = False
 
     columns = {
         "pk": (np.int64, (), 0),
@@ -253,6 +261,18 @@ class SeekerIndex(ColumnIndex):
                 batch = []
         self._load_batch(batch)
 
+    def load_people(self, pks) -> None:
+        """Index exactly these people (with ``keep_all``: whatever their status)."""
+        pks = list(pks)
+        for start in range(0, len(pks), 5000):
+            self._load_batch(
+                list(
+                    Person.objects.filter(pk__in=pks[start : start + 5000])
+                    .order_by()
+                    .values_list(*self.FIELDS)
+                )
+            )
+
     def _load_batch(self, rows: list[tuple]) -> None:
         if not rows:
             return
@@ -276,7 +296,7 @@ class SeekerIndex(ColumnIndex):
         ).values_list("person_id", "group"):
             groups[pk].append(group)
         for pk, lat, lng, birth, edu, kind, wage, community, status in rows:
-            if status not in SEEKING_STATUSES and not wishes[pk]:
+            if status not in SEEKING_STATUSES and not wishes[pk] and not self.keep_all:
                 self.drop(pk)
                 continue
             w = wishes[pk][:WISH_SLOTS]

@@ -24,6 +24,7 @@ from .features import (
 )
 from .index import job_index, seeker_index
 from .ranking import rank_jobs_pruned, rank_seekers_pruned
+from .rerank import load_model, rerank_order, take
 from .rules import LEVEL_LABEL, JobProfile, Match, PersonProfile, reasons
 
 
@@ -102,6 +103,20 @@ def check_radius(radius_km: float | None) -> float | None:
     return float(radius_km)
 
 
+def _size(model, k: int) -> int:
+    """How many the rules retrieve: the shortlist when a re-ranker will re-order it."""
+    return max(k, settings.MATCHING["shortlist"]) if model is not None else k
+
+
+def _rerank(model, rows, parts: dict, k: int):
+    """The shortlist in the learned order (rule order without a model), cut to k. The
+    components, and so the reasons, stay the rules'."""
+    if model is None or not len(rows):
+        return rows[:k], parts
+    order = rerank_order(model, parts)[:k]
+    return rows[order], take(parts, order)
+
+
 def jobs_for_person(
     *, person: Person, radius_km: float | None = None, k: int = 20, today: dt.date | None = None
 ) -> list[Ranked]:
@@ -111,15 +126,19 @@ def jobs_for_person(
     if radius_km is not None and (person.lat is None or person.lng is None):
         raise MatchingError("未登记居住地坐标,无法按距离筛选岗位,请到社区更新居住地址")
     profile = person_profile(person, today)
+    model = load_model("jobs")
     index = job_index()
     with index.lock:
         cols, alive = index.view()
-        rows, parts = rank_jobs_pruned(profile, cols, alive, today, radius_km, k)
+        rows, parts = rank_jobs_pruned(profile, cols, alive, today, radius_km, _size(model, k))
+        rows, parts = _rerank(model, rows, parts, k)
         pks = cols["pk"][rows].tolist()
         edu_required = (cols["edu"][rows] > 0).tolist()
     jobs = Job.objects.select_related("employer", "occupation", "region").in_bulk(pks)
     out = []
     for i, pk in enumerate(pks):
+        if pk not in jobs:  # deleted since the index last looked: skip, never fail
+            continue
         pick = int(parts["cert_pick"][i])
         cert_name = ""
         if pick >= 0:
@@ -147,18 +166,21 @@ def candidates_for_job(
     if user is not None and user.role == "employer" and job.employer_id == user.employer_id:
         scope = job.region_id[:4]  # an employer's own job: candidates from its whole city
     profile = job_profile(job)
+    model = load_model("candidates")
     index = seeker_index()
     with index.lock:
         cols, alive = index.view()
         rows, parts = rank_seekers_pruned(
-            profile, cols, alive, today, radius_km, k, scope, GROUP_BIT.get(group, 0)
+            profile, cols, alive, today, radius_km, _size(model, k), scope, GROUP_BIT.get(group, 0)
         )
+        rows, parts = _rerank(model, rows, parts, k)
         pks = cols["pk"][rows].tolist()
     people = Person.objects.select_related("community").in_bulk(pks)
     names = _certificate_names(pks, job)
     return [
         Ranked(people[pk], _match(parts, i, names.get(pk, ""), profile.edu_rank > 0, "job"))
         for i, pk in enumerate(pks)
+        if pk in people  # deleted since the index last looked: skip, never fail
     ]
 
 

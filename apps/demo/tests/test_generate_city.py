@@ -10,9 +10,12 @@ from apps.accounts.scoping import region_prefix_q
 from apps.demo.generator import CityGenerator, Place
 from apps.employers.models import Employer
 from apps.jobs.models import Job
+from apps.matching.models import Application
 from apps.people.models import Household, Person
 from apps.regions.models import Region, ServiceStation
 from jiuye.identifiers import validate_credit_code, validate_resident_id
+
+pytestmark = pytest.mark.usefixtures("fresh_matching_index")
 
 PLACES = [
     Place("341282001001", "东城街道测试社区", 33.26, 115.37, False, True),
@@ -70,6 +73,13 @@ def test_generate_city_builds_a_consistent_city_once(db):
         "demo_admin",
     }
     assert User.objects.get(username="demo_worker").person is not None
+    # A generated history of applications, marked so, in the past, each step after the last.
+    history = Application.objects.all()
+    assert history.exists() and not history.filter(generated=False).exists()
+    assert history.filter(stage="hired").exists()
+    for a in history:
+        assert a.created_at.date() < dt.date.today()
+        assert a.decided_at is None or a.decided_at > a.created_at
 
     # A second run neither fails nor duplicates the city.
     call_command("generate_city", region="341282", people=300, seed=5, stdout=out)

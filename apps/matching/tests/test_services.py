@@ -159,3 +159,22 @@ def test_the_index_forgets_deleted_people(welder):
     Certificate.objects.filter(person=welder).delete()
     welder.delete()
     assert candidates_for_job(job=job) == []
+
+
+def test_a_row_deleted_behind_the_index_is_skipped_not_a_crash(welder):
+    """A deletion the index was not told of (raw SQL, a restore) must not break a page."""
+    from django.db import connection
+
+    gone = job_at(1.0, title="已删除")
+    kept = job_at(2.0, title="还在")
+    assert titles(jobs_for_person(person=welder)) == ["已删除", "还在"]
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM jobs_job WHERE id = %s", [gone.pk])
+    assert titles(jobs_for_person(person=welder)) == [kept.title]
+    ranked = candidates_for_job(job=kept)
+    assert [r.obj.pk for r in ranked] == [welder.pk]
+    with connection.cursor() as cursor:
+        for table in ("people_person_wish_occupations", "people_certificate"):
+            cursor.execute(f"DELETE FROM {table} WHERE person_id = %s", [welder.pk])
+        cursor.execute("DELETE FROM people_person WHERE id = %s", [welder.pk])
+    assert candidates_for_job(job=kept) == []

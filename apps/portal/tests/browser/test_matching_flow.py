@@ -9,7 +9,11 @@ from apps.accounts.models import User
 from apps.people.tests.factories import JobFactory, seeker
 from apps.regions.geo import offset_km
 
-pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.live,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_matching_index"),
+]
 TODAY = dt.date.today()
 HOME = (33.262, 115.371)
 

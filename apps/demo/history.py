@@ -1,0 +1,87 @@
+"""A generated application history for the demo city: who applied where over the last two
+months, who was invited, hired or turned down. Every row is marked generated.
+
+The simulated people do not behave exactly as the rules assume (they weigh pay and a
+short commute more, employers weigh certificates), so `evaluate_matching` and the
+re-ranker have something to find. It is a demonstration of the method, not a finding
+about any real labour market. Simulated hires do not fill the jobs: the demo's open jobs
+stay open."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+from django.utils import timezone
+
+from apps.matching.index import job_index, seeker_index
+from apps.matching.models import Application
+from apps.matching.ranking import rank_jobs_pruned
+from apps.matching.services import certificates_of
+
+APPLY_TO = 3  # jobs each simulated person applies to, from the rules' top 30
+
+
+def simulate_history(*, seed: int, share: float = 0.1, days: int = 60, today=None) -> int:
+    """Applications of a random `share` of the seekers, dated over the last `days` days;
+    returns how many were written."""
+    rng = np.random.default_rng(seed)
+    today = today or timezone.localdate()
+    seekers, jobs = seeker_index(), job_index()
+    with seekers.lock:
+        scols, salive = seekers.view()
+        rows = np.flatnonzero(salive)
+    chosen = np.sort(rng.choice(rows, size=int(len(rows) * share), replace=False))
+    pks = scols["pk"][chosen].tolist()
+    certificates = certificates_of(pks)
+    tz = timezone.get_current_timezone()
+    out: list[Application] = []
+    with jobs.lock:
+        jcols, jalive = jobs.view()
+        for row, pk in zip(chosen, pks, strict=True):
+            day = today - dt.timedelta(days=int(rng.integers(7, days)))
+            profile = seekers.profile(int(row), day, certificates.get(pk, []))
+            found, parts = rank_jobs_pruned(profile, jcols, jalive, day, None, 30)
+            if len(found) == 0:
+                continue
+            # People here care about a short commute much more than the rules assume.
+            commute = np.nan_to_num(np.exp(-parts["distance_km"] / 1.5), nan=0.0)
+            utility = (
+                0.15 * parts["occupation"]
+                + 0.25 * parts["wage"]
+                + 0.6 * commute
+                + 0.05 * rng.gumbel(size=len(found))
+            )
+            hired_once = False
+            for rank, i in enumerate(np.argsort(-utility)[:APPLY_TO]):
+                created = dt.datetime.combine(day, dt.time(9), tz) + dt.timedelta(
+                    hours=int(rng.integers(0, 9))
+                )
+                employer_view = (
+                    0.5 * parts["occupation"][i]
+                    + 0.4 * parts["certificate"][i]
+                    + rng.normal(0, 0.15)
+                )
+                application = Application(
+                    person_id=pk,
+                    job_id=int(jcols["pk"][found[i]]),
+                    source=Application.Source.WORKER,
+                    stage=Application.Stage.APPLIED,
+                    created_at=created,
+                    generated=True,
+                )
+                if employer_view > 0.3:
+                    application.stage = Application.Stage.INTERVIEW
+                    application.interview_at = created + dt.timedelta(days=int(rng.integers(1, 3)))
+                    if not hired_once and rank == 0 and rng.random() < 0.7:
+                        application.stage = Application.Stage.HIRED
+                        hired_once = True
+                    elif rng.random() < 0.5:
+                        application.stage = Application.Stage.REJECTED
+                elif rng.random() < 0.5:
+                    application.stage = Application.Stage.REJECTED
+                if application.stage in (Application.Stage.HIRED, Application.Stage.REJECTED):
+                    application.decided_at = created + dt.timedelta(days=int(rng.integers(3, 6)))
+                out.append(application)
+    Application.objects.bulk_create(out, batch_size=2000, ignore_conflicts=True)
+    return len(out)
