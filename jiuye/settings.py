@@ -179,8 +179,9 @@ MATCHING = {
         "occupation": envfloat("MATCHING_W_OCCUPATION", 0.35),
         "certificate": envfloat("MATCHING_W_CERTIFICATE", 0.10),
         "wage": envfloat("MATCHING_W_WAGE", 0.20),
-        "distance": envfloat("MATCHING_W_DISTANCE", 0.25),
-        "recency": envfloat("MATCHING_W_RECENCY", 0.10),
+        "distance": envfloat("MATCHING_W_DISTANCE", 0.20),
+        "recency": envfloat("MATCHING_W_RECENCY", 0.05),
+        "text": envfloat("MATCHING_W_TEXT", 0.10),  # wishes and skills vs job text
     },
     "distance_scale_km": envfloat("MATCHING_DISTANCE_SCALE_KM", 5.0),  # score e^(-d/scale)
     "recency_days": envfloat("MATCHING_RECENCY_DAYS", 30.0),

@@ -185,6 +185,25 @@ OCCUPATION_NAMES = {
     "4-03-02-01": "中式烹调师",
     "4-03-02-05": "餐厅服务员",
 }
+# Skills people list and postings ask for, per occupation (generated demo text; some are
+# shared across trades, as in life).
+OCCUPATION_SKILLS = {
+    "6-18-02-04": ("电焊", "氩弧焊", "二氧化碳保护焊", "气割", "不锈钢焊接", "看图纸"),
+    "6-31-01-03": ("低压电工", "高压电工", "电气维修", "配电柜安装", "PLC编程"),
+    "6-18-01-01": ("数控车床", "普通车床", "看图纸", "量具使用", "CNC编程"),
+    "4-01-02-01": ("客户开发", "电话销售", "市场推广", "商务谈判"),
+    "4-01-02-02": ("网店运营", "直播带货", "短视频剪辑", "数据分析", "客服"),
+    "6-05-01-03": ("平车", "包缝", "服装制作", "裁剪"),
+    "4-02-02-02": ("A2驾照", "B2驾照", "长途运输", "冷链运输", "叉车"),
+    "4-02-07-08": ("电动车", "分拣", "派送", "叉车"),
+    "6-29-01-01": ("砌墙", "抹灰", "瓷砖铺贴", "看图纸"),
+    "6-29-01-04": ("钢筋绑扎", "钢筋下料", "看图纸"),
+    "4-10-01-05": ("失能照护", "康复护理", "老年照护", "急救"),
+    "4-07-05-01": ("巡逻", "监控", "消防", "门岗"),
+    "4-12-01-01": ("发动机维修", "汽车电工", "钣金", "喷漆", "新能源汽车"),
+    "4-03-02-01": ("川菜", "徽菜", "面点", "切配", "烹饪"),
+    "4-03-02-05": ("点餐", "传菜", "收银", "客服"),
+}
 CERTIFIED = ("6-18-02-04", "6-31-01-03", "4-12-01-01", "4-03-02-01", "4-10-01-05", "4-02-02-02")
 SKILL_LEVELS = ("五级", "四级", "三级", "二级")
 
@@ -417,9 +436,11 @@ class CityGenerator:
             or (status == "student" and age >= 21)
             or (status == "employed" and rng.random() < 0.08)
         )
-        wishes, kind, wage, distance = [], "", "", ""
+        wishes, kind, wage, distance, skills = [], "", "", "", ""
         if seeking:
             wishes = rng.sample(list(OCCUPATION_NAMES), rng.choice((1, 1, 2, 3)))
+            known = OCCUPATION_SKILLS[wishes[0]]
+            skills = "、".join(rng.sample(known, rng.randint(1, min(3, len(known)))))
             kind = rng.choices(["全职", "兼职", "零工", "就业见习"], weights=[70, 10, 15, 5])[0]
             wage = str(rng.randrange(2500, 6500, 100))
             distance = str(rng.choice((3, 5, 5, 10, 15, 30)))
@@ -443,6 +464,7 @@ class CityGenerator:
             "意向用工形式": kind,
             "期望最低月薪": wage,
             "可接受通勤距离": distance,
+            "技能特长": skills,
             "技能证书": certificates,
             "重点群体": ";".join(groups),
             "认定日期": since.isoformat() if groups else "",
@@ -546,6 +568,9 @@ class CityGenerator:
                         "最低学历": rng.choice(("", "70", "60", "30")),
                         "最低年龄": "18",
                         "最高年龄": str(rng.choice((45, 50, 55, 60))),
+                        "技能要求": "、".join(
+                            rng.sample(OCCUPATION_SKILLS[code], rng.randint(1, 2))
+                        ),
                         "证书要求": f"须持{OCCUPATION_NAMES[code]}证书" if required else "",
                         "要求证书职业代码": code if required else "",
                         "要求证书等级": rng.choice(("五级", "四级")) if required else "",

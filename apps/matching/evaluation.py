@@ -146,9 +146,11 @@ def _pools(applications: list[Application]) -> tuple[JobIndex, SeekerIndex]:
         .values_list(*JobIndex.FIELDS)
         .iterator(chunk_size=5000),
         any_status=True,
+        fit=True,
     )
     people = SeekerIndex()
     people.keep_all = True
+    people.vocab = jobs.vocab.copy()
     current = seeker_index()
     with current.lock:
         cols, alive = current.view()
@@ -166,11 +168,15 @@ def _shortlist(query: Query, direction: str, jobs: JobIndex, people: SeekerIndex
             return [], {}
         profile = people.profile(row, query.day, certificates_of([query.key]).get(query.key, []))
         cols, alive = jobs.view()
-        rows, parts = rank_jobs(profile, cols, alive, query.day, None, size)
+        rows, parts = rank_jobs(
+            profile, cols, alive, query.day, None, size, query=jobs.query(profile.text)
+        )
     else:
-        job = Job.objects.get(pk=query.key)
+        profile = job_profile(Job.objects.get(pk=query.key), people.vocab)
         cols, alive = people.view()
-        rows, parts = rank_seekers(job_profile(job), cols, alive, query.day, None, size)
+        rows, parts = rank_seekers(
+            profile, cols, alive, query.day, None, size, query=people.query(profile.text)
+        )
     return cols["pk"][rows].tolist(), parts
 
 

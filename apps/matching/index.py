@@ -29,6 +29,7 @@ from .features import (
     occupation_levels,
 )
 from .rules import PersonProfile
+from .text import TEXT_SLOTS, Vocabulary, job_text, person_text, tokens
 
 GENERATION_KEY = "matching:generation"
 WISH_SLOTS = 3  # wished occupations kept per person
@@ -40,6 +41,12 @@ class ColumnIndex:
     """Rows addressed by primary key, columns as NumPy arrays, with room to grow."""
 
     columns: dict[str, tuple[np.dtype, tuple[int, ...], object]] = {}
+    # Every index holds each row's text as its TEXT_SLOTS heaviest terms (ids into its
+    # vocabulary, -1 for none) and their weights.
+    TEXT_COLUMNS = {
+        "text_terms": (np.int32, (TEXT_SLOTS,), -1),
+        "text_weights": (np.float64, (TEXT_SLOTS,), 0.0),
+    }
 
     def __init__(self):
         self.lock = threading.RLock()
@@ -49,13 +56,15 @@ class ColumnIndex:
         self.alive = np.zeros(0, dtype=bool)
         self.synced_at: dt.datetime | None = None
         self.generation = None
+        self.vocab = Vocabulary()
+        self.max_weight = np.zeros(0)  # each term's largest weight in any row (a bound)
         self._allocate(0)
 
     def _allocate(self, capacity: int) -> None:
         old, old_alive = self.cols, self.alive
         self.cols = {
             name: np.full((capacity, *shape), fill, dtype=dtype)
-            for name, (dtype, shape, fill) in self.columns.items()
+            for name, (dtype, shape, fill) in {**self.columns, **self.TEXT_COLUMNS}.items()
         }
         self.alive = np.zeros(capacity, dtype=bool)
         if old:
@@ -70,9 +79,49 @@ class ColumnIndex:
                 self._allocate(max(1024, 2 * len(self.alive)))
             row = self.row_of[pk] = self.size
             self.size += 1
-        for name, (_, _, fill) in self.columns.items():
+        for name, (_, _, fill) in {**self.columns, **self.TEXT_COLUMNS}.items():
             self.cols[name][row] = values.get(name, fill)
         self.alive[row] = True
+
+    # --- text -----------------------------------------------------------------------------
+    def encode_text(self, vector: dict[str, float]) -> dict[str, list]:
+        """The text columns of a row from its vector; new terms join the vocabulary."""
+        ids = [self.vocab.id(term) for term in vector]
+        weights = list(vector.values())
+        if len(self.max_weight) < len(self.vocab.terms):
+            grown = np.zeros(max(1024, 2 * len(self.vocab.terms)))
+            grown[: len(self.max_weight)] = self.max_weight
+            self.max_weight = grown
+        for i, w in zip(ids, weights, strict=True):
+            self.max_weight[i] = max(self.max_weight[i], w)
+        pad = TEXT_SLOTS - len(ids)
+        return {"text_terms": ids + [-1] * pad, "text_weights": weights + [0.0] * pad}
+
+    def query(self, vector: dict[str, float]) -> np.ndarray | None:
+        """A vector as a dense array over the vocabulary (plus the zero the padding points
+        at); None when it shares no term with the index."""
+        known = [(self.vocab.ids[t], w) for t, w in vector.items() if t in self.vocab.ids]
+        if not known:
+            return None
+        dense = np.zeros(len(self.vocab.terms) + 1)
+        for i, w in known:
+            dense[i] = w
+        return dense
+
+    def text_bound(self, vector: dict[str, float]) -> float:
+        """No row's cosine with the vector can exceed this."""
+        total = sum(
+            w * self.max_weight[self.vocab.ids[t]]
+            for t, w in vector.items()
+            if t in self.vocab.ids and self.vocab.ids[t] < len(self.max_weight)
+        )
+        return min(1.0, float(total))
+
+    def text_of(self, row: int) -> dict[str, float]:
+        terms, weights = self.cols["text_terms"][row], self.cols["text_weights"][row]
+        return {
+            self.vocab.terms[t]: float(w) for t, w in zip(terms, weights, strict=True) if t >= 0
+        }
 
     def drop(self, pk: int) -> None:
         row = self.row_of.get(pk)
@@ -151,6 +200,10 @@ class JobIndex(ColumnIndex):
         "region_id",
         "status",
         "headcount",
+        "title",
+        "skills",
+        "certificates",
+        "description",
     )
 
     def load(self, since):
@@ -160,11 +213,16 @@ class JobIndex(ColumnIndex):
             qs = qs.filter(status=JobStatus.OPEN, valid_to__gte=today)
         else:
             qs = qs.filter(updated_at__gte=since)
-        self.put_rows(qs.order_by().values_list(*self.FIELDS).iterator(chunk_size=5000))
+        rows = qs.order_by().values_list(*self.FIELDS).iterator(chunk_size=5000)
+        self.put_rows(rows, fit=since is None)
 
-    def put_rows(self, rows, *, any_status: bool = False) -> None:
+    def put_rows(self, rows, *, any_status: bool = False, fit: bool = False) -> None:
         """Index rows of FIELDS; jobs no longer open are dropped unless ``any_status``
-        (the evaluation ranks jobs as they were when people applied)."""
+        (the evaluation ranks jobs as they were when people applied). ``fit``: the rows
+        are the whole corpus, learn the vocabulary's document frequencies from them."""
+        rows = [(*row, tokens(job_text(*row[-4:]))) for row in rows]
+        if fit:
+            self.vocab.fit(row[-1] for row in rows)
         for row in rows:
             (
                 pk,
@@ -184,6 +242,11 @@ class JobIndex(ColumnIndex):
                 region,
                 status,
                 headcount,
+                _title,
+                _skills,
+                _certificates,
+                _description,
+                words,
             ) = row
             if status != JobStatus.OPEN and not any_status:
                 self.drop(pk)
@@ -207,6 +270,7 @@ class JobIndex(ColumnIndex):
                     "required_level": level or 0,
                     "region": community_number(region),
                     "headcount": headcount,
+                    **self.encode_text(self.vocab.vector_of(words)),
                 },
             )
 
@@ -244,11 +308,15 @@ class SeekerIndex(ColumnIndex):
         "wish_min_wage",
         "community_id",
         "labour_status",
+        "skills",
+        "major",
     )
 
     def load(self, since):
         qs = Person.objects.all()
         if since is None:
+            # People's texts are weighed with the jobs' document frequencies.
+            self.vocab = job_index().vocab.copy()
             with_wishes = Person.wish_occupations.through.objects.values("person_id")
             qs = qs.filter(Q(labour_status__in=SEEKING_STATUSES) | Q(pk__in=with_wishes))
         else:
@@ -279,12 +347,14 @@ class SeekerIndex(ColumnIndex):
         pks = [row[0] for row in rows]
         wishes, certs, groups = defaultdict(list), defaultdict(list), defaultdict(list)
         through = Person.wish_occupations.through
-        for pk, code in (
+        names = defaultdict(list)
+        for pk, code, name in (
             through.objects.filter(person_id__in=pks)
-            .values_list("person_id", "occupation_id")
+            .values_list("person_id", "occupation_id", "occupation__name")
             .order_by("person_id", "id")
         ):
             wishes[pk].append(occupation_levels(code))
+            names[pk].append(name)
         from apps.people.models import Certificate
 
         for pk, code, level in Certificate.objects.filter(
@@ -295,7 +365,7 @@ class SeekerIndex(ColumnIndex):
             person_id__in=pks, end__isnull=True
         ).values_list("person_id", "group"):
             groups[pk].append(group)
-        for pk, lat, lng, birth, edu, kind, wage, community, status in rows:
+        for pk, lat, lng, birth, edu, kind, wage, community, status, skills, major in rows:
             if status not in SEEKING_STATUSES and not wishes[pk] and not self.keep_all:
                 self.drop(pk)
                 continue
@@ -319,6 +389,9 @@ class SeekerIndex(ColumnIndex):
                     "cert_minor": [x[0][2] for x in c] + [NO_CODE] * (CERT_SLOTS - len(c)),
                     "cert_level": [x[1] or 0 for x in c] + [0] * (CERT_SLOTS - len(c)),
                     "community": community_number(community),
+                    **self.encode_text(
+                        self.vocab.vector(person_text(names[pk][:WISH_SLOTS], skills, major))
+                    ),
                 },
             )
 
@@ -347,6 +420,7 @@ class SeekerIndex(ColumnIndex):
             wish_max_km=None,
             groups=int(cols["groups"][row]),
             certificates=certificates,
+            text=self.text_of(row),
         )
 
 

@@ -34,6 +34,7 @@ from .models import Offer, Push
 from .ranking import rank_jobs
 from .rules import LEVEL_LABEL, reasons
 from .services import MatchingError, certificates_of, check_radius
+from .text import shared_terms
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +170,9 @@ def _run(push: Push, on_progress) -> None:
                 none[pk] = NOT_SEEKING
             else:
                 profile = seekers.profile(row, today, certificates.get(pk, []))
-                picked, why = _pick(push, profile, jcols, slices, capacity, used, sent[pk], today)
+                picked, why = _pick(
+                    push, profile, jobs, jcols, slices, capacity, used, sent[pk], today
+                )
                 offers += picked
                 counts[len(picked)] += 1
                 if not picked:
@@ -189,7 +192,7 @@ def _run(push: Push, on_progress) -> None:
     }
 
 
-def _pick(push, profile, jcols, slices, capacity, used, sent, today):
+def _pick(push, profile, jobs, jcols, slices, capacity, used, sent, today):
     """Up to N suitable jobs for one person that they were not sent and that have room."""
     if not profile.wishes:
         return [], NO_WISHES
@@ -199,7 +202,13 @@ def _pick(push, profile, jcols, slices, capacity, used, sent, today):
     if not len(rows):
         return [], NO_JOB
     found, parts = rank_jobs(
-        profile, sub, sub_alive, today, push.radius_km, push.offers_per_person + len(sent) + 20
+        profile,
+        sub,
+        sub_alive,
+        today,
+        push.radius_km,
+        push.offers_per_person + len(sent) + 20,
+        query=jobs.query(profile.text),
     )
     picked, full = [], False
     for i, local in enumerate(found):
@@ -219,7 +228,7 @@ def _pick(push, profile, jcols, slices, capacity, used, sent, today):
             cert = f"{name}{LEVEL_LABEL.get(level, '')}"
         components = {
             n: float(parts[n][i])
-            for n in ("occupation", "certificate", "wage", "distance", "recency")
+            for n in ("occupation", "certificate", "wage", "distance", "recency", "text")
         }
         distance = float(parts["distance_km"][i])
         why = reasons(
@@ -229,6 +238,7 @@ def _pick(push, profile, jcols, slices, capacity, used, sent, today):
             None if math.isnan(distance) else distance,
             int(parts["days"][i]),
             bool(jcols["edu"][row] > 0),
+            shared=shared_terms(profile.text, jobs.text_of(row)),
         )
         picked.append(
             {

@@ -41,10 +41,18 @@ def top_k(scores: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
     return cut[order][:k]
 
 
+def text_component(cols: dict, rows: np.ndarray, query: np.ndarray | None) -> np.ndarray:
+    """Cosine of each row's text with the query (a dense vector over the index's
+    vocabulary with a trailing zero that the rows' padding (-1) points at)."""
+    if query is None or not len(rows):
+        return np.zeros(len(rows))
+    return (cols["text_weights"][rows] * query[cols["text_terms"][rows]]).sum(axis=1)
+
+
 def _best(rows: np.ndarray, ids: np.ndarray, parts: tuple, k: int) -> tuple[np.ndarray, dict]:
     """Weigh the components (as rules.reference_match does), keep the k best rows, and
     return them with every component, for the reasons."""
-    occupation, depth, certificate, cert_pick, wage, distance, days = parts
+    occupation, depth, certificate, cert_pick, wage, distance, days, text = parts
     cfg = settings.MATCHING
     w = weights()
     near = np.where(
@@ -57,6 +65,7 @@ def _best(rows: np.ndarray, ids: np.ndarray, parts: tuple, k: int) -> tuple[np.n
         + w["wage"] * wage
         + w["distance"] * near
         + w["recency"] * recency
+        + w["text"] * text
     )
     best = top_k(scores, ids, k)
     return rows[best], {
@@ -70,6 +79,7 @@ def _best(rows: np.ndarray, ids: np.ndarray, parts: tuple, k: int) -> tuple[np.n
         "distance_km": distance[best],
         "recency": recency[best],
         "days": days[best],
+        "text": text[best],
     }
 
 
@@ -89,9 +99,10 @@ def rank_jobs(
     limit_km: float | None,
     k: int,
     prefilter: np.ndarray | None = None,
+    query: np.ndarray | None = None,
 ) -> tuple[np.ndarray, dict]:
     """Rows of the job index that pass every hard filter for this person, best k first,
-    with their components."""
+    with their components. ``query``: the person's text over the index's vocabulary."""
     t = today.toordinal()
     mask = alive & (cols["valid_from"] <= t) & (cols["valid_to"] >= t)
     if prefilter is not None:
@@ -137,7 +148,8 @@ def rank_jobs(
     else:
         distance = np.full(len(rows), np.nan)
     days = np.maximum(0, t - cols["valid_from"][rows])
-    parts = (occupation, depth, certificate, cert_pick, wage, distance, days)
+    text = text_component(cols, rows, query)
+    parts = (occupation, depth, certificate, cert_pick, wage, distance, days, text)
     return _best(rows, cols["pk"][rows], parts, k)
 
 
@@ -151,8 +163,10 @@ def rank_seekers(
     scope_prefix: str | None = "",
     group_bit: int = 0,
     prefilter: np.ndarray | None = None,
+    query: np.ndarray | None = None,
 ) -> tuple[np.ndarray, dict]:
-    """Rows of the seeker index that pass every hard filter for this job, best k first."""
+    """Rows of the seeker index that pass every hard filter for this job, best k first.
+    ``query``: the job's text over the index's vocabulary."""
     t = today.toordinal()
     if scope_prefix is None or not job.valid_from <= today <= job.valid_to:
         return np.zeros(0, dtype=np.int64), {}
@@ -206,7 +220,8 @@ def rank_seekers(
     else:
         distance = np.full(len(rows), np.nan)
     days = np.full(len(rows), max(0, t - job.valid_from.toordinal()))
-    parts = (occupation, depth, certificate, cert_pick, wage, distance, days)
+    text = text_component(cols, rows, query)
+    parts = (occupation, depth, certificate, cert_pick, wage, distance, days, text)
     return _best(rows, cols["pk"][rows], parts, k)
 
 
@@ -214,10 +229,12 @@ def rank_seekers(
 # Whoever shares no 中类 with the other side (and has no wish given at 大类 level that
 # covers it) has an occupation fit of at most OCCUPATION_FIT[1]; with every other
 # component at its maximum, that bounds their score. Rank the close ones first; when the
-# k-th of them scores strictly above the bound, nobody outside can enter the top k.
+# k-th of them scores strictly above the bound, nobody outside can enter the top k. The
+# text's maximum is bounded by the query's terms against each term's largest weight in
+# the index (``text_bound``), at most 1.
 
 
-def outside_bound(recency_max: float = 1.0) -> float:
+def outside_bound(recency_max: float = 1.0, text_max: float = 1.0) -> float:
     w = weights()
     return (
         w["occupation"] * OCCUPATION_FIT[1]
@@ -225,6 +242,7 @@ def outside_bound(recency_max: float = 1.0) -> float:
         + w["wage"]
         + w["distance"]
         + w["recency"] * recency_max
+        + w["text"] * text_max
     )
 
 
@@ -242,19 +260,21 @@ def rank_jobs_pruned(
     today: dt.date,
     limit_km: float | None,
     k: int,
+    query: np.ndarray | None = None,
+    text_bound: float = 1.0,
 ) -> tuple[np.ndarray, dict]:
     """rank_jobs, scoring first only the jobs in the person's wished 中类."""
     if not profile.wishes:
-        return rank_jobs(profile, cols, alive, today, limit_km, k)
+        return rank_jobs(profile, cols, alive, today, limit_km, k, query=query)
     occ = cols["occupation"]
     close = np.zeros(len(alive), dtype=bool)
     for wish in profile.wishes:
         close |= occ[:, 1] == wish[1] if wish[4] >= 2 else occ[:, 0] == wish[0]
     return _exact(
-        lambda pre: rank_jobs(profile, cols, alive, today, limit_km, k, pre),
+        lambda pre: rank_jobs(profile, cols, alive, today, limit_km, k, pre, query),
         close,
         k,
-        outside_bound(),
+        outside_bound(text_max=text_bound),
     )
 
 
@@ -267,6 +287,8 @@ def rank_seekers_pruned(
     k: int,
     scope_prefix: str | None = "",
     group_bit: int = 0,
+    query: np.ndarray | None = None,
+    text_bound: float = 1.0,
 ) -> tuple[np.ndarray, dict]:
     """rank_seekers, scoring first only the people who wish the job's 中类 (or its 大类)."""
     wishes, depth = cols["wishes"], cols["wish_depth"]
@@ -278,9 +300,9 @@ def rank_seekers_pruned(
     recency = float(np.exp(-days / settings.MATCHING["recency_days"]))
     return _exact(
         lambda pre: rank_seekers(
-            job, cols, alive, today, limit_km, k, scope_prefix, group_bit, pre
+            job, cols, alive, today, limit_km, k, scope_prefix, group_bit, pre, query
         ),
         close,
         k,
-        outside_bound(recency),
+        outside_bound(recency, text_bound),
     )

@@ -7,12 +7,15 @@ used. Models are trained and saved by ``python manage.py evaluate_matching --sav
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 from pathlib import Path
 
 import numpy as np
 from django.conf import settings
+
+log = logging.getLogger(__name__)
 
 # Features of a (seeker, job) pair, from the rule components (ranking._best's parts).
 FEATURES = (
@@ -25,6 +28,7 @@ FEATURES = (
     "distance_km",
     "recency",
     "days",
+    "text",
 )
 DIRECTIONS = {"jobs": "worker→jobs", "candidates": "job→candidates"}
 
@@ -72,6 +76,10 @@ def load_model(direction: str):
         import lightgbm
 
         booster = lightgbm.Booster(model_file=str(path))
+        if booster.feature_name() != list(FEATURES):
+            # trained on other features (an older version): the rule order until retrained
+            log.warning("re-ranker %s ignored: trained on %s", path, booster.feature_name())
+            booster = None
         _loaded[direction] = (version, booster)
         return booster
 

@@ -5,7 +5,8 @@ education, age and certificates meet the job's requirements; the job is of the k
 person wishes, if they said; kinds reserved for key groups go only to those groups; the
 distance limit, when one is asked. Soft score: a weighted sum (weights in settings) of
 occupation fit along the classification's hierarchy, a certificate of the job's trade,
-wage against expectation, distance decay and recency. Reasons are derived from the same
+wage against expectation, distance decay, recency and the text similarity of the person's
+wishes and skills with the job's text (jieba, TF-IDF). Reasons are derived from the same
 components, so what a person is told is what the score counted.
 
 ``reference_match`` is the plain per-pair implementation: the tests hold the vectorized
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from .features import KIND_CODE, NO_CODE
+from .text import cosine, shared_terms
 
 OCCUPATION_FIT = (0.0, 0.1, 0.4, 0.7, 1.0)  # by the number of leading levels in common
 OCCUPATION_LABEL = {
@@ -62,6 +64,8 @@ class PersonProfile:
     certificates: list[tuple[tuple[int, int, int, int, int], int | None, str]] = field(
         default_factory=list
     )
+    # TF-IDF of wished occupations, skills and major (text.Vocabulary.vector)
+    text: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -80,6 +84,7 @@ class JobProfile:
     valid_to: dt.date
     required_certificate: int  # the certificate occupation's full code, or NO_CODE
     required_level: int | None
+    text: dict[str, float] = field(default_factory=dict)  # title, skills, description
 
 
 @dataclass
@@ -173,12 +178,22 @@ def reference_match(
         "wage": wage,
         "distance": near,
         "recency": recency,
+        "text": cosine(person.text, job.text),
     }
     score = sum(weights()[name] * value for name, value in components.items())
     return Match(
         score,
         components,
-        reasons(components, depth, certificate_name, distance, days, job.edu_rank > 0, perspective),
+        reasons(
+            components,
+            depth,
+            certificate_name,
+            distance,
+            days,
+            job.edu_rank > 0,
+            perspective,
+            shared_terms(person.text, job.text),
+        ),
         distance,
     )
 
@@ -191,6 +206,7 @@ def reasons(
     days: int,
     education_required: bool,
     perspective: str = "person",
+    shared: list[str] = (),
 ) -> list[str]:
     """The reasons shown with a match: one for each component that counted."""
     out = []
@@ -207,6 +223,8 @@ def reasons(
         out.append("学历满足")
     if components["certificate"] > 0:
         out.append(f"持有{certificate_name}证书")
+    if components.get("text", 0) > 0 and shared:
+        out.append(f"技能相符:{'、'.join(shared)}")
     if days <= 7:
         out.append("近期发布")
     return out

@@ -22,10 +22,11 @@ from .features import (
     groups_mask,
     occupation_levels,
 )
-from .index import job_index, seeker_index
+from .index import WISH_SLOTS, job_index, seeker_index
 from .ranking import rank_jobs_pruned, rank_seekers_pruned
 from .rerank import load_model, rerank_order, take
 from .rules import LEVEL_LABEL, JobProfile, Match, PersonProfile, reasons
+from .text import Vocabulary, job_text, person_text, shared_terms
 
 
 class MatchingError(ValueError):
@@ -49,34 +50,45 @@ def certificates_of(pks) -> dict[int, list]:
     return {pk: sorted(c, key=lambda x: x[1] or 9) for pk, c in out.items()}
 
 
-def person_profile(person: Person, today: dt.date | None = None) -> PersonProfile:
+def person_profile(
+    person: Person, today: dt.date | None = None, vocab: Vocabulary | None = None
+) -> PersonProfile:
+    """``vocab``: the job index's, so the person's text is weighed as the jobs' is."""
     today = today or timezone.localdate()
     groups = KeyGroupTag.objects.filter(person=person, end__isnull=True).values_list(
         "group", flat=True
     )
+    wishes = _wishes(person)
     return PersonProfile(
         person_id=person.pk,
         lat=person.lat,
         lng=person.lng,
         age=age_on(person.birth_date, today),
         edu_rank=EDU_RANK.get(person.education, 0),
-        wishes=[occupation_levels(code) for code in _wish_codes(person)],
+        wishes=[occupation_levels(code) for code, _ in wishes],
         wish_kind=KIND_CODE[person.wish_job_kind] if person.wish_job_kind else None,
         wish_min_wage=person.wish_min_wage,
         wish_max_km=person.wish_max_distance_km,
         groups=groups_mask(groups),
         certificates=certificates_of([person.pk]).get(person.pk, []),
+        text=(vocab or Vocabulary()).vector(
+            person_text([name for _, name in wishes], person.skills, person.major)
+        ),
     )
 
 
-def _wish_codes(person: Person) -> list[str]:
+def _wishes(person: Person) -> list[tuple[str, str]]:
+    """(code, name) of the wished occupations the index keeps."""
     through = Person.wish_occupations.through
     return list(
-        through.objects.filter(person=person).order_by("id").values_list("occupation_id", flat=True)
-    )[:3]
+        through.objects.filter(person=person)
+        .order_by("id")
+        .values_list("occupation_id", "occupation__name")[:WISH_SLOTS]
+    )
 
 
-def job_profile(job: Job) -> JobProfile:
+def job_profile(job: Job, vocab: Vocabulary | None = None) -> JobProfile:
+    """``vocab``: the seeker index's, so the job's text is weighed as people's are."""
     return JobProfile(
         job_id=job.pk,
         occupation=occupation_levels(job.occupation_id),
@@ -92,6 +104,9 @@ def job_profile(job: Job) -> JobProfile:
         valid_to=job.valid_to,
         required_certificate=occupation_levels(job.required_certificate_id)[3],
         required_level=job.required_level,
+        text=(vocab or Vocabulary()).vector(
+            job_text(job.title, job.skills, job.certificates, job.description)
+        ),
     )
 
 
@@ -125,15 +140,25 @@ def jobs_for_person(
     radius_km = check_radius(radius_km)
     if radius_km is not None and (person.lat is None or person.lng is None):
         raise MatchingError("未登记居住地坐标,无法按距离筛选岗位,请到社区更新居住地址")
-    profile = person_profile(person, today)
     model = load_model("jobs")
     index = job_index()
     with index.lock:
+        profile = person_profile(person, today, index.vocab)
         cols, alive = index.view()
-        rows, parts = rank_jobs_pruned(profile, cols, alive, today, radius_km, _size(model, k))
+        rows, parts = rank_jobs_pruned(
+            profile,
+            cols,
+            alive,
+            today,
+            radius_km,
+            _size(model, k),
+            index.query(profile.text),
+            index.text_bound(profile.text),
+        )
         rows, parts = _rerank(model, rows, parts, k)
         pks = cols["pk"][rows].tolist()
         edu_required = (cols["edu"][rows] > 0).tolist()
+        shared = [shared_terms(profile.text, index.text_of(r)) for r in rows]
     jobs = Job.objects.select_related("employer", "occupation", "region").in_bulk(pks)
     out = []
     for i, pk in enumerate(pks):
@@ -144,7 +169,8 @@ def jobs_for_person(
         if pick >= 0:
             _, level, name = profile.certificates[pick]
             cert_name = f"{name}{LEVEL_LABEL.get(level, '')}"
-        out.append(Ranked(jobs[pk], _match(parts, i, cert_name, edu_required[i], "person")))
+        match = _match(parts, i, cert_name, edu_required[i], "person", shared[i])
+        out.append(Ranked(jobs[pk], match))
     return out
 
 
@@ -165,20 +191,33 @@ def candidates_for_job(
     scope = "" if user is None else user_scope_prefix(user)
     if user is not None and user.role == "employer" and job.employer_id == user.employer_id:
         scope = job.region_id[:4]  # an employer's own job: candidates from its whole city
-    profile = job_profile(job)
     model = load_model("candidates")
     index = seeker_index()
     with index.lock:
+        profile = job_profile(job, index.vocab)
         cols, alive = index.view()
         rows, parts = rank_seekers_pruned(
-            profile, cols, alive, today, radius_km, _size(model, k), scope, GROUP_BIT.get(group, 0)
+            profile,
+            cols,
+            alive,
+            today,
+            radius_km,
+            _size(model, k),
+            scope,
+            GROUP_BIT.get(group, 0),
+            index.query(profile.text),
+            index.text_bound(profile.text),
         )
         rows, parts = _rerank(model, rows, parts, k)
         pks = cols["pk"][rows].tolist()
+        shared = {pk: shared_terms(index.text_of(r), profile.text) for pk, r in zip(pks, rows)}
     people = Person.objects.select_related("community").in_bulk(pks)
     names = _certificate_names(pks, job)
     return [
-        Ranked(people[pk], _match(parts, i, names.get(pk, ""), profile.edu_rank > 0, "job"))
+        Ranked(
+            people[pk],
+            _match(parts, i, names.get(pk, ""), profile.edu_rank > 0, "job", shared[pk]),
+        )
         for i, pk in enumerate(pks)
         if pk in people  # deleted since the index last looked: skip, never fail
     ]
@@ -197,10 +236,12 @@ def _certificate_names(pks: list[int], job: Job) -> dict[int, str]:
     return {pk: label for pk, (_, label) in best.items()}
 
 
-def _match(parts: dict, i: int, cert_name: str, edu_required: bool, perspective: str) -> Match:
+def _match(
+    parts: dict, i: int, cert_name: str, edu_required: bool, perspective: str, shared=()
+) -> Match:
     components = {
         name: float(parts[name][i])
-        for name in ("occupation", "certificate", "wage", "distance", "recency")
+        for name in ("occupation", "certificate", "wage", "distance", "recency", "text")
     }
     distance = parts["distance_km"][i]
     distance = None if distance != distance else float(distance)  # NaN: no coordinates
@@ -215,6 +256,7 @@ def _match(parts: dict, i: int, cert_name: str, edu_required: bool, perspective:
             int(parts["days"][i]),
             edu_required,
             perspective,
+            list(shared),
         ),
         distance_km=distance,
     )

@@ -13,8 +13,15 @@ from apps.matching.index import CERT_SLOTS, WISH_SLOTS, JobIndex, SeekerIndex
 from apps.matching.ranking import rank_jobs, rank_seekers
 from apps.matching.rules import LEVEL_LABEL, JobProfile, PersonProfile, reference_match
 from apps.matching.services import _match
+from apps.matching.text import Vocabulary, shared_terms, tokens
 
 TODAY = dt.date(2026, 11, 25)
+WORDS = ["焊接", "氩弧焊", "电焊", "叉车", "烹饪", "护理", "驾驶", "缝纫", "砌墙", "电工"]
+# One vocabulary for the profiles and the indexes, fitted on a fixed corpus of postings.
+VOCAB = Vocabulary().fit(
+    tokens(" ".join(WORDS[i : i + n])) for n in (1, 2, 3) for i in range(len(WORDS))
+)
+texts = st.lists(st.sampled_from(WORDS), max_size=5).map(lambda w: VOCAB.vector(" ".join(w)))
 CODES = ["6-18-02-04", "6-18-01-01", "6-31-01-03", "4-03-02-01", "4-03-02-05", "6-05-01-03"]
 WISHES = [*CODES, "6-18-02", "6-18", "6", "4-03"]
 EPS = 1e-9
@@ -47,6 +54,7 @@ def jobs(draw, job_id):
         valid_to=start + dt.timedelta(days=draw(st.integers(-5, 120))),
         required_certificate=occupation_levels(required)[3],
         required_level=draw(levels) if required else None,
+        text=draw(texts),
     )
 
 
@@ -75,11 +83,13 @@ def people(draw, person_id):
         wish_max_km=None,
         groups=draw(st.integers(0, 2**11 - 1)),
         certificates=[(occupation_levels(c), lv, c) for c, lv in certs],
+        text=draw(texts),
     ), birth
 
 
 def job_index(profiles):
     index = JobIndex()
+    index.vocab = VOCAB.copy()
     for j in profiles:
         index.put(
             j.job_id,
@@ -98,6 +108,7 @@ def job_index(profiles):
                 "valid_to": j.valid_to.toordinal(),
                 "required_certificate": j.required_certificate,
                 "required_level": j.required_level or 0,
+                **index.encode_text(j.text),
             },
         )
     return index
@@ -105,6 +116,7 @@ def job_index(profiles):
 
 def seeker_index(profiles):
     index = SeekerIndex()
+    index.vocab = VOCAB.copy()
     for p, birth in profiles:
         pad = WISH_SLOTS - len(p.wishes)
         cpad = CERT_SLOTS - len(p.certificates)
@@ -125,6 +137,7 @@ def seeker_index(profiles):
                 "cert_full": [c[0][3] for c in p.certificates] + [NO_CODE] * cpad,
                 "cert_minor": [c[0][2] for c in p.certificates] + [NO_CODE] * cpad,
                 "cert_level": [c[1] or 0 for c in p.certificates] + [0] * cpad,
+                **index.encode_text(p.text),
             },
         )
     return index
@@ -160,7 +173,8 @@ def test_jobs_for_a_person_equal_the_rules(data, limit):
     profiles = [data.draw(jobs(i)) for i in range(1, data.draw(st.integers(1, 25)) + 1)]
     index = job_index(profiles)
     cols, alive = index.view()
-    rows, parts = rank_jobs(person, cols, alive, TODAY, limit, k=len(profiles))
+    query = index.query(person.text)
+    rows, parts = rank_jobs(person, cols, alive, TODAY, limit, k=len(profiles), query=query)
     got = {
         int(cols["pk"][r]): _match(
             parts,
@@ -168,6 +182,7 @@ def test_jobs_for_a_person_equal_the_rules(data, limit):
             cert_label(person, int(parts["cert_pick"][i])),
             bool(cols["edu"][r] > 0),
             "person",
+            shared_terms(person.text, index.text_of(r)),
         )
         for i, r in enumerate(rows)
     }
@@ -189,13 +204,15 @@ def test_candidates_for_a_job_equal_the_rules(data, limit):
     profiles = [data.draw(people(i)) for i in range(1, data.draw(st.integers(1, 25)) + 1)]
     index = seeker_index(profiles)
     cols, alive = index.view()
-    rows, parts = rank_seekers(job, cols, alive, TODAY, limit, k=len(profiles))
+    query = index.query(job.text)
+    rows, parts = rank_seekers(job, cols, alive, TODAY, limit, k=len(profiles), query=query)
     by_id = {p.person_id: p for p, _ in profiles}
     got = {}
     for i, r in enumerate(rows):
         pk = int(cols["pk"][r])
         label = cert_label(by_id[pk], int(parts["cert_pick"][i])) if parts["certificate"][i] else ""
-        got[pk] = _match(parts, i, label, job.edu_rank > 0, "job")
+        shared = shared_terms(index.text_of(r), job.text)
+        got[pk] = _match(parts, i, label, job.edu_rank > 0, "job", shared)
     for person, _ in profiles:
         match = reference_match(person, job, TODAY, limit, perspective="job")
         if near_limit(match, limit):
@@ -219,10 +236,12 @@ def test_pruned_job_ranking_is_exact(data, k):
 
     person, _ = data.draw(people(1))
     profiles = [data.draw(jobs(i)) for i in range(1, data.draw(st.integers(1, 30)) + 1)]
-    cols, alive = job_index(profiles).view()
+    index = job_index(profiles)
+    cols, alive = index.view()
+    query, bound = index.query(person.text), index.text_bound(person.text)
     same_ranking(
-        rank_jobs_pruned(person, cols, alive, TODAY, None, k),
-        rank_jobs(person, cols, alive, TODAY, None, k),
+        rank_jobs_pruned(person, cols, alive, TODAY, None, k, query, bound),
+        rank_jobs(person, cols, alive, TODAY, None, k, query=query),
     )
 
 
@@ -233,10 +252,12 @@ def test_pruned_candidate_ranking_is_exact(data, k):
 
     job = data.draw(jobs(1))
     profiles = [data.draw(people(i)) for i in range(1, data.draw(st.integers(1, 30)) + 1)]
-    cols, alive = seeker_index(profiles).view()
+    index = seeker_index(profiles)
+    cols, alive = index.view()
+    query, bound = index.query(job.text), index.text_bound(job.text)
     same_ranking(
-        rank_seekers_pruned(job, cols, alive, TODAY, None, k),
-        rank_seekers(job, cols, alive, TODAY, None, k),
+        rank_seekers_pruned(job, cols, alive, TODAY, None, k, "", 0, query, bound),
+        rank_seekers(job, cols, alive, TODAY, None, k, query=query),
     )
 
 
@@ -325,3 +346,68 @@ def test_pruning_falls_back_when_someone_outside_the_trade_scores_higher():
     full = rank_seekers(near_cook, cols, alive, TODAY, None, 1)
     assert int(cols["pk"][full[0][0]]) == 4
     same_ranking(rank_seekers_pruned(near_cook, cols, alive, TODAY, None, 1), full)
+
+
+def test_pruning_counts_the_text_of_jobs_outside_the_trade():
+    """A welder who can cook: the welding job next door pays too little; a cook's job next
+    door pays well, asks for the cook's certificate the welder holds and reads like their
+    skills. Only the text lifts it above the welding job, so the bound must include it."""
+    from apps.matching.ranking import rank_jobs_pruned
+
+    welder = PersonProfile(
+        person_id=1,
+        lat=33.26,
+        lng=115.37,
+        age=40,
+        edu_rank=3,
+        wishes=[occupation_levels("6-18-02-04")],
+        wish_kind=None,
+        wish_min_wage=5000,
+        wish_max_km=None,
+        groups=0,
+        certificates=[(occupation_levels("4-03-02-01"), 4, "中式烹调师")],
+        text=VOCAB.vector("烹饪"),
+    )
+    common = dict(
+        kind=0,
+        edu_rank=0,
+        age_min=None,
+        age_max=None,
+        lat=33.26,
+        lng=115.37,
+        valid_from=TODAY,
+        valid_to=TODAY + dt.timedelta(days=30),
+        required_certificate=NO_CODE,
+        required_level=None,
+    )
+    welding = JobProfile(
+        job_id=1,
+        occupation=occupation_levels("6-18-02-04"),
+        wage_min=3000,
+        wage_max=4000,
+        **common,
+    )
+    cooking = JobProfile(
+        job_id=2,
+        occupation=occupation_levels("4-03-02-01"),
+        wage_min=6000,
+        wage_max=7000,
+        text=VOCAB.vector("烹饪"),
+        **common,
+    )
+    expected = [reference_match(welder, j, TODAY) for j in (welding, cooking)]
+    assert expected[1].score > expected[0].score  # the cook's job wins, by its text alone
+    assert expected[1].score - 0.1 * expected[1].components["text"] < expected[0].score
+    index = job_index([welding, cooking])
+    cols, alive = index.view()
+    rows, _ = rank_jobs_pruned(
+        welder,
+        cols,
+        alive,
+        TODAY,
+        None,
+        1,
+        index.query(welder.text),
+        index.text_bound(welder.text),
+    )
+    assert cols["pk"][rows].tolist() == [2]

@@ -178,3 +178,24 @@ def test_a_row_deleted_behind_the_index_is_skipped_not_a_crash(welder):
             cursor.execute(f"DELETE FROM {table} WHERE person_id = %s", [welder.pk])
         cursor.execute("DELETE FROM people_person WHERE id = %s", [welder.pk])
     assert candidates_for_job(job=kept) == []
+
+
+def test_skills_in_the_text_lift_a_job_and_say_so(db):
+    person = seeker(
+        "李焊工",
+        dt.date(1986, 6, 6),
+        wishes=["6-18-02-04"],
+        skills="氩弧焊、二氧化碳保护焊",
+        seq=321,
+    )
+    job_at(1.0, title="焊工", skills="", description="")
+    job_at(1.0, title="焊工(氩弧焊)", skills="熟练氩弧焊", description="不锈钢管道焊接")
+    ranked = jobs_for_person(person=person)
+    assert titles(ranked) == ["焊工(氩弧焊)", "焊工"]
+    best, other = ranked[0].match, ranked[1].match
+    assert best.components["text"] > other.components["text"]
+    assert "技能相符:氩弧焊、焊工" in best.reasons  # the terms that weigh most, first
+    assert not any("氩弧焊" in r for r in other.reasons)
+    # and the other way: the job finds the people whose skills its text names
+    candidates = candidates_for_job(job=ranked[0].obj)
+    assert any(r.startswith("技能相符:氩弧焊") for r in candidates[0].match.reasons)
