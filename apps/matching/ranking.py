@@ -41,6 +41,26 @@ def top_k(scores: np.ndarray, ids: np.ndarray, k: int) -> np.ndarray:
     return cut[order][:k]
 
 
+class _Subset(dict):
+    """Columns restricted to some rows, each sliced on first use."""
+
+    def __init__(self, cols: dict, rows: np.ndarray):
+        super().__init__()
+        self.source, self.rows = cols, rows
+
+    def __missing__(self, name):
+        value = self[name] = self.source[name][self.rows]
+        return value
+
+
+def _on_subset(rank, cols: dict, alive: np.ndarray, prefilter: np.ndarray):
+    """Rank only the rows a prefilter keeps: every filter and component is computed on
+    them alone, and the rows found are mapped back."""
+    base = np.flatnonzero(alive & prefilter)
+    rows, parts = rank(_Subset(cols, base), np.ones(len(base), dtype=bool))
+    return base[rows], parts
+
+
 def text_component(cols: dict, rows: np.ndarray, query: np.ndarray | None) -> np.ndarray:
     """Cosine of each row's text with the query (a dense vector over the index's
     vocabulary with a trailing zero that the rows' padding (-1) points at)."""
@@ -103,10 +123,15 @@ def rank_jobs(
 ) -> tuple[np.ndarray, dict]:
     """Rows of the job index that pass every hard filter for this person, best k first,
     with their components. ``query``: the person's text over the index's vocabulary."""
+    if prefilter is not None:
+        return _on_subset(
+            lambda c, a: rank_jobs(profile, c, a, today, limit_km, k, None, query),
+            cols,
+            alive,
+            prefilter,
+        )
     t = today.toordinal()
     mask = alive & (cols["valid_from"] <= t) & (cols["valid_to"] >= t)
-    if prefilter is not None:
-        mask &= prefilter
     mask &= (cols["edu"] == 0) | (cols["edu"] <= profile.edu_rank)
     mask &= (cols["age_min"] <= profile.age) & (cols["age_max"] >= profile.age)
     certified = cols["required_certificate"] == NO_CODE
@@ -167,10 +192,19 @@ def rank_seekers(
 ) -> tuple[np.ndarray, dict]:
     """Rows of the seeker index that pass every hard filter for this job, best k first.
     ``query``: the job's text over the index's vocabulary."""
+    if prefilter is not None:
+        return _on_subset(
+            lambda c, a: rank_seekers(
+                job, c, a, today, limit_km, k, scope_prefix, group_bit, None, query
+            ),
+            cols,
+            alive,
+            prefilter,
+        )
     t = today.toordinal()
     if scope_prefix is None or not job.valid_from <= today <= job.valid_to:
         return np.zeros(0, dtype=np.int64), {}
-    mask = alive.copy() if prefilter is None else alive & prefilter
+    mask = alive.copy()
     if scope_prefix:
         digits = len(scope_prefix)
         mask &= cols["community"] // 10 ** (12 - digits) == int(scope_prefix)
@@ -246,11 +280,36 @@ def outside_bound(recency_max: float = 1.0, text_max: float = 1.0) -> float:
     )
 
 
-def _exact(rank, close: np.ndarray, k: int, bound: float):
+def _exact(rank, close: np.ndarray, k: int, bound: float, cols: dict, point):
+    """Rank the close rows; if their k-th beats the bound for everyone else, done. Else,
+    when the k-th still beats what someone outside could score from beyond some distance
+    D (their distance score is at most e^(-D/scale)), rank the close rows together with
+    everyone inside a box around the point that holds the D-km circle: exact again.
+    Otherwise rank everyone. Without a point nobody outside scores for distance."""
+    w, scale = weights()["distance"], settings.MATCHING["distance_scale_km"]
+    has_point = point[0] is not None and point[1] is not None
+    if not has_point:
+        bound -= w
     rows, parts = rank(close)
-    if len(rows) == k and parts["score"][-1] > bound:
+    if len(rows) < k:
+        return rank(None)
+    kth = parts["score"][-1]
+    if kth > bound:
         return rows, parts
-    return rank(None)
+    room = kth - (bound - w)  # what the distance score of someone outside must stay under
+    if not has_point or room <= 0:
+        return rank(None)
+    reach = (-scale * np.log(room / w) if room < w else 0.0) + 0.01
+    lat, lng = point
+    dlat = reach / 111.0
+    dlng = dlat / max(0.01, np.cos(np.radians(min(89.0, abs(lat) + dlat))))
+    box = (
+        (cols["lat"] >= lat - dlat)
+        & (cols["lat"] <= lat + dlat)
+        & (cols["lng"] >= lng - dlng)
+        & (cols["lng"] <= lng + dlng)
+    )
+    return rank(close | box)
 
 
 def rank_jobs_pruned(
@@ -275,6 +334,8 @@ def rank_jobs_pruned(
         close,
         k,
         outside_bound(text_max=text_bound),
+        cols,
+        (profile.lat, profile.lng),
     )
 
 
@@ -305,4 +366,6 @@ def rank_seekers_pruned(
         close,
         k,
         outside_bound(recency, text_bound),
+        cols,
+        (job.lat, job.lng),
     )

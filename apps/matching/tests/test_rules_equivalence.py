@@ -411,3 +411,82 @@ def test_pruning_counts_the_text_of_jobs_outside_the_trade():
         index.text_bound(welder.text),
     )
     assert cols["pk"][rows].tolist() == [2]
+
+
+def test_pruning_looks_around_the_point_when_the_trade_alone_does_not_settle_it():
+    """A welder who also holds a bricklayer's certificate: the only welding job is 30 km
+    away and pays little; a bricklaying job (same 大类, another 中类) lies at 90% of the
+    distance D beyond which nobody outside the trade could beat the welding job. Stage one
+    cannot settle it; the box around home that holds the D-km circle must hold the
+    bricklaying job, which wins."""
+    import math
+
+    from apps.matching.ranking import outside_bound, rank_jobs_pruned
+    from apps.regions.geo import offset_km
+
+    home = (33.26, 115.37)
+    welder = PersonProfile(
+        person_id=1,
+        lat=home[0],
+        lng=home[1],
+        age=40,
+        edu_rank=3,
+        wishes=[occupation_levels("6-18-02-04")],
+        wish_kind=None,
+        wish_min_wage=5000,
+        wish_max_km=None,
+        groups=0,
+        certificates=[(occupation_levels("6-29-01-01"), 4, "砌筑工")],
+    )
+    common = dict(
+        kind=0,
+        edu_rank=0,
+        age_min=None,
+        age_max=None,
+        valid_from=TODAY,
+        valid_to=TODAY + dt.timedelta(days=30),
+        required_certificate=NO_CODE,
+        required_level=None,
+    )
+    far = offset_km(*home, 30, 0)
+    welding = JobProfile(
+        job_id=1,
+        occupation=occupation_levels("6-18-02-04"),
+        wage_min=4000,
+        wage_max=5100,
+        lat=far[0],
+        lng=far[1],
+        **common,
+    )
+    w = outside_bound(text_max=0.0)
+    kth = reference_match(welder, welding, TODAY).score
+    assert w - 0.2 < kth < w  # stage one cannot settle it; the box can
+    reach = -5.0 * math.log((kth - (w - 0.2)) / 0.2)  # km; the default distance weight, scale
+    near = offset_km(*home, 0.9 * reach, 0)
+    bricklaying = JobProfile(
+        job_id=2,
+        occupation=occupation_levels("6-29-01-01"),
+        wage_min=5000,
+        wage_max=6000,
+        lat=near[0],
+        lng=near[1],
+        **common,
+    )
+    others = [  # outside the trade and far: never in the box
+        JobProfile(
+            job_id=10 + i,
+            occupation=occupation_levels("4-03-02-01"),
+            wage_min=6000,
+            wage_max=7000,
+            lat=offset_km(*home, 5 + i, 3)[0],
+            lng=offset_km(*home, 5 + i, 3)[1],
+            **common,
+        )
+        for i in range(5)
+    ]
+    winner = reference_match(welder, bricklaying, TODAY).score
+    assert winner > kth
+    index = job_index([welding, bricklaying, *others])
+    cols, alive = index.view()
+    rows, parts = rank_jobs_pruned(welder, cols, alive, TODAY, None, 1, None, 0.0)
+    assert cols["pk"][rows].tolist() == [2]
