@@ -31,12 +31,14 @@ from .channels import OfferNotice, channels
 from .features import GROUP_BIT
 from .index import job_index, seeker_index
 from .models import Offer, Push
-from .ranking import rank_jobs
+from .ranking import rank_jobs_block
 from .rules import LEVEL_LABEL, reasons
 from .services import MatchingError, certificates_of, check_radius
 from .text import shared_terms
 
 log = logging.getLogger(__name__)
+CHUNK = 2000  # people profiled and ranked together, in their order
+BLOCK_CELLS = 400_000  # people × jobs ranked in one block (memory: ~10 arrays of this)
 
 NO_WISHES = "未填写求职意向"
 NOT_SEEKING = "非求职状态且无求职意向"
@@ -161,26 +163,26 @@ def _run(push: Push, on_progress) -> None:
             "person_id", "job_id"
         ):
             sent[person_id].add(job_id)
-        certificates = certificates_of(pks)
         offers, none = [], {}
         counts = Counter()
-        for i, pk in enumerate(pks):
-            row = seekers.row_of.get(pk)
-            if row is None or not seekers.alive[row]:
-                none[pk] = NOT_SEEKING
-            else:
-                profile = seekers.profile(row, today, certificates.get(pk, []))
-                picked, why = _pick(
-                    push, profile, jobs, jcols, slices, capacity, used, sent[pk], today
+        for start in range(0, len(pks), CHUNK):
+            chunk = pks[start : start + CHUNK]
+            found = _rank_chunk(push, chunk, seekers, jobs, slices, sent, today, none)
+            for pk in chunk:  # in order: the longest-waiting first take the scarce jobs
+                if pk in none:
+                    continue
+                profile, rows, ranked, ranked_parts = found[pk]
+                picked, why = _choose(
+                    push, profile, jobs, jcols, rows, ranked, ranked_parts, capacity, used, sent[pk]
                 )
                 offers += picked
                 counts[len(picked)] += 1
                 if not picked:
                     none[pk] = why
-            if on_progress and i % 200 == 0:
-                on_progress(i, len(pks))
-            if i % 200 == 0:
-                cache.set(push.progress_key, (i, len(pks)), timeout=3600)
+            done = min(len(pks), start + CHUNK)
+            if on_progress:
+                on_progress(done, len(pks))
+            cache.set(push.progress_key, (done, len(pks)), timeout=3600)
     counts[0] = len(none)
     _record(push, offers)
     push.offers = len(offers)
@@ -192,24 +194,51 @@ def _run(push: Push, on_progress) -> None:
     }
 
 
-def _pick(push, profile, jobs, jcols, slices, capacity, used, sent, today):
-    """Up to N suitable jobs for one person that they were not sent and that have room."""
-    if not profile.wishes:
-        return [], NO_WISHES
-    if push.radius_km is not None and profile.lat is None:
-        return [], NO_POINT
-    rows, sub, sub_alive = slices(tuple(sorted({w[1] for w in profile.wishes})))
-    if not len(rows):
-        return [], NO_JOB
-    found, parts = rank_jobs(
-        profile,
-        sub,
-        sub_alive,
-        today,
-        push.radius_km,
-        push.offers_per_person + len(sent) + 20,
-        query=jobs.query(profile.text),
-    )
+def _rank_chunk(push, chunk, seekers, jobs, slices, sent, today, none) -> dict:
+    """Rank a chunk of people over the jobs of their wished 中类, many at once: people who
+    wish the same 中类 share one slice of jobs and are ranked together as a block.
+    Returns pk → (profile, slice rows, ranked rows, components); the reason goes into
+    ``none`` for whoever cannot be ranked."""
+    certificates = certificates_of(chunk)
+    by_slice: dict[tuple, list] = defaultdict(list)
+    for pk in chunk:
+        row = seekers.row_of.get(pk)
+        if row is None or not seekers.alive[row]:
+            none[pk] = NOT_SEEKING
+            continue
+        profile = seekers.profile(row, today, certificates.get(pk, []))
+        if not profile.wishes:
+            none[pk] = NO_WISHES
+        elif push.radius_km is not None and profile.lat is None:
+            none[pk] = NO_POINT
+        else:
+            by_slice[tuple(sorted({w[1] for w in profile.wishes}))].append((pk, profile))
+    found = {}
+    for key, members in by_slice.items():
+        rows, sub, sub_alive = slices(key)
+        if not len(rows):
+            for pk, _ in members:
+                none[pk] = NO_JOB
+            continue
+        size = max(1, min(256, BLOCK_CELLS // len(rows)))
+        for b in range(0, len(members), size):
+            block = members[b : b + size]
+            ranked = rank_jobs_block(
+                [profile for _, profile in block],
+                sub,
+                sub_alive,
+                today,
+                push.radius_km,
+                [push.offers_per_person + len(sent[pk]) + 20 for pk, _ in block],
+                [jobs.query(profile.text) for _, profile in block],
+            )
+            for (pk, profile), (local, parts) in zip(block, ranked, strict=True):
+                found[pk] = (profile, rows, local, parts)
+    return found
+
+
+def _choose(push, profile, jobs, jcols, rows, found, parts, capacity, used, sent):
+    """Up to N of a person's ranked jobs that are suitable, not sent before and have room."""
     picked, full = [], False
     for i, local in enumerate(found):
         row = int(rows[local])
