@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "apps.jobs",
     "apps.imports",
     "apps.matching",
+    "apps.services",
     "apps.demo",
     "apps.portal",
 ]

@@ -12,7 +12,6 @@ edge are measured one by one."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from apps.people.selectors import IN_WORK, zero_employment_households
 from apps.regions.geo import EARTH_RADIUS_KM, haversine_km
 from apps.regions.models import Region, RegionLevel, ServiceStation
 from apps.taxonomy.models import Occupation
+from jiuye.excel import workbook
 
 from .features import NO_CODE, community_number
 from .index import job_index, seeker_index
@@ -536,28 +536,6 @@ def _gaps_text(gaps: list[OccupationGap]) -> str:
     return "、".join(f"{g.name or g.code}({g.openings}岗/{g.seekers}人)" for g in gaps)
 
 
-def _workbook(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    book.remove(book.active)
-    for title, header, rows in sheets:
-        sheet = book.create_sheet(title)
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(row)
-        sheet.freeze_panes = "A2"
-        for i, name in enumerate(header, start=1):
-            width = max([len(str(name)) * 2] + [len(str(r[i - 1])) + 2 for r in rows[:200]])
-            sheet.column_dimensions[sheet.cell(1, i).column_letter].width = min(60, width)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def report_workbook(report: CircleReport) -> bytes:
     """The communities table and the targets, as staff hand them upward."""
     header = [
@@ -610,7 +588,7 @@ def report_workbook(report: CircleReport) -> bytes:
         [t.year, t.share, report.meeting, len(report.communities), share, "是" if t.met else "否"]
         for t in report.targets
     ]
-    return _workbook(
+    return workbook(
         [
             ("社区就业圈", header, rows),
             (
@@ -638,4 +616,4 @@ def outside_workbook(residents: list[tuple[Person, float | None]], walk_km: floa
         for p, km in residents
     ]
     header = ["姓名", "公民身份号码", "手机号", "居住地址", "劳动状态", "距最近服务站(公里)"]
-    return _workbook([(f"{walk_km:g}公里服务圈外居民", header, rows)])
+    return workbook([(f"{walk_km:g}公里服务圈外居民", header, rows)])

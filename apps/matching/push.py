@@ -286,6 +286,9 @@ def _record(push: Push, offers: list[dict]) -> None:
     for offer in offers:
         offer.update(push_id=push.pk, created_by_id=push.created_by_id, status=Offer.Status.SENT)
     insert_rows(Offer, offers)
+    from apps.services.services import record_pushed_offers
+
+    record_pushed_offers(push.pk)  # each offer is a service to the person (岗位推送)
     people = {
         pk: (name, phone)
         for pk, name, phone in Person.objects.filter(

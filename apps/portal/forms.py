@@ -34,3 +34,16 @@ class PushForm(forms.Form):
         self.fields["labour_status"].choices = [("", "全部"), *LabourStatus.choices]
         if user.scope_region_id:
             self.fields["region_prefix"].initial = user.scope_region.scope_prefix
+
+
+class ServiceForm(forms.Form):
+    kind = forms.ChoiceField(label="服务类型")
+    outcome = forms.CharField(label="结果", max_length=255, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from apps.services.models import ServiceKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (k, label) for k, label in ServiceKind.choices if k != ServiceKind.OFFER
+        ]

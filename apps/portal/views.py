@@ -36,13 +36,16 @@ from apps.matching.push import create_push, run_push
 from apps.matching.services import MatchingError, candidates_for_job, jobs_for_person
 from apps.matching.tasks import run_push_task
 from apps.people.models import JobKind, KeyGroup, LabourStatus, Person
-from apps.people.selectors import household_members, person_list, status_counts
+from apps.people.selectors import household_members, person_detail, person_list, status_counts
 from apps.people.services import open_person_file
+from apps.services.exports import promise_workbook
+from apps.services.selectors import promise_dashboard, timeline
+from apps.services.services import ServiceError, record_service
 from apps.taxonomy.models import Industry
 from jiuye.background import run_after_commit
 
 from .access import back_office, client_ip
-from .forms import ImportForm, PushForm
+from .forms import ImportForm, PushForm, ServiceForm
 
 PAGE_SIZE = 50
 
@@ -105,6 +108,7 @@ def _render_person(request, pk: int, reveal: bool):
         person = open_person_file(user=request.user, pk=pk, ip=client_ip(request), reveal=reveal)
     except Person.DoesNotExist:
         raise Http404("没有这个人员,或不在您的管辖区域内") from None
+    staff = request.user.role in STAFF_ROLES or request.user.role == Role.ADMIN
     return render(
         request,
         "portal/people/detail.html",
@@ -112,6 +116,8 @@ def _render_person(request, pk: int, reveal: bool):
             "person": person,
             "reveal": reveal,
             "members": household_members(user=request.user, person=person),
+            "timeline": timeline(person),
+            "service_form": ServiceForm() if staff else None,
         },
     )
 
@@ -125,6 +131,44 @@ def person_file(request, pk: int):
 @require_POST
 def person_reveal(request, pk: int):
     return _render_person(request, pk, reveal=True)
+
+
+@back_office
+@require_POST
+def person_service(request, pk: int):
+    """Record a service to a person (guidance, referral, a visit …) from their file."""
+    _staff_only(request)
+    try:
+        person = person_detail(user=request.user, pk=pk)
+    except Person.DoesNotExist:
+        raise Http404("没有这个人员,或不在您的管辖区域内") from None
+    form = ServiceForm(request.POST)
+    if form.is_valid():
+        try:
+            record_service(user=request.user, person=person, **form.cleaned_data)
+            messages.success(request, "已登记服务")
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+    else:
+        messages.error(request, "服务类型无效")
+    return redirect("portal:person", pk=pk)
+
+
+@back_office
+def promises(request):
+    """The promise dashboard (服务承诺): who is still owed what, where, for how long."""
+    board = promise_dashboard(user_scope_prefix(request.user) or "")
+    if request.GET.get("format") == "xlsx":
+        return _xlsx(promise_workbook(board), "promises.xlsx")
+    page = Paginator(board.owed, PAGE_SIZE).get_page(request.GET.get("page"))
+    names = dict(
+        Person.objects.filter(pk__in=[o.person_id for o in page]).values_list("pk", "name")
+    )
+    return render(
+        request,
+        "portal/services/promises.html",
+        {"board": board, "page": page, "names": names},
+    )
 
 
 @back_office

@@ -75,6 +75,16 @@ def test_each_person_gets_n_suitable_offers_once(clerk):
     assert done.report["none"] == {NO_WISHES: 1}
     assert done.report["none_people"] == [[no_wish.pk, NO_WISHES]]
     assert OutboundMessage.objects.filter(push=done).count() == 3
+    # each offer is recorded as the service it is (岗位推送), by the clerk, once
+    from apps.services.models import ServiceRecord
+
+    services = ServiceRecord.objects.filter(kind="offer")
+    assert sorted(services.values_list("offer_id", flat=True)) == sorted(
+        Offer.objects.values_list("id", flat=True)
+    )
+    assert {(s.person_id, s.job_id, s.by_id) for s in services} == {
+        (o.person_id, o.job_id, clerk.pk) for o in Offer.objects.all()
+    }
 
     again = push(clerk, offers_per_person=2)  # the third welding job is all that is new
     assert again.status == Push.Status.DONE

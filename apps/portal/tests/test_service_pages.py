@@ -1,0 +1,50 @@
+"""The service pages: a clerk records a service on a person's file and sees it on the
+timeline; the promise dashboard shows who is owed what and exports it."""
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from apps.people.models import KeyGroupTag
+from apps.people.tests.factories import PersonFactory
+from apps.services.models import ServiceRecord
+
+
+@pytest.fixture
+def migrant(db):
+    person = PersonFactory(name="农民工甲", community_id="341282001001")
+    KeyGroupTag.objects.create(person=person, group="migrant_worker", start=dt.date(2026, 9, 1))
+    return person
+
+
+def test_a_clerk_records_a_service_and_the_timeline_shows_it(client, staff, migrant):
+    clerk = staff("community_staff", "341282001001")
+    client.force_login(clerk)
+    response = client.post(
+        f"/people/{migrant.pk}/services/", {"kind": "guidance", "outcome": "已做职业指导"}
+    )
+    assert response.status_code == 302
+    record = ServiceRecord.objects.get()
+    assert (record.person, record.kind, record.by) == (migrant, "guidance", clerk)
+    page = client.get(f"/people/{migrant.pk}/").content.decode()
+    assert "职业指导" in page and "已做职业指导" in page
+
+
+def test_leaders_cannot_record_services(client, staff, migrant):
+    client.force_login(staff("leader", "341282"))
+    assert client.post(f"/people/{migrant.pk}/services/", {"kind": "call"}).status_code == 403
+    assert not ServiceRecord.objects.exists()
+
+
+def test_the_dashboard_lists_who_is_owed_and_exports(client, staff, migrant):
+    client.force_login(staff("township_staff", "341282001"))
+    page = client.get("/promises/")
+    text = page.content.decode()
+    assert "农民工就业服务“1+3+1”" in text and "农民工甲" in text and "适合的岗位信息 3" in text
+    response = client.get("/promises/?format=xlsx")
+    book = load_workbook(io.BytesIO(response.content))
+    rows = list(book["待兑现名单"].iter_rows(values_only=True))
+    assert rows[1][0] == "农民工甲" and migrant.id_number not in rows[1][1]
+    assert rows[1][4] == "职业指导1次、适合的岗位信息3次、培训项目1次"
