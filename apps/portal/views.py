@@ -157,12 +157,18 @@ def person_service(request, pk: int):
 @back_office
 def promises(request):
     """The promise dashboard (服务承诺): who is still owed what, where, for how long."""
-    board = promise_dashboard(user_scope_prefix(request.user) or "")
+    prefix = user_scope_prefix(request.user) or ""
     if request.GET.get("format") == "xlsx":
+        board = promise_dashboard(prefix, everyone=True)
         return _xlsx(promise_workbook(board), "promises.xlsx")
-    page = Paginator(board.owed, PAGE_SIZE).get_page(request.GET.get("page"))
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        number = 1
+    board = promise_dashboard(prefix, page=number, per_page=PAGE_SIZE)
+    page = Paginator(range(board.total_owed), PAGE_SIZE).get_page(number)
     names = dict(
-        Person.objects.filter(pk__in=[o.person_id for o in page]).values_list("pk", "name")
+        Person.objects.filter(pk__in=[o.person_id for o in board.owed]).values_list("pk", "name")
     )
     return render(
         request,

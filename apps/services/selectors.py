@@ -4,19 +4,21 @@ For each active rule that applies in the viewer's region, the people it covers a
 with the registry's filters (key group tag active, labour status, age), each with the day
 the promise started for them: the day they joined the group (or took their status) for a
 one-off promise, the first day of this month or quarter for a periodic one. Their service
-records since that day are counted in one aggregate query (a temporary table of the people
-and their window joined to the records on the (person, kind, time) index), and whoever
-has fewer services of a kind than promised is owed the difference."""
+records since that day are counted in the database: one statement builds a working table
+of each covered person's counts per promised item (the eligibility filters come from the
+ORM), and two small reads take the totals and one page of the people owed. Whoever has
+fewer services of a kind than promised is owed the difference."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F, Min
 from django.utils import timezone
 
 from apps.accounts.models import Role, User
@@ -61,8 +63,9 @@ class CommunityOwed:
 class Dashboard:
     today: dt.date
     rules: list[RuleSummary]
-    owed: list[Owed]  # longest owed first
+    owed: list[Owed]  # longest owed first: one page, or everyone
     communities: list[CommunityOwed] = field(default_factory=list)
+    total_owed: int = 0
 
 
 def window_start(rule: PromiseRule, since: dt.date, today: dt.date) -> dt.date:
@@ -107,98 +110,169 @@ def covered(rule: PromiseRule, prefix: str, today: dt.date) -> list[tuple[int, d
     return [(pk, start, community) for pk, (start, community) in first.items()]
 
 
-def _count(windows: list[tuple[int, int, dt.datetime]]) -> dict[tuple[int, int], Counter]:
-    """(rule index, person) → services by kind since each person's window start."""
-    out: dict[tuple[int, int], Counter] = defaultdict(Counter)
-    if not windows:
-        return out
-    table = ServiceRecord._meta.db_table
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE promise_window "
-            "(rule_index integer, person_id bigint, since timestamp with time zone)"
-            if connection.vendor == "postgresql"
-            else "CREATE TEMPORARY TABLE promise_window "
-            "(rule_index integer, person_id integer, since text)"
+MAX_ITEMS = 6  # promised items a rule may list (the count columns of the working table)
+
+
+def _eligible_sql(rule: PromiseRule, scope: str, today: dt.date) -> tuple[str, tuple]:
+    """SQL for (pid, home community, since) of everyone the rule covers, from the ORM."""
+    people = Person.objects.all()
+    if scope:
+        people = people.filter(region_prefix_q("community_id", scope))
+    if rule.statuses:
+        people = people.filter(labour_status__in=rule.statuses)
+    if rule.age_max is not None:
+        people = people.filter(birth_date__gt=today.replace(year=today.year - rule.age_max - 1))
+    if rule.group:
+        qs = (
+            KeyGroupTag.objects.filter(group=rule.group, end__isnull=True, person__in=people)
+            .order_by()
+            .values(pid=F("person_id"), home=F("person__community_id"))
+            .annotate(since=Min("start"))
         )
-        try:
-            if connection.vendor == "postgresql":
-                with cursor.copy(
-                    "COPY promise_window (rule_index, person_id, since) FROM STDIN"
-                ) as copy:
-                    for row in windows:
-                        copy.write_row(row)
-            else:  # SQLite keeps UTC timestamps as text: compare like with like
-                cursor.executemany(
-                    "INSERT INTO promise_window VALUES (%s, %s, %s)",
-                    [(i, pk, at.strftime("%Y-%m-%d %H:%M:%S")) for i, pk, at in windows],
-                )
-            cursor.execute(
-                f"SELECT w.rule_index, w.person_id, s.kind, COUNT(*) FROM promise_window w "
-                f"JOIN {table} s ON s.person_id = w.person_id AND s.at >= w.since "
-                f"GROUP BY w.rule_index, w.person_id, s.kind"
-            )
-            for i, pk, kind, n in cursor.fetchall():
-                out[(i, pk)][kind] = n
-        finally:
-            cursor.execute("DROP TABLE promise_window")
-    return out
+    else:
+        qs = people.order_by().values(pid=F("id"), home=F("community_id"), since=F("status_since"))
+    return qs.query.get_compiler(connection.alias).as_sql()
 
 
-def promise_dashboard(prefix: str, today: dt.date | None = None) -> Dashboard:
-    """Who in the region ``prefix`` is owed what, longest owed first."""
+def _midnight_sql(column: str) -> tuple[str, list]:
+    """SQL for local midnight of a date column, as the stored time type."""
+    if connection.vendor == "postgresql":
+        return f"({column}::timestamp AT TIME ZONE %s)", [settings.TIME_ZONE]
+    offset = timezone.localtime().utcoffset() or dt.timedelta()
+    return f"datetime({column}, %s)", [f"{-offset.total_seconds() / 3600:+g} hours"]
+
+
+def _midnight_value(day: dt.date):
+    at = dt.datetime.combine(day, dt.time(), ZoneInfo(settings.TIME_ZONE)).astimezone(dt.UTC)
+    return at if connection.vendor == "postgresql" else at.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _rule_sql(i: int, rule: PromiseRule, scope: str, today: dt.date) -> tuple[str, list]:
+    """(rule, person, community, window start, owed?, count of each item) for everyone the
+    rule covers: their services since their window start, counted per promised item."""
+    eligible, eligible_params = _eligible_sql(rule, scope, today)
+    items = rule.requirements[:MAX_ITEMS]
+    kinds = sorted({k for item in items for k in item["kinds"]})
+    if rule.period == PromisePeriod.ONCE:
+        since_sql, since_params = "e.since", []
+        start_sql, start_params = _midnight_sql("e.since")
+    else:
+        first = window_start(rule, today, today)
+        since_sql, since_params = "%s", [first]
+        start_sql, start_params = "%s", [_midnight_value(first)]
+    counts, count_params = [], []
+    for item in items:
+        marks = ", ".join(["%s"] * len(item["kinds"]))
+        counts.append(f"SUM(CASE WHEN s.kind IN ({marks}) THEN 1 ELSE 0 END)")
+        count_params.append(list(item["kinds"]))
+    owed_sql = " OR ".join(f"{c} < %s" for c in counts)
+    owed_params = [
+        p
+        for kinds_of, item in zip(count_params, items, strict=True)
+        for p in (*kinds_of, item["count"])
+    ]
+    columns = counts + ["0"] * (MAX_ITEMS - len(counts))
+    table = connection.ops.quote_name(ServiceRecord._meta.db_table)
+    sql = (
+        f"SELECT %s AS r, e.pid AS pid, e.home AS community, {since_sql} AS since, "
+        f"CASE WHEN {owed_sql} THEN 1 ELSE 0 END AS owed, "
+        + ", ".join(f"{c} AS n{k}" for k, c in enumerate(columns))
+        + f" FROM ({eligible}) e LEFT JOIN {table} s ON s.person_id = e.pid"
+        + f" AND s.at >= {start_sql} AND s.kind IN ({', '.join(['%s'] * len(kinds))})"
+        + " GROUP BY e.pid, e.home, e.since"
+    )
+    params = [
+        i,
+        *since_params,
+        *owed_params,
+        *[p for kinds_of in count_params for p in kinds_of],
+        *eligible_params,
+        *start_params,
+        *kinds,
+    ]
+    return sql, params
+
+
+def promise_dashboard(
+    prefix: str,
+    today: dt.date | None = None,
+    *,
+    page: int = 1,
+    per_page: int = 50,
+    everyone: bool = False,
+) -> Dashboard:
+    """Who in the region ``prefix`` is owed what: totals per rule and community, and one
+    page of the people owed (``everyone``: all of them), longest owed first."""
     today = today or timezone.localdate()
-    tz = ZoneInfo(settings.TIME_ZONE)
     rules = [
         (rule, scope)
         for rule in PromiseRule.objects.filter(active=True)
         if (scope := rule_scope(rule, prefix)) is not None
     ]
-    people: list[list[tuple[int, dt.date, str]]] = []
-    windows = []
-    for i, (rule, scope) in enumerate(rules):
-        rows = covered(rule, scope, today)
-        people.append(rows)
-        for pk, since, _ in rows:
-            start = window_start(rule, since, today)
-            windows.append((i, pk, dt.datetime.combine(start, dt.time(), tz).astimezone(dt.UTC)))
-    counts = _count(windows)
-    summaries, owed = [], []
-    for i, (rule, _) in enumerate(rules):
-        summary = RuleSummary(rule)
-        for pk, since, community in people[i]:
-            done = counts.get((i, pk), Counter())
-            missing = [
-                (item["label"], item["count"] - n)
-                for item in rule.requirements
-                if (n := sum(done[k] for k in item["kinds"])) < item["count"]
-            ]
-            summary.covered += 1
-            if missing:
-                start = window_start(rule, since, today)
-                owed.append(Owed(pk, rule, community, start, missing, (today - start).days))
-            else:
-                summary.fulfilled += 1
-        summaries.append(summary)
-    owed.sort(key=lambda o: (o.since, o.person_id))
-    return Dashboard(today, summaries, owed, _by_community(owed, today))
+    summaries = [RuleSummary(rule) for rule, _ in rules]
+    if not rules:
+        return Dashboard(today, summaries, [], [], 0)
+    parts = [_rule_sql(i, rule, scope, today) for i, (rule, scope) in enumerate(rules)]
+    union = " UNION ALL ".join(sql for sql, _ in parts)
+    params = [p for _, ps in parts for p in ps]
+    by_community: dict[str, list] = {}
+    owed: list[Owed] = []
+    columns = ", ".join(f"n{k}" for k in range(MAX_ITEMS))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE promise_counts AS {union}", params)
+        try:
+            cursor.execute(
+                "SELECT r, community, COUNT(*), SUM(owed), MIN(CASE WHEN owed = 1 THEN since END)"
+                " FROM promise_counts GROUP BY r, community"
+            )
+            for i, community, n, n_owed, oldest in cursor.fetchall():
+                summaries[i].covered += n
+                summaries[i].fulfilled += n - n_owed
+                if n_owed:
+                    row = by_community.setdefault(community, [0, None])
+                    row[0] += n_owed
+                    oldest = _as_date(oldest)
+                    row[1] = oldest if row[1] is None else min(row[1], oldest)
+            sql = (
+                f"SELECT r, pid, community, since, {columns} FROM promise_counts"
+                " WHERE owed = 1 ORDER BY since, pid, r"
+            )
+            if not everyone:
+                sql += f" LIMIT {int(per_page)} OFFSET {int(per_page) * (max(1, page) - 1)}"
+            cursor.execute(sql)
+            for i, pk, community, since, *counts in cursor.fetchall():
+                rule = rules[i][0]
+                since = _as_date(since)
+                missing = [
+                    (item["label"], item["count"] - n)
+                    for item, n in zip(rule.requirements[:MAX_ITEMS], counts, strict=False)
+                    if n < item["count"]
+                ]
+                owed.append(Owed(pk, rule, community, since, missing, (today - since).days))
+        finally:
+            cursor.execute("DROP TABLE promise_counts")
+    total = sum(s.owed for s in summaries)
+    return Dashboard(today, summaries, owed, _communities(by_community, today), total)
 
 
-def _by_community(owed: list[Owed], today: dt.date) -> list[CommunityOwed]:
-    counts = Counter(o.community_id for o in owed)
-    longest: dict[str, int] = {}
-    for o in owed:
-        longest[o.community_id] = max(longest.get(o.community_id, 0), o.waited)
-    names = dict(Region.objects.filter(code__in=counts).values_list("code", "name"))
+def _as_date(value) -> dt.date:
+    return dt.date.fromisoformat(value[:10]) if isinstance(value, str) else value
+
+
+def _communities(rows: dict[str, list], today: dt.date) -> list[CommunityOwed]:
+    names = dict(Region.objects.filter(code__in=rows).values_list("code", "name"))
     staff = defaultdict(list)
     for code, username in User.objects.filter(
-        role=Role.COMMUNITY_STAFF, scope_region_id__in=counts, is_active=True
+        role=Role.COMMUNITY_STAFF, scope_region_id__in=rows, is_active=True
     ).values_list("scope_region_id", "username"):
         staff[code].append(username)
-    return [
-        CommunityOwed(code, names.get(code, code), n, staff[code], longest[code])
-        for code, n in counts.most_common()
-    ]
+    return sorted(
+        (
+            CommunityOwed(code, names.get(code, code), n, staff[code], (today - oldest).days)
+            for code, (n, oldest) in rows.items()
+        ),
+        key=lambda c: (-c.owed, c.code),
+    )
 
 
 @dataclass

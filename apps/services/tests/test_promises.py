@@ -41,18 +41,18 @@ def test_a_migrant_worker_is_owed_1_3_1_until_served(staff):
     code = "migrant-worker-1-3-1"
     # a service before they became a migrant worker on our books does not count
     ServiceRecord.objects.create(person=worker, kind="guidance", at=at(dt.date(2026, 5, 1)))
-    board = promise_dashboard("341282")
+    board = promise_dashboard("341282", everyone=True)
     assert owed_of(board, worker, code) == [("职业指导", 1), ("适合的岗位信息", 3), ("培训项目", 1)]
     record_service(user=clerk, person=worker, kind="guidance")
     record_service(user=clerk, person=worker, kind="offer")
     record_service(user=clerk, person=worker, kind="referral")
-    assert owed_of(promise_dashboard("341282"), worker, code) == [
+    assert owed_of(promise_dashboard("341282", everyone=True), worker, code) == [
         ("适合的岗位信息", 1),
         ("培训项目", 1),
     ]
     record_service(user=clerk, person=worker, kind="offer")
     record_service(user=clerk, person=worker, kind="training")
-    board = promise_dashboard("341282")
+    board = promise_dashboard("341282", everyone=True)
     assert owed_of(board, worker, code) is None
     summary = next(s for s in board.rules if s.rule.code == code)
     assert (summary.covered, summary.fulfilled, summary.owed) == (1, 1, 0)
@@ -60,38 +60,38 @@ def test_a_migrant_worker_is_owed_1_3_1_until_served(staff):
 
 def test_once_employed_the_promise_no_longer_covers_them():
     worker = tagged("migrant_worker")
-    assert owed_of(promise_dashboard(""), worker, "migrant-worker-1-3-1")
+    assert owed_of(promise_dashboard("", everyone=True), worker, "migrant-worker-1-3-1")
     worker.labour_status = "employed"
     worker.save()
-    assert owed_of(promise_dashboard(""), worker, "migrant-worker-1-3-1") is None
+    assert owed_of(promise_dashboard("", everyone=True), worker, "migrant-worker-1-3-1") is None
 
 
 def test_a_graduate_is_owed_a_contact_every_month():
     graduate = tagged("graduate", start=dt.date(2025, 7, 1))
     last_month = TODAY.replace(day=1) - dt.timedelta(days=3)
     ServiceRecord.objects.create(person=graduate, kind="call", at=at(last_month))
-    owed = next(o for o in promise_dashboard("").owed if o.person_id == graduate.pk)
+    owed = next(o for o in promise_dashboard("", everyone=True).owed if o.person_id == graduate.pk)
     assert owed.missing == [("服务联系", 1)] and owed.since == TODAY.replace(day=1)
     ServiceRecord.objects.create(person=graduate, kind="guidance", at=at(TODAY.replace(day=1)))
-    assert owed_of(promise_dashboard(""), graduate, "graduate-monthly") is None
+    assert owed_of(promise_dashboard("", everyone=True), graduate, "graduate-monthly") is None
 
 
 def test_people_without_intention_are_revisited_each_quarter_up_to_59():
     young = PersonFactory(labour_status="inactive", birth_date=dt.date(1990, 1, 1))
     old = PersonFactory(labour_status="inactive", birth_date=dt.date(1950, 1, 1))
-    board = promise_dashboard("")
+    board = promise_dashboard("", everyone=True)
     assert owed_of(board, young, "no-intention-quarterly") == [("回访", 1)]
     assert owed_of(board, old, "no-intention-quarterly") is None
     quarter = dt.date(TODAY.year, 3 * ((TODAY.month - 1) // 3) + 1, 1)
     ServiceRecord.objects.create(person=young, kind="visit", at=at(quarter))
-    assert owed_of(promise_dashboard(""), young, "no-intention-quarterly") is None
+    assert owed_of(promise_dashboard("", everyone=True), young, "no-intention-quarterly") is None
 
 
 def test_the_dashboard_stays_in_the_region_and_names_the_community_staff(staff):
     mine = tagged("relocated", community_id="341282001002")
     theirs = tagged("relocated", community_id="341282002001")
     staff("community_staff", "341282001002", username="小王")
-    board = promise_dashboard("341282001")
+    board = promise_dashboard("341282001", everyone=True)
     people = {o.person_id for o in board.owed}
     assert mine.pk in people and theirs.pk not in people
     row = next(c for c in board.communities if c.code == "341282001002")
@@ -106,7 +106,7 @@ def test_a_rule_region_limits_where_it_applies(db):
     PromiseRule.objects.filter(code="relocated-2-offers").update(region_prefix="341282002")
     a = tagged("relocated", community_id="341282001001")
     b = tagged("relocated", community_id="341282002001")
-    board = promise_dashboard("341282")
+    board = promise_dashboard("341282", everyone=True)
     assert owed_of(board, a, "relocated-2-offers") is None
     assert owed_of(board, b, "relocated-2-offers") == [("定向岗位", 2)]
 
