@@ -204,6 +204,15 @@ MATCHING = {
     },
 }
 
+# Working age for registrations: from 16 to the statutory retirement age, which the 2025
+# reform raises gradually (men 60 → 63, women 50/55 → 55/58 from 2025); a bureau sets the
+# ages that apply to the people it registers.
+WORKING_AGE_MIN = envint("WORKING_AGE_MIN", 16)
+RETIREMENT_AGE = {
+    "M": envint("RETIREMENT_AGE_MALE", 60),
+    "F": envint("RETIREMENT_AGE_FEMALE", 55),
+}
+
 # Trained re-ranking models (LightGBM text files), one per direction.
 MATCHING_MODEL_DIR = os.environ.get("MATCHING_MODEL_DIR", str(VAR_DIR / "models"))
 

@@ -195,3 +195,75 @@ class KeyGroupTag(models.Model):
 
     def __str__(self) -> str:
         return self.get_group_display()
+
+
+class Registration(models.Model):
+    """Employment or unemployment registration (就业登记/失业登记, flexible employment
+    included), as a bureau records it at the counter or the person does online. Statistics
+    of registered unemployment count the active unemployment registrations."""
+
+    class Kind(models.TextChoices):
+        EMPLOYMENT = "employment", "就业登记"
+        FLEXIBLE = "flexible", "灵活就业登记"
+        UNEMPLOYMENT = "unemployment", "失业登记"
+
+    class Basis(models.TextChoices):
+        """Where an unemployed person may register (002: 户籍地、常住地、就业地、参保地)."""
+
+        RESIDENCE = "residence", "常住地"
+        HOUSEHOLD = "household", "户籍地"
+        WORKPLACE = "workplace", "就业地"
+        INSURED = "insured", "参保地"
+
+    class Channel(models.TextChoices):
+        COUNTER = "counter", "窗口办理"
+        ONLINE = "online", "网上办理"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="registrations")
+    kind = models.CharField("登记类型", max_length=12, choices=Kind.choices)
+    registered_on = models.DateField("登记日期")
+    office = models.ForeignKey(
+        "regions.Region", verbose_name="登记地", on_delete=models.PROTECT, related_name="+"
+    )
+    basis = models.CharField("登记依据", max_length=10, choices=Basis.choices, blank=True)
+    employer = models.ForeignKey(
+        "employers.Employer",
+        verbose_name="就业单位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    channel = models.CharField("办理渠道", max_length=8, choices=Channel.choices)
+    ended_on = models.DateField("注销日期", null=True, blank=True)
+    end_reason = models.CharField("注销原因", max_length=64, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "就业失业登记"
+        verbose_name_plural = "就业失业登记"
+        ordering = ["-registered_on", "-id"]
+        constraints = [
+            # One active registration of a kind per person: a duplicate is refused even
+            # when two clerks press the button at once.
+            models.UniqueConstraint(
+                fields=["person", "kind"],
+                condition=models.Q(ended_on__isnull=True),
+                name="registration_one_active_per_kind",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("registered_on")),
+                name="registration_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.registered_on}"
+
+    @property
+    def active(self) -> bool:
+        return self.ended_on is None

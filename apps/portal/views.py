@@ -35,7 +35,8 @@ from apps.matching.models import Application, Offer, Push
 from apps.matching.push import create_push, run_push
 from apps.matching.services import MatchingError, candidates_for_job, jobs_for_person
 from apps.matching.tasks import run_push_task
-from apps.people.models import JobKind, KeyGroup, LabourStatus, Person
+from apps.people.models import JobKind, KeyGroup, LabourStatus, Person, Registration
+from apps.people.registration import RegistrationError, end_registration, register
 from apps.people.selectors import household_members, person_detail, person_list, status_counts
 from apps.people.services import open_person_file
 from apps.services.exports import promise_workbook
@@ -45,7 +46,13 @@ from apps.taxonomy.models import Industry
 from jiuye.background import run_after_commit
 
 from .access import back_office, client_ip
-from .forms import ImportForm, PushForm, ServiceForm
+from .forms import (
+    ImportForm,
+    OnlineUnemploymentForm,
+    PushForm,
+    RegistrationForm,
+    ServiceForm,
+)
 
 PAGE_SIZE = 50
 
@@ -118,6 +125,8 @@ def _render_person(request, pk: int, reveal: bool):
             "members": household_members(user=request.user, person=person),
             "timeline": timeline(person),
             "service_form": ServiceForm() if staff else None,
+            "registration_form": RegistrationForm() if staff else None,
+            "registrations": person.registrations.select_related("employer", "office"),
         },
     )
 
@@ -152,6 +161,80 @@ def person_service(request, pk: int):
     else:
         messages.error(request, "服务类型无效")
     return redirect("portal:person", pk=pk)
+
+
+@back_office
+@require_POST
+def person_register(request, pk: int):
+    """Employment or unemployment registration at the counter, from the person's file."""
+    _staff_only(request)
+    try:
+        person = person_detail(user=request.user, pk=pk)
+    except Person.DoesNotExist:
+        raise Http404("没有这个人员,或不在您的管辖区域内") from None
+    form = RegistrationForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}:{'；'.join(errors)}")
+        return redirect("portal:person", pk=pk)
+    data = form.cleaned_data
+    try:
+        r = register(
+            user=request.user,
+            person=person,
+            kind=data["kind"],
+            day=data["day"],
+            basis=data["basis"],
+            employer=data["employer"],
+        )
+        messages.success(request, f"已办理{r.get_kind_display()}")
+    except RegistrationError as exc:
+        messages.error(request, str(exc))
+    return redirect("portal:person", pk=pk)
+
+
+@back_office
+@require_POST
+def registration_end(request, pk: int):
+    _staff_only(request)
+    registration = Registration.objects.select_related("person").filter(pk=pk).first()
+    if registration is None or not in_scope(request.user, registration.person.community_id):
+        raise Http404("没有这条登记,或不在您的管辖区域内")
+    try:
+        end_registration(
+            user=request.user, registration=registration, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, "已注销登记")
+    except RegistrationError as exc:
+        messages.error(request, str(exc))
+    return redirect("portal:person", pk=registration.person_id)
+
+
+@login_required
+def my_registration(request):
+    """Unemployment registration online (网上办理) for the worker themselves."""
+    person = request.user.person
+    if request.user.role != Role.WORKER or person is None:
+        raise PermissionDenied("请使用已关联人员信息的劳动者账号")
+    form = OnlineUnemploymentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            register(
+                user=request.user,
+                person=person,
+                kind=Registration.Kind.UNEMPLOYMENT,
+                basis=form.cleaned_data["basis"],
+                channel=Registration.Channel.ONLINE,
+            )
+            messages.success(request, "失业登记已办理,可在“为我推荐的岗位”查看适合的岗位")
+            return redirect("portal:my_registration")
+        except RegistrationError as exc:
+            form.add_error(None, str(exc))
+    return render(
+        request,
+        "portal/people/my_registration.html",
+        {"form": form, "registrations": person.registrations.select_related("office")},
+    )
 
 
 @back_office
