@@ -13,6 +13,7 @@ urlpatterns = [
     path("registrations/<int:pk>/end/", views.registration_end, name="registration_end"),
     path("my/registration/", views.my_registration, name="my_registration"),
     path("promises/", views.promises, name="promises"),
+    path("ledgers/", views.ledgers, name="ledgers"),
     path("employers/", views.employers, name="employers"),
     path("employers/<int:pk>/", views.employer, name="employer"),
     path("jobs/", views.jobs, name="jobs"),

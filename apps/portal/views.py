@@ -39,8 +39,8 @@ from apps.people.models import JobKind, KeyGroup, LabourStatus, Person, Registra
 from apps.people.registration import RegistrationError, end_registration, register
 from apps.people.selectors import household_members, person_detail, person_list, status_counts
 from apps.people.services import open_person_file
-from apps.services.exports import promise_workbook
-from apps.services.selectors import promise_dashboard, timeline
+from apps.services.exports import ledger_workbook, promise_workbook
+from apps.services.selectors import ledger, promise_dashboard, timeline
 from apps.services.services import ServiceError, record_service
 from apps.taxonomy.models import Industry
 from jiuye.background import run_after_commit
@@ -234,6 +234,40 @@ def my_registration(request):
         request,
         "portal/people/my_registration.html",
         {"form": form, "registrations": person.registrations.select_related("office")},
+    )
+
+
+@back_office
+def ledgers(request):
+    """Real-name ledgers (实名制台账) of the key groups, by region, status and time unserved."""
+    g = request.GET
+    group = g.get("group") or KeyGroup.GRADUATE
+    if group not in KeyGroup.values:
+        raise Http404("未知的重点群体")
+    try:
+        unserved = int(g["unserved"]) if g.get("unserved") else None
+    except ValueError:
+        unserved = None
+    people = ledger(
+        user=request.user,
+        group=group,
+        status=g.get("status", ""),
+        community=g.get("community", ""),
+        unserved_days=unserved,
+    )
+    label = KeyGroup(group).label
+    if g.get("format") == "xlsx":
+        return _xlsx(ledger_workbook(f"{label}实名制台账", people), f"ledger-{group}.xlsx")
+    return render(
+        request,
+        "portal/services/ledger.html",
+        {
+            "page": _page(request, people),
+            "groups": KeyGroup.choices,
+            "statuses": LabourStatus.choices,
+            "group": group,
+            "label": label,
+        },
     )
 
 

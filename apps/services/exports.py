@@ -49,3 +49,48 @@ def promise_workbook(board: Dashboard) -> bytes:
             ),
         ]
     )
+
+
+LEDGER_HEADER = [
+    "序号",
+    "姓名",
+    "性别",
+    "公民身份号码",
+    "出生日期",
+    "街道(乡镇)",
+    "社区(村)",
+    "劳动状态",
+    "状态起始日期",
+    "学历",
+    "认定日期",
+    "最近服务日期",
+    "联系电话",
+]
+
+
+def ledger_workbook(title: str, people) -> bytes:
+    """A key group's ledger in the usual layout of the tables handed upward (identifiers
+    masked: the full numbers stay in the system, behind the logged reveal)."""
+    from django.utils import timezone
+
+    from jiuye.identifiers import mask_mobile
+
+    rows = [
+        [
+            i,
+            p.name,
+            p.get_gender_display(),
+            mask_resident_id(p.id_number),
+            p.birth_date.isoformat(),
+            p.community.parent.name if p.community.parent_id else "",
+            p.community.name,
+            p.get_labour_status_display(),
+            p.status_since.isoformat(),
+            p.get_education_display(),
+            p.joined.isoformat() if p.joined else "",
+            timezone.localtime(p.last_service).date().isoformat() if p.last_service else "从未服务",
+            mask_mobile(p.phone) if p.phone else "",
+        ]
+        for i, p in enumerate(people, start=1)
+    ]
+    return workbook([(title[:31], LEDGER_HEADER, rows)])

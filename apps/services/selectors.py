@@ -315,3 +315,38 @@ def timeline(person: Person, limit: int = 200) -> list[Event]:
         )
     events.sort(key=lambda e: e.at, reverse=True)
     return events[:limit]
+
+
+def ledger(
+    *,
+    user: User,
+    group: str,
+    status: str = "",
+    community: str = "",
+    unserved_days: int | None = None,
+    today: dt.date | None = None,
+):
+    """The real-name ledger (实名制台账) of a key group in the viewer's region: each member
+    with the date they joined the group and their last service; filtered by labour status,
+    community and how long unserved (no service for at least that many days, or never)."""
+    from django.db.models import Max, Q
+
+    from apps.people.selectors import people_in_scope
+
+    today = today or timezone.localdate()
+    qs = (
+        people_in_scope(user)
+        .filter(tags__group=group, tags__end__isnull=True)
+        .select_related("community__parent")
+        .annotate(joined=Min("tags__start"), last_service=Max("services__at"))
+    )
+    if status:
+        qs = qs.filter(labour_status=status)
+    if community:
+        qs = qs.filter(region_prefix_q("community_id", community))
+    if unserved_days is not None:
+        cutoff = dt.datetime.combine(
+            today - dt.timedelta(days=unserved_days), dt.time(), ZoneInfo(settings.TIME_ZONE)
+        )
+        qs = qs.filter(Q(last_service__lt=cutoff) | Q(last_service__isnull=True))
+    return qs.order_by("community_id", "id")

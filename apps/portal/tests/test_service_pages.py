@@ -48,3 +48,21 @@ def test_the_dashboard_lists_who_is_owed_and_exports(client, staff, migrant):
     rows = list(book["待兑现名单"].iter_rows(values_only=True))
     assert rows[1][0] == "农民工甲" and migrant.id_number not in rows[1][1]
     assert rows[1][4] == "职业指导1次、适合的岗位信息3次、培训项目1次"
+
+
+def test_the_ledger_filters_by_time_unserved_and_exports(client, staff, migrant):
+    served = PersonFactory(name="农民工乙", community_id="341282001002")
+    KeyGroupTag.objects.create(person=served, group="migrant_worker", start=dt.date(2026, 9, 1))
+    ServiceRecord.objects.create(person=served, kind="call")
+    elsewhere = PersonFactory(name="农民工丙", community_id="341282002001")
+    KeyGroupTag.objects.create(person=elsewhere, group="migrant_worker", start=dt.date(2026, 9, 1))
+    client.force_login(staff("township_staff", "341282001"))
+    page = client.get("/ledgers/?group=migrant_worker").content.decode()
+    assert "农民工甲" in page and "农民工乙" in page and "农民工丙" not in page
+    page = client.get("/ledgers/?group=migrant_worker&unserved=30").content.decode()
+    assert "农民工甲" in page and "农民工乙" not in page  # served today
+    response = client.get("/ledgers/?group=migrant_worker&format=xlsx")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("序号", "姓名", "性别", "公民身份号码")
+    assert [r[1] for r in rows[1:]] == ["农民工甲", "农民工乙"]
+    assert rows[1][11] == "从未服务" and "*" in rows[1][3]
