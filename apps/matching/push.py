@@ -31,14 +31,13 @@ from .channels import OfferNotice, channels
 from .features import GROUP_BIT
 from .index import job_index, seeker_index
 from .models import Offer, Push
-from .ranking import rank_jobs_block
+from .ranking import rank_jobs_near
 from .rules import LEVEL_LABEL, reasons
 from .services import MatchingError, certificates_of, check_radius
 from .text import shared_terms
 
 log = logging.getLogger(__name__)
 CHUNK = 2000  # people profiled and ranked together, in their order
-BLOCK_CELLS = 400_000  # people × jobs ranked in one block (memory: ~10 arrays of this)
 
 NO_WISHES = "未填写求职意向"
 NOT_SEEKING = "非求职状态且无求职意向"
@@ -195,10 +194,9 @@ def _run(push: Push, on_progress) -> None:
 
 
 def _rank_chunk(push, chunk, seekers, jobs, slices, sent, today, none) -> dict:
-    """Rank a chunk of people over the jobs of their wished 中类, many at once: people who
-    wish the same 中类 share one slice of jobs and are ranked together as a block.
-    Returns pk → (profile, slice rows, ranked rows, components); the reason goes into
-    ``none`` for whoever cannot be ranked."""
+    """Rank a chunk of people over the jobs of their wished 中类 (one slice of the job
+    columns per set of 中类, cut once per push). Returns pk → (profile, slice rows, ranked
+    rows, components); the reason goes into ``none`` for whoever cannot be ranked."""
     certificates = certificates_of(chunk)
     by_slice: dict[tuple, list] = defaultdict(list)
     for pk in chunk:
@@ -220,20 +218,18 @@ def _rank_chunk(push, chunk, seekers, jobs, slices, sent, today, none) -> dict:
             for pk, _ in members:
                 none[pk] = NO_JOB
             continue
-        size = max(1, min(256, BLOCK_CELLS // len(rows)))
-        for b in range(0, len(members), size):
-            block = members[b : b + size]
-            ranked = rank_jobs_block(
-                [profile for _, profile in block],
+        for pk, profile in members:
+            local, parts = rank_jobs_near(
+                profile,
                 sub,
                 sub_alive,
                 today,
                 push.radius_km,
-                [push.offers_per_person + len(sent[pk]) + 20 for pk, _ in block],
-                [jobs.query(profile.text) for _, profile in block],
+                push.offers_per_person + len(sent[pk]) + 20,
+                jobs.query(profile.text),
+                jobs.text_bound(profile.text),
             )
-            for (pk, profile), (local, parts) in zip(block, ranked, strict=True):
-                found[pk] = (profile, rows, local, parts)
+            found[pk] = (profile, rows, local, parts)
     return found
 
 

@@ -178,110 +178,6 @@ def rank_jobs(
     return _best(rows, cols["pk"][rows], parts, k)
 
 
-def rank_jobs_block(
-    profiles: list[PersonProfile],
-    cols: dict,
-    alive: np.ndarray,
-    today: dt.date,
-    limit_km: float | None,
-    ks: list[int],
-    queries: list[np.ndarray | None],
-) -> list[tuple[np.ndarray, dict]]:
-    """``[rank_jobs(p, cols, alive, today, limit_km, k, query=q) for p, k, q in ...]``
-    computed for all the people at once as (people × jobs) arrays: the batch push ranks
-    thousands of people over the same jobs. Same filters, same arithmetic, same order."""
-    n, t = len(profiles), today.toordinal()
-    cert_slots = max([len(p.certificates) for p in profiles] + [0])
-    wish_slots = max([len(p.wishes) for p in profiles] + [0])
-    edu = np.array([p.edu_rank for p in profiles])[:, None]
-    age = np.array([p.age for p in profiles])[:, None]
-    mask = (alive & (cols["valid_from"] <= t) & (cols["valid_to"] >= t))[None, :]
-    mask = mask & ((cols["edu"] == 0)[None, :] | (cols["edu"][None, :] <= edu))
-    mask &= (cols["age_min"][None, :] <= age) & (cols["age_max"][None, :] >= age)
-    # certificates: the index's slots, best level first, as the profiles hold them
-    full = np.full((n, cert_slots), NO_CODE, dtype=np.int64)
-    minor = np.full((n, cert_slots), NO_CODE, dtype=np.int64)
-    level = np.zeros((n, cert_slots), dtype=np.int64)
-    has_level = np.zeros((n, cert_slots), dtype=bool)
-    slot = np.zeros((n, cert_slots), dtype=bool)
-    for b, p in enumerate(profiles):
-        for s, (levels, lv, _) in enumerate(p.certificates):
-            full[b, s], minor[b, s], slot[b, s] = levels[3], levels[2], True
-            level[b, s], has_level[b, s] = (lv or 0), lv is not None
-    required, required_level = cols["required_certificate"], cols["required_level"]
-    certified = np.broadcast_to(required == NO_CODE, mask.shape).copy()
-    for s in range(cert_slots):
-        level_ok = (required_level == 0)[None, :] | (
-            has_level[:, s : s + 1] & (level[:, s : s + 1] <= required_level[None, :])
-        )
-        certified |= slot[:, s : s + 1] & (required[None, :] == full[:, s : s + 1]) & level_ok
-    mask &= certified
-    kind = cols["kind"][None, :]
-    wish_kind = np.array([-1 if p.wish_kind is None else p.wish_kind for p in profiles])
-    mask &= (wish_kind[:, None] < 0) | (kind == wish_kind[:, None])
-    groups = np.array([p.groups for p in profiles])
-    for code, bits in reserved_kinds().items():
-        lacking = (groups & bits) == 0
-        mask &= ~(lacking[:, None] & (kind == code))
-    lat = np.array([np.nan if p.lat is None or p.lng is None else p.lat for p in profiles])
-    lng = np.array([np.nan if p.lat is None or p.lng is None else p.lng for p in profiles])
-    distance = haversine_km(lat[:, None], lng[:, None], cols["lat"][None, :], cols["lng"][None, :])
-    if limit_km is not None:
-        mask &= ~np.isnan(lat)[:, None] & (distance <= limit_km)
-    occ = cols["occupation"][None, :, :]
-    occupation = np.zeros(mask.shape)
-    depth = np.zeros(mask.shape, dtype=np.int64)
-    for s in range(wish_slots):
-        wish = np.full((n, 4), NO_CODE, dtype=np.int64)
-        wish_depth = np.zeros(n, dtype=np.int64)
-        for b, p in enumerate(profiles):
-            if s < len(p.wishes):
-                wish[b], wish_depth[b] = p.wishes[s][:4], p.wishes[s][4]
-        d = leading_depth(occ, wish[:, None, :])
-        fit = np.where((d >= wish_depth[:, None]) & (d > 0), 1.0, FIT[d])
-        better = (fit > occupation) | ((fit == occupation) & (d > depth))
-        occupation, depth = np.where(better, fit, occupation), np.where(better, d, depth)
-    certificate = np.zeros(mask.shape)
-    cert_pick = np.full(mask.shape, -1)
-    for s in range(cert_slots):
-        c = np.where(
-            occ[:, :, 3] == full[:, s : s + 1],
-            1.0,
-            np.where(occ[:, :, 2] == minor[:, s : s + 1], 0.5, 0.0),
-        )
-        better = slot[:, s : s + 1] & (c > certificate)
-        certificate, cert_pick = np.where(better, c, certificate), np.where(better, s, cert_pick)
-    wish_wage = np.array([-1 if p.wish_min_wage is None else p.wish_min_wage for p in profiles])
-    wage = _wage_fit(cols["wage_min"][None, :], cols["wage_max"][None, :], wish_wage[:, None])
-    days = np.maximum(0, t - cols["valid_from"])
-    text = np.zeros(mask.shape)
-    used = [b for b, q in enumerate(queries) if q is not None]
-    if used:
-        dense = np.zeros((len(used), max(len(queries[b]) for b in used)))
-        for i, b in enumerate(used):
-            dense[i, : len(queries[b])] = queries[b]
-        # the rows' padding (-1) must point at a zero: the last column of each query
-        terms = np.where(cols["text_terms"] < 0, dense.shape[1] - 1, cols["text_terms"])
-        dense[:, -1] = 0.0
-        for i, b in enumerate(used):
-            text[b] = (cols["text_weights"] * dense[i][terms]).sum(axis=1)
-    out = []
-    for b in range(n):
-        rows = np.flatnonzero(mask[b])
-        parts = (
-            occupation[b, rows],
-            depth[b, rows],
-            certificate[b, rows],
-            cert_pick[b, rows],
-            wage[b, rows],
-            distance[b, rows],
-            days[rows],
-            text[b, rows],
-        )
-        out.append(_best(rows, cols["pk"][rows], parts, ks[b]))
-    return out
-
-
 def rank_seekers(
     job: JobProfile,
     cols: dict,
@@ -372,10 +268,12 @@ def rank_seekers(
 # the index (``text_bound``), at most 1.
 
 
-def outside_bound(recency_max: float = 1.0, text_max: float = 1.0) -> float:
+def outside_bound(
+    recency_max: float = 1.0, text_max: float = 1.0, occupation_max: float = OCCUPATION_FIT[1]
+) -> float:
     w = weights()
     return (
-        w["occupation"] * OCCUPATION_FIT[1]
+        w["occupation"] * occupation_max
         + w["certificate"]
         + w["wage"]
         + w["distance"]
@@ -472,4 +370,38 @@ def rank_seekers_pruned(
         outside_bound(recency, text_bound),
         cols,
         (job.lat, job.lng),
+    )
+
+
+def rank_jobs_near(
+    profile: PersonProfile,
+    cols: dict,
+    alive: np.ndarray,
+    today: dt.date,
+    limit_km: float | None,
+    k: int,
+    query: np.ndarray | None = None,
+    text_bound: float = 1.0,
+    first_km: float = 8.0,
+) -> tuple[np.ndarray, dict]:
+    """rank_jobs over jobs that may all fit the person's trade (the batch push ranks each
+    person over the jobs of their wished 中类), exactly, looking near home first: the jobs
+    within ``first_km``, then as far as the k-th found says anyone farther could compete."""
+    if profile.lat is None or profile.lng is None:
+        return rank_jobs(profile, cols, alive, today, limit_km, k, query=query)
+    dlat = first_km / 111.0
+    dlng = dlat / max(0.01, np.cos(np.radians(min(89.0, abs(profile.lat) + dlat))))
+    near = (
+        (cols["lat"] >= profile.lat - dlat)
+        & (cols["lat"] <= profile.lat + dlat)
+        & (cols["lng"] >= profile.lng - dlng)
+        & (cols["lng"] <= profile.lng + dlng)
+    )
+    return _exact(
+        lambda pre: rank_jobs(profile, cols, alive, today, limit_km, k, pre, query),
+        near,
+        k,
+        outside_bound(text_max=text_bound, occupation_max=1.0),
+        cols,
+        (profile.lat, profile.lng),
     )

@@ -492,70 +492,60 @@ def test_pruning_looks_around_the_point_when_the_trade_alone_does_not_settle_it(
     assert cols["pk"][rows].tolist() == [2]
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.data(), st.one_of(st.none(), st.floats(0.5, 40)))
-def test_ranking_people_in_a_block_equals_ranking_them_one_by_one(data, limit):
-    """The batch push ranks many people at once; each must get exactly their own list."""
-    from apps.matching.ranking import rank_jobs_block
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), st.integers(1, 6), st.floats(0.5, 20))
+def test_ranking_near_home_first_is_exact(data, k, first_km):
+    """The batch push looks near home first; it must find exactly what a full scan finds."""
+    from apps.matching.ranking import rank_jobs_near
 
-    profiles = [data.draw(jobs(i)) for i in range(1, data.draw(st.integers(1, 25)) + 1)]
+    person, _ = data.draw(people(1))
+    profiles = [data.draw(jobs(i)) for i in range(1, data.draw(st.integers(1, 40)) + 1)]
     index = job_index(profiles)
     cols, alive = index.view()
-    persons = [data.draw(people(i))[0] for i in range(data.draw(st.integers(1, 6)))]
-    ks = [data.draw(st.integers(1, 8)) for _ in persons]
-    queries = [index.query(p.text) for p in persons]
-    block = rank_jobs_block(persons, cols, alive, TODAY, limit, ks, queries)
-    for person, k, query, (rows, parts) in zip(persons, ks, queries, block, strict=True):
-        one_rows, one_parts = rank_jobs(person, cols, alive, TODAY, limit, k, query=query)
-        assert list(rows) == list(one_rows)
-        for name, values in one_parts.items():
-            assert np.array_equal(parts[name], values, equal_nan=True), name
+    query, bound = index.query(person.text), index.text_bound(person.text)
+    same_ranking(
+        rank_jobs_near(person, cols, alive, TODAY, None, k, query, bound, first_km),
+        rank_jobs(person, cols, alive, TODAY, None, k, query=query),
+    )
 
 
-def test_a_block_keeps_each_persons_certificate_levels_apart():
-    from apps.matching.ranking import rank_jobs_block
+def test_a_better_job_of_the_trade_farther_away_is_still_found():
+    """Near home, a welding job that pays too little; 15 km away, one that pays well and
+    asks for the certificate the welder holds. Looking near home first must not stop at
+    the near one: anyone of the trade farther away can still win on everything else."""
+    from apps.matching.ranking import rank_jobs_near
+    from apps.regions.geo import offset_km
 
+    home = (33.26, 115.37)
     welding = occupation_levels("6-18-02-04")
-    job = JobProfile(
-        job_id=1,
+    welder = PersonProfile(
+        person_id=1,
+        lat=home[0],
+        lng=home[1],
+        age=40,
+        edu_rank=3,
+        wishes=[welding],
+        wish_kind=None,
+        wish_min_wage=5000,
+        wish_max_km=None,
+        groups=0,
+        certificates=[(welding, 4, "焊工")],
+    )
+    common = dict(
         occupation=welding,
         kind=0,
-        wage_min=4000,
-        wage_max=5000,
         edu_rank=0,
         age_min=None,
         age_max=None,
-        lat=None,
-        lng=None,
         valid_from=TODAY,
-        valid_to=TODAY + dt.timedelta(days=9),
-        required_certificate=welding[3],
-        required_level=4,
+        valid_to=TODAY + dt.timedelta(days=30),
+        required_certificate=NO_CODE,
+        required_level=None,
     )
-    cols, alive = job_index([job]).view()
-
-    def welder(pid, level):
-        return PersonProfile(
-            person_id=pid,
-            lat=None,
-            lng=None,
-            age=40,
-            edu_rank=3,
-            wishes=[welding],
-            wish_kind=None,
-            wish_min_wage=None,
-            wish_max_km=None,
-            groups=0,
-            certificates=[(welding, level, "焊工")],
-        )
-
-    block = rank_jobs_block(
-        [welder(1, 5), welder(2, 3), welder(3, None)],
-        cols,
-        alive,
-        TODAY,
-        None,
-        [3] * 3,
-        [None] * 3,
-    )
-    assert [len(rows) for rows, _ in block] == [0, 1, 0]  # only 三级 meets 四级 or better
+    near, far = offset_km(*home, 0.8, 0), offset_km(*home, 15, 0)
+    cheap = JobProfile(job_id=1, wage_min=3000, wage_max=4000, lat=near[0], lng=near[1], **common)
+    good = JobProfile(job_id=2, wage_min=6000, wage_max=7000, lat=far[0], lng=far[1], **common)
+    assert reference_match(welder, good, TODAY).score > reference_match(welder, cheap, TODAY).score
+    cols, alive = job_index([cheap, good]).view()
+    rows, _ = rank_jobs_near(welder, cols, alive, TODAY, None, 1, None, 0.0, 8.0)
+    assert cols["pk"][rows].tolist() == [2]
