@@ -31,7 +31,7 @@ from .channels import OfferNotice, channels
 from .features import GROUP_BIT
 from .index import job_index, seeker_index
 from .models import Offer, Push
-from .ranking import rank_jobs_near
+from .ranking import rank_jobs
 from .rules import LEVEL_LABEL, reasons
 from .services import MatchingError, certificates_of, check_radius
 from .text import shared_terms
@@ -219,15 +219,14 @@ def _rank_chunk(push, chunk, seekers, jobs, slices, sent, today, none) -> dict:
                 none[pk] = NO_JOB
             continue
         for pk, profile in members:
-            local, parts = rank_jobs_near(
+            local, parts = rank_jobs(
                 profile,
                 sub,
                 sub_alive,
                 today,
                 push.radius_km,
                 push.offers_per_person + len(sent[pk]) + 20,
-                jobs.query(profile.text),
-                jobs.text_bound(profile.text),
+                query=jobs.query(profile.text),
             )
             found[pk] = (profile, rows, local, parts)
     return found

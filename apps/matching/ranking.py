@@ -268,12 +268,10 @@ def rank_seekers(
 # the index (``text_bound``), at most 1.
 
 
-def outside_bound(
-    recency_max: float = 1.0, text_max: float = 1.0, occupation_max: float = OCCUPATION_FIT[1]
-) -> float:
+def outside_bound(recency_max: float = 1.0, text_max: float = 1.0) -> float:
     w = weights()
     return (
-        w["occupation"] * occupation_max
+        w["occupation"] * OCCUPATION_FIT[1]
         + w["certificate"]
         + w["wage"]
         + w["distance"]
@@ -370,38 +368,4 @@ def rank_seekers_pruned(
         outside_bound(recency, text_bound),
         cols,
         (job.lat, job.lng),
-    )
-
-
-def rank_jobs_near(
-    profile: PersonProfile,
-    cols: dict,
-    alive: np.ndarray,
-    today: dt.date,
-    limit_km: float | None,
-    k: int,
-    query: np.ndarray | None = None,
-    text_bound: float = 1.0,
-    first_km: float = 8.0,
-) -> tuple[np.ndarray, dict]:
-    """rank_jobs over jobs that may all fit the person's trade (the batch push ranks each
-    person over the jobs of their wished 中类), exactly, looking near home first: the jobs
-    within ``first_km``, then as far as the k-th found says anyone farther could compete."""
-    if profile.lat is None or profile.lng is None:
-        return rank_jobs(profile, cols, alive, today, limit_km, k, query=query)
-    dlat = first_km / 111.0
-    dlng = dlat / max(0.01, np.cos(np.radians(min(89.0, abs(profile.lat) + dlat))))
-    near = (
-        (cols["lat"] >= profile.lat - dlat)
-        & (cols["lat"] <= profile.lat + dlat)
-        & (cols["lng"] >= profile.lng - dlng)
-        & (cols["lng"] <= profile.lng + dlng)
-    )
-    return _exact(
-        lambda pre: rank_jobs(profile, cols, alive, today, limit_km, k, pre, query),
-        near,
-        k,
-        outside_bound(text_max=text_bound, occupation_max=1.0),
-        cols,
-        (profile.lat, profile.lng),
     )
