@@ -267,3 +267,42 @@ class Registration(models.Model):
     @property
     def active(self) -> bool:
         return self.ended_on is None
+
+
+class ZeroEmploymentAlert(models.Model):
+    """A zero-employment family (零就业家庭) found in the registry: open from the day it was
+    detected until a member is in work again (动态清零). Members carry the key-group tag
+    while it is open."""
+
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="zero_employment_alerts"
+    )
+    community = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    detected_on = models.DateField("发现日期")
+    cleared_on = models.DateField("清零日期", null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        Person,
+        verbose_name="实现就业的成员",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "零就业家庭预警"
+        verbose_name_plural = "零就业家庭预警"
+        ordering = ["detected_on", "id"]
+        indexes = [models.Index(fields=["community", "cleared_on"], name="zero_family_open")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=models.Q(cleared_on__isnull=True),
+                name="zero_family_one_open_alert",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household} {self.detected_on}"

@@ -54,6 +54,9 @@ def change_status(
         person=person, status=status, since=since, note=note, recorded_by=user
     )
     record_audit(actor=user, action="status", obj=person, changes={"labour_status": [old, status]})
+    from .households import sync_household_of
+
+    sync_household_of(person)  # a zero-employment family is found or cleared at once
 
 
 def _check_actor(user: User, person: Person, channel: str) -> None:

@@ -12,10 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import STAFF_ROLES, AccessEntry, Role
-from apps.accounts.scoping import in_scope, user_scope_prefix
+from apps.accounts.scoping import in_scope, region_prefix_q, user_scope_prefix
 from apps.employers.models import Employer
 from apps.employers.selectors import employer_detail, employer_list, employers_in_scope
 from apps.imports.models import ImportJob
@@ -35,7 +36,14 @@ from apps.matching.models import Application, Offer, Push
 from apps.matching.push import create_push, run_push
 from apps.matching.services import MatchingError, candidates_for_job, jobs_for_person
 from apps.matching.tasks import run_push_task
-from apps.people.models import JobKind, KeyGroup, LabourStatus, Person, Registration
+from apps.people.models import (
+    JobKind,
+    KeyGroup,
+    LabourStatus,
+    Person,
+    Registration,
+    ZeroEmploymentAlert,
+)
 from apps.people.registration import RegistrationError, end_registration, register
 from apps.people.selectors import household_members, person_detail, person_list, status_counts
 from apps.people.services import open_person_file
@@ -287,10 +295,22 @@ def promises(request):
     names = dict(
         Person.objects.filter(pk__in=[o.person_id for o in board.owed]).values_list("pk", "name")
     )
+    families = ZeroEmploymentAlert.objects.filter(cleared_on__isnull=True).select_related(
+        "household", "community"
+    )
+    if prefix:
+        families = families.filter(region_prefix_q("community_id", prefix))
     return render(
         request,
         "portal/services/promises.html",
-        {"board": board, "page": page, "names": names},
+        {
+            "board": board,
+            "page": page,
+            "names": names,
+            "families": families[:50],
+            "families_open": families.count(),
+            "today": timezone.localdate(),
+        },
     )
 
 

@@ -66,3 +66,17 @@ def test_the_ledger_filters_by_time_unserved_and_exports(client, staff, migrant)
     assert rows[0][:4] == ("序号", "姓名", "性别", "公民身份号码")
     assert [r[1] for r in rows[1:]] == ["农民工甲", "农民工乙"]
     assert rows[1][11] == "从未服务" and "*" in rows[1][3]
+
+
+def test_the_dashboard_counts_open_zero_employment_families(client, staff):
+    from apps.people.households import sync_zero_employment
+    from apps.people.models import Household
+
+    home = Household.objects.create(number="ZF-0001", community_id="341282001001")
+    PersonFactory(household=home, labour_status="unemployed", community_id="341282001001")
+    far = Household.objects.create(number="ZF-0002", community_id="341282002001")
+    PersonFactory(household=far, labour_status="unemployed", community_id="341282002001")
+    sync_zero_employment()
+    client.force_login(staff("township_staff", "341282001"))
+    page = client.get("/promises/").content.decode()
+    assert "未清零 1 户" in page and "ZF-0001" in page and "ZF-0002" not in page
