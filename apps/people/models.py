@@ -306,3 +306,62 @@ class ZeroEmploymentAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household} {self.detected_on}"
+
+
+class ContributionCheck(models.Model):
+    """A social-insurance contribution file compared with the registry (社保数据比对)."""
+
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField("文件名", max_length=255)
+    region_prefix = models.CharField("比对区域", max_length=12, blank=True)
+    month = models.CharField("比对月份", max_length=7)  # the latest month in the file
+    rows = models.PositiveIntegerField("数据行数", default=0)
+    rejected = models.JSONField("被拒行", default=list)  # [[row, column, reason], …]
+
+    class Meta:
+        verbose_name = "社保数据比对"
+        verbose_name_plural = "社保数据比对"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} {self.month}"
+
+
+class StatusProposal(models.Model):
+    """A status change the cross-check proposes; nothing changes until staff confirm."""
+
+    class Finding(models.TextChoices):
+        CONTRIBUTING_WHILE_UNEMPLOYED = "contributing", "登记失业但正在缴纳社保"
+        STOPPED_WHILE_EMPLOYED = "stopped", "登记就业但已停缴社保"
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "待确认"
+        CONFIRMED = "confirmed", "已确认"
+        REJECTED = "rejected", "已驳回"
+
+    check_run = models.ForeignKey(
+        ContributionCheck, on_delete=models.CASCADE, related_name="proposals"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    finding = models.CharField("发现", max_length=16, choices=Finding.choices)
+    proposed_status = models.CharField("建议状态", max_length=16, choices=LabourStatus.choices)
+    employer_code = models.CharField("缴费单位代码", max_length=18, blank=True)
+    last_month = models.CharField("最近缴费月份", max_length=7, blank=True)
+    decision = models.CharField(
+        "处理", max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "状态变更建议"
+        verbose_name_plural = "状态变更建议"
+        ordering = ["check_run", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.get_finding_display()}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -36,7 +37,10 @@ from apps.matching.models import Application, Offer, Push
 from apps.matching.push import create_push, run_push
 from apps.matching.services import MatchingError, candidates_for_job, jobs_for_person
 from apps.matching.tasks import run_push_task
+from apps.people.crosscheck import CrossCheckError, run_check
+from apps.people.crosscheck import decide as decide_proposal
 from apps.people.models import (
+    ContributionCheck,
     JobKind,
     KeyGroup,
     LabourStatus,
@@ -276,6 +280,55 @@ def ledgers(request):
             "group": group,
             "label": label,
         },
+    )
+
+
+@back_office
+def crosschecks(request):
+    """Social-insurance cross-check (社保数据比对): upload a contribution file, then decide
+    each proposal."""
+    _staff_only(request)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择缴费数据文件")
+        else:
+            import tempfile
+
+            suffix = Path(upload.name).suffix.lower()
+            with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+                for chunk in upload.chunks():
+                    tmp.write(chunk)
+                tmp.flush()
+                try:
+                    check = run_check(user=request.user, path=tmp.name, filename=upload.name)
+                    return redirect("portal:crosscheck", pk=check.pk)
+                except CrossCheckError as exc:
+                    messages.error(request, str(exc))
+    checks = ContributionCheck.objects.filter(created_by=request.user)
+    return render(request, "portal/people/crosschecks.html", {"page": _page(request, checks)})
+
+
+@back_office
+def crosscheck(request, pk: int):
+    _staff_only(request)
+    check = ContributionCheck.objects.filter(pk=pk, created_by=request.user).first()
+    if check is None:
+        raise Http404("没有这次比对")
+    if request.method == "POST":
+        proposal = check.proposals.filter(pk=request.POST.get("proposal")).first()
+        if proposal is None:
+            raise Http404("没有这条建议")
+        try:
+            decide_proposal(
+                user=request.user, proposal=proposal, confirm=request.POST.get("confirm") == "1"
+            )
+        except CrossCheckError as exc:
+            messages.error(request, str(exc))
+        return redirect("portal:crosscheck", pk=pk)
+    proposals = check.proposals.select_related("person__community")
+    return render(
+        request, "portal/people/crosscheck.html", {"check": check, "proposals": proposals}
     )
 
 

@@ -4,10 +4,11 @@ file; a worker registers online; errors come back as messages, nothing half-done
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.people.models import Registration
+from apps.people.models import Registration, StatusProposal
 from apps.people.tests.factories import EmployerFactory, PersonFactory
 
 TODAY = timezone.localdate()
@@ -60,3 +61,27 @@ def test_a_worker_registers_online(client, person):
     page = client.post("/my/registration/", {"basis": "residence"}).content.decode()
     assert "不能重复登记" in page
     assert Registration.objects.count() == 1
+
+
+def test_a_clerk_uploads_a_contribution_file_and_confirms(client, staff, person):
+    person.labour_status = "unemployed"
+    person.save()
+    employer = EmployerFactory()
+    clerk = staff("community_staff", "341282001001")
+    client.force_login(clerk)
+    content = (
+        "公民身份号码,缴费单位统一社会信用代码,缴费月份\n"
+        f"{person.id_number},{employer.credit_code},2026-10\n"
+        ",,202613\n"
+    )
+    upload = SimpleUploadedFile("缴费.csv", content.encode("gbk"), content_type="text/csv")
+    response = client.post("/crosschecks/", {"file": upload})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "登记失业但正在缴纳社保" in page and "缴费月份" in page  # the bad row, named
+    person.refresh_from_db()
+    assert person.labour_status == "unemployed"  # nothing changes before confirming
+    proposal = StatusProposal.objects.get()
+    client.post(response["Location"], {"proposal": proposal.pk, "confirm": "1"})
+    person.refresh_from_db()
+    assert person.labour_status == "employed"
