@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -52,8 +53,15 @@ from apps.people.registration import RegistrationError, end_registration, regist
 from apps.people.selectors import household_members, person_detail, person_list, status_counts
 from apps.people.services import open_person_file
 from apps.services.exports import ledger_workbook, promise_workbook
+from apps.services.models import PlanStep, ServiceKind
 from apps.services.selectors import ledger, promise_dashboard, timeline
-from apps.services.services import ServiceError, record_service
+from apps.services.services import (
+    ServiceError,
+    add_step,
+    complete_step,
+    open_plan,
+    record_service,
+)
 from apps.taxonomy.models import Industry
 from jiuye.background import run_after_commit
 
@@ -138,6 +146,9 @@ def _render_person(request, pk: int, reveal: bool):
             "timeline": timeline(person),
             "service_form": ServiceForm() if staff else None,
             "registration_form": RegistrationForm() if staff else None,
+            "plan": person.plans.filter(closed_on__isnull=True).prefetch_related("steps").first(),
+            "service_kinds": ServiceKind.choices,
+            "today": timezone.localdate(),
             "registrations": person.registrations.select_related("employer", "office"),
         },
     )
@@ -330,6 +341,57 @@ def crosscheck(request, pk: int):
     return render(
         request, "portal/people/crosscheck.html", {"check": check, "proposals": proposals}
     )
+
+
+def _person_in_scope(request, pk: int) -> Person:
+    try:
+        return person_detail(user=request.user, pk=pk)
+    except Person.DoesNotExist:
+        raise Http404("没有这个人员,或不在您的管辖区域内") from None
+
+
+@back_office
+@require_POST
+def person_plan(request, pk: int):
+    """Open the person's assistance plan (一人一策) or add a step to it."""
+    _staff_only(request)
+    person = _person_in_scope(request, pk)
+    post = request.POST
+    try:
+        plan = person.plans.filter(closed_on__isnull=True).first()
+        if plan is None:
+            plan = open_plan(user=request.user, person=person, goal=post.get("goal", ""))
+        if post.get("description"):
+            try:
+                due = dt.date.fromisoformat(post.get("due", ""))
+            except ValueError:
+                raise ServiceError("计划完成日期格式应为 2026-12-01") from None
+            add_step(
+                user=request.user,
+                plan=plan,
+                kind=post.get("kind", ""),
+                description=post["description"],
+                due=due,
+            )
+        messages.success(request, "帮扶计划已更新")
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("portal:person", pk=pk)
+
+
+@back_office
+@require_POST
+def plan_step_done(request, pk: int):
+    _staff_only(request)
+    step = PlanStep.objects.select_related("plan__person").filter(pk=pk).first()
+    if step is None or not in_scope(request.user, step.plan.person.community_id):
+        raise Http404("没有这个步骤")
+    try:
+        complete_step(user=request.user, step=step, outcome=request.POST.get("outcome", ""))
+        messages.success(request, "已完成并记入服务记录")
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    return redirect("portal:person", pk=step.plan.person_id)
 
 
 @back_office

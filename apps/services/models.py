@@ -130,3 +130,54 @@ class PromiseRule(models.Model):
             errors["requirements"] = ";".join(problems)
         if errors:
             raise ValidationError(errors)
+
+
+class AssistancePlan(models.Model):
+    """One plan per person (一人一策): the goal, who owns it, and its steps."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="plans")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="责任人", on_delete=models.PROTECT, related_name="+"
+    )
+    goal = models.CharField("帮扶目标", max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_on = models.DateField("结案日期", null=True, blank=True)
+    close_reason = models.CharField("结案原因", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "帮扶计划"
+        verbose_name_plural = "帮扶计划"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(closed_on__isnull=True),
+                name="plan_one_open_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.goal
+
+    @property
+    def next_step(self):
+        return self.steps.filter(done_at__isnull=True).order_by("due", "id").first()
+
+
+class PlanStep(models.Model):
+    plan = models.ForeignKey(AssistancePlan, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField("服务类型", max_length=12, choices=ServiceKind.choices)
+    description = models.CharField("内容", max_length=255)
+    due = models.DateField("计划完成日期")
+    done_at = models.DateTimeField("完成时间", null=True, blank=True)
+    service = models.OneToOneField(
+        ServiceRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="step"
+    )
+
+    class Meta:
+        verbose_name = "帮扶步骤"
+        verbose_name_plural = "帮扶步骤"
+        ordering = ["due", "id"]
+
+    def __str__(self) -> str:
+        return self.description

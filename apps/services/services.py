@@ -59,3 +59,51 @@ def record_pushed_offers(push_id: int) -> int:
             [ServiceKind.OFFER, "批量送岗", False, push_id],
         )
         return cursor.rowcount
+
+
+def open_plan(*, user: User, person: Person, goal: str, steps: list[dict] = ()):
+    """Open the person's assistance plan (一人一策), owned by the clerk; steps are
+    {"kind", "description", "due"}. One open plan per person."""
+    from django.db import IntegrityError, transaction
+
+    from .models import AssistancePlan
+
+    if user.role not in STAFF_ROLES and user.role != Role.ADMIN:
+        raise ServiceError("只有经办人员可以制定帮扶计划")
+    if not in_scope(user, person.community_id):
+        raise ServiceError("只能为本辖区的人员制定帮扶计划")
+    if not goal.strip():
+        raise ServiceError("须填写帮扶目标")
+    try:
+        with transaction.atomic():
+            plan = AssistancePlan.objects.create(person=person, owner=user, goal=goal.strip())
+            for step in steps:
+                add_step(user=user, plan=plan, **step)
+    except IntegrityError:
+        raise ServiceError("该人员已有进行中的帮扶计划") from None
+    record_audit(actor=user, action="open_plan", obj=plan, changes={"goal": plan.goal})
+    return plan
+
+
+def add_step(*, user: User, plan, kind: str, description: str, due: dt.date):
+    from .models import PlanStep
+
+    if kind not in ServiceKind.values:
+        raise ServiceError(f"未知的服务类型“{kind}”")
+    if not description.strip():
+        raise ServiceError("须填写步骤内容")
+    if plan.closed_on:
+        raise ServiceError("帮扶计划已结案")
+    return PlanStep.objects.create(plan=plan, kind=kind, description=description.strip(), due=due)
+
+
+def complete_step(*, user: User, step, outcome: str = ""):
+    """Done: the step becomes the service it is, counted by the promises too."""
+    if step.done_at:
+        raise ServiceError("该步骤已完成")
+    record = record_service(
+        user=user, person=step.plan.person, kind=step.kind, outcome=outcome or step.description
+    )
+    step.done_at, step.service = record.at, record
+    step.save(update_fields=["done_at", "service"])
+    return step
