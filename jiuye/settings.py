@@ -213,6 +213,16 @@ RETIREMENT_AGE = {
     "F": envint("RETIREMENT_AGE_FEMALE", 55),
 }
 
+# Public-welfare posts (公益性岗位): a term of at most a year at a time, three years in all,
+# except for people within five years of retirement, who may stay until it; the posts a
+# year's plan develops (002: 390).
+WELFARE_POSTS = {
+    "term_days": envint("WELFARE_TERM_DAYS", 365),
+    "max_years": envint("WELFARE_MAX_YEARS", 3),
+    "near_retirement_years": envint("WELFARE_NEAR_RETIREMENT_YEARS", 5),
+    "yearly_target": envint("WELFARE_YEARLY_TARGET", 390),
+}
+
 # Trained re-ranking models (LightGBM text files), one per direction.
 MATCHING_MODEL_DIR = os.environ.get("MATCHING_MODEL_DIR", str(VAR_DIR / "models"))
 

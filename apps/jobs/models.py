@@ -102,3 +102,39 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class WelfarePlacement(models.Model):
+    """A person placed in a public-welfare post (公益性岗位安置): the safety net for people
+    the market does not employ, with a term, renewals and an exit."""
+
+    job = models.ForeignKey(Job, on_delete=models.PROTECT, related_name="placements")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="welfare_placements"
+    )
+    start = models.DateField("上岗日期")
+    end = models.DateField("期满日期")
+    renewals = models.PositiveSmallIntegerField("续签次数", default=0)
+    exited_on = models.DateField("退出日期", null=True, blank=True)
+    exit_reason = models.CharField("退出原因", max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "公益性岗位安置"
+        verbose_name_plural = "公益性岗位安置"
+        ordering = ["end", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(exited_on__isnull=True),
+                name="welfare_one_post_at_a_time",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="welfare_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}@{self.job_id} {self.start}–{self.end}"

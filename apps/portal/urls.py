@@ -15,6 +15,7 @@ urlpatterns = [
     path("people/<int:pk>/plan/", views.person_plan, name="person_plan"),
     path("steps/<int:pk>/done/", views.plan_step_done, name="plan_step_done"),
     path("promises/", views.promises, name="promises"),
+    path("welfare/", views.welfare, name="welfare"),
     path("crosschecks/", views.crosschecks, name="crosschecks"),
     path("crosschecks/<int:pk>/", views.crosscheck, name="crosscheck"),
     path("ledgers/", views.ledgers, name="ledgers"),

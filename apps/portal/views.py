@@ -24,8 +24,12 @@ from apps.employers.selectors import employer_detail, employer_list, employers_i
 from apps.imports.models import ImportJob
 from apps.imports.registry import get_spec
 from apps.imports.services import create_import, enqueue_import
-from apps.jobs.models import Job, JobStatus
+from apps.jobs.models import Job, JobStatus, WelfarePlacement
 from apps.jobs.selectors import job_detail, job_list, jobs_in_scope
+from apps.jobs.welfare import WelfareError, welfare_year
+from apps.jobs.welfare import leave as welfare_leave
+from apps.jobs.welfare import place as welfare_place
+from apps.jobs.welfare import renew as welfare_renew
 from apps.matching.applications import ApplicationError, apply, decide, put_forward, withdraw
 from apps.matching.circles import (
     CircleError,
@@ -50,7 +54,13 @@ from apps.people.models import (
     ZeroEmploymentAlert,
 )
 from apps.people.registration import RegistrationError, end_registration, register
-from apps.people.selectors import household_members, person_detail, person_list, status_counts
+from apps.people.selectors import (
+    household_members,
+    people_in_scope,
+    person_detail,
+    person_list,
+    status_counts,
+)
 from apps.people.services import open_person_file
 from apps.services.exports import ledger_workbook, promise_workbook
 from apps.services.models import PlanStep, ServiceKind
@@ -392,6 +402,59 @@ def plan_step_done(request, pk: int):
     except ServiceError as exc:
         messages.error(request, str(exc))
     return redirect("portal:person", pk=step.plan.person_id)
+
+
+@back_office
+def welfare(request):
+    """Public-welfare posts (公益性岗位): the year against the plan, who holds a post, place,
+    renew, exit."""
+    user = request.user
+    prefix = user_scope_prefix(user) or ""
+    staff = user.role in STAFF_ROLES or user.role == Role.ADMIN
+    if request.method == "POST":
+        _staff_only(request)
+        post = request.POST
+        try:
+            if post.get("action") == "place":
+                person = people_in_scope(user).filter(id_number=post.get("id_number", "").upper())
+                job = jobs_in_scope(user).filter(pk=post.get("job") or 0).first()
+                if not person.exists() or job is None:
+                    raise WelfareError("请填写本辖区人员的身份证号并选择岗位")
+                welfare_place(user=user, job=job, person=person.get())
+                messages.success(request, "已安置")
+            else:
+                placement = WelfarePlacement.objects.select_related("person", "job").filter(
+                    pk=post.get("placement") or 0
+                )
+                placement = placement.first()
+                if placement is None:
+                    raise WelfareError("没有这条安置记录")
+                if post.get("action") == "renew":
+                    welfare_renew(user=user, placement=placement)
+                    messages.success(request, "已续签")
+                else:
+                    welfare_leave(user=user, placement=placement, reason=post.get("reason", ""))
+                    messages.success(request, "已退出")
+        except WelfareError as exc:
+            messages.error(request, str(exc))
+        return redirect("portal:welfare")
+    holding = WelfarePlacement.objects.filter(exited_on__isnull=True).select_related(
+        "person__community", "job"
+    )
+    if prefix:
+        holding = holding.filter(region_prefix_q("person__community_id", prefix))
+    posts = jobs_in_scope(user).filter(kind=JobKind.PUBLIC_WELFARE, status=JobStatus.OPEN)
+    return render(
+        request,
+        "portal/jobs/welfare.html",
+        {
+            "year": welfare_year(prefix),
+            "page": _page(request, holding.order_by("end", "id")),
+            "posts": posts.order_by("title")[:200] if staff else [],
+            "soon": timezone.localdate() + dt.timedelta(days=30),
+            "staff": staff,
+        },
+    )
 
 
 @back_office
