@@ -114,23 +114,32 @@ MAX_ITEMS = 6  # promised items a rule may list (the count columns of the workin
 
 
 def _eligible_sql(rule: PromiseRule, scope: str, today: dt.date) -> tuple[str, tuple]:
-    """SQL for (pid, home community, since) of everyone the rule covers, from the ORM."""
-    people = Person.objects.all()
-    if scope:
-        people = people.filter(region_prefix_q("community_id", scope))
+    """SQL for (pid, home community, since) of everyone the rule covers, from the ORM: for
+    a key group, its active tags joined to their people (one join the planner can start
+    from either side)."""
+    filters = {}
     if rule.statuses:
-        people = people.filter(labour_status__in=rule.statuses)
+        filters["labour_status__in"] = rule.statuses
     if rule.age_max is not None:
-        people = people.filter(birth_date__gt=today.replace(year=today.year - rule.age_max - 1))
+        filters["birth_date__gt"] = today.replace(year=today.year - rule.age_max - 1)
     if rule.group:
+        qs = KeyGroupTag.objects.filter(
+            group=rule.group,
+            end__isnull=True,
+            **{f"person__{k}": v for k, v in filters.items()},
+        )
+        if scope:
+            qs = qs.filter(region_prefix_q("person__community_id", scope))
         qs = (
-            KeyGroupTag.objects.filter(group=rule.group, end__isnull=True, person__in=people)
-            .order_by()
+            qs.order_by()
             .values(pid=F("person_id"), home=F("person__community_id"))
             .annotate(since=Min("start"))
         )
     else:
-        qs = people.order_by().values(pid=F("id"), home=F("community_id"), since=F("status_since"))
+        qs = Person.objects.filter(**filters)
+        if scope:
+            qs = qs.filter(region_prefix_q("community_id", scope))
+        qs = qs.order_by().values(pid=F("id"), home=F("community_id"), since=F("status_since"))
     return qs.query.get_compiler(connection.alias).as_sql()
 
 
