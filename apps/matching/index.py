@@ -58,6 +58,8 @@ class ColumnIndex:
         self.generation = None
         self.vocab = Vocabulary()
         self.max_weight = np.zeros(0)  # each term's largest weight in any row (a bound)
+        self.version = 0  # moves on every put and drop: derived caches check it
+        self._derived: dict = {}
         self._allocate(0)
 
     def _allocate(self, capacity: int) -> None:
@@ -82,6 +84,7 @@ class ColumnIndex:
         for name, (_, _, fill) in {**self.columns, **self.TEXT_COLUMNS}.items():
             self.cols[name][row] = values.get(name, fill)
         self.alive[row] = True
+        self.version += 1
 
     # --- text -----------------------------------------------------------------------------
     def encode_text(self, vector: dict[str, float]) -> dict[str, list]:
@@ -127,6 +130,7 @@ class ColumnIndex:
         row = self.row_of.get(pk)
         if row is not None:
             self.alive[row] = False
+            self.version += 1
 
     def view(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
         return {k: v[: self.size] for k, v in self.cols.items()}, self.alive[: self.size]
@@ -394,6 +398,19 @@ class SeekerIndex(ColumnIndex):
                     ),
                 },
             )
+
+    def wishing(self, occupation) -> np.ndarray:
+        """The mask of seekers wishing an occupation's 中类 (ranking.wishing_mask), kept
+        until the index changes: per query it is most of a candidate search's cost."""
+        from .ranking import wishing_mask
+
+        key = (occupation[0], occupation[1])
+        cached = self._derived.get(key)
+        if cached is None or cached[0] != self.version:
+            cached = self._derived[key] = (self.version, wishing_mask(self.view()[0], occupation))
+            if len(self._derived) > 256:
+                self._derived = {key: cached}
+        return cached[1]
 
     def profile(self, row: int, today: dt.date, certificates: list) -> PersonProfile:
         """The matching profile of one indexed seeker; ``certificates`` as from

@@ -339,6 +339,14 @@ def rank_jobs_pruned(
     )
 
 
+def wishing_mask(cols: dict, occupation) -> np.ndarray:
+    """Seekers who wish an occupation's 中类, or wished its 大类 as a whole."""
+    wishes, depth = cols["wishes"], cols["wish_depth"]
+    return (
+        (wishes[:, :, 1] == occupation[1]) | ((depth == 1) & (wishes[:, :, 0] == occupation[0]))
+    ).any(axis=1)
+
+
 def rank_seekers_pruned(
     job: JobProfile,
     cols: dict,
@@ -350,13 +358,12 @@ def rank_seekers_pruned(
     group_bit: int = 0,
     query: np.ndarray | None = None,
     text_bound: float = 1.0,
+    close: np.ndarray | None = None,
 ) -> tuple[np.ndarray, dict]:
-    """rank_seekers, scoring first only the people who wish the job's 中类 (or its 大类)."""
-    wishes, depth = cols["wishes"], cols["wish_depth"]
-    close = (
-        (wishes[:, :, 1] == job.occupation[1])
-        | ((depth == 1) & (wishes[:, :, 0] == job.occupation[0]))
-    ).any(axis=1)
+    """rank_seekers, scoring first only the people who wish the job's 中类 (or its 大类).
+    ``close``: that mask, when the index keeps it (SeekerIndex.wishing)."""
+    if close is None:
+        close = wishing_mask(cols, job.occupation)
     days = max(0, today.toordinal() - job.valid_from.toordinal())
     recency = float(np.exp(-days / settings.MATCHING["recency_days"]))
     return _exact(

@@ -207,6 +207,7 @@ def candidates_for_job(
             GROUP_BIT.get(group, 0),
             index.query(profile.text),
             index.text_bound(profile.text),
+            index.wishing(profile.occupation),
         )
         rows, parts = _rerank(model, rows, parts, k)
         pks = cols["pk"][rows].tolist()

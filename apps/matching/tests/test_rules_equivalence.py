@@ -490,3 +490,43 @@ def test_pruning_looks_around_the_point_when_the_trade_alone_does_not_settle_it(
     cols, alive = index.view()
     rows, parts = rank_jobs_pruned(welder, cols, alive, TODAY, None, 1, None, 0.0)
     assert cols["pk"][rows].tolist() == [2]
+
+
+def test_the_kept_mask_of_who_wishes_a_trade_follows_every_change():
+    from apps.matching.ranking import wishing_mask
+
+    birth = TODAY.replace(year=TODAY.year - 30)
+    welder = PersonProfile(
+        person_id=1,
+        lat=None,
+        lng=None,
+        age=30,
+        edu_rank=3,
+        wishes=[occupation_levels("6-18-02-04")],
+        wish_kind=None,
+        wish_min_wage=None,
+        wish_max_km=None,
+        groups=0,
+    )
+    cook = PersonProfile(
+        person_id=2,
+        lat=None,
+        lng=None,
+        age=30,
+        edu_rank=3,
+        wishes=[occupation_levels("4-03-02-01")],
+        wish_kind=None,
+        wish_min_wage=None,
+        wish_max_km=None,
+        groups=0,
+    )
+    index = seeker_index([(welder, birth), (cook, birth)])
+    welding = occupation_levels("6-18-02-04")
+    assert index.wishing(welding).tolist() == [True, False]
+    cook.wishes = [occupation_levels("6-18")]  # now wishes the whole 中类 of welding
+    again = seeker_index([(cook, birth)])
+    index.put(2, {**{k: again.cols[k][0] for k in again.cols}, "pk": 2})
+    assert index.wishing(welding).tolist() == [True, True]
+    index.drop(1)
+    cols, alive = index.view()
+    assert np.array_equal(index.wishing(welding), wishing_mask(cols, welding))
