@@ -175,15 +175,19 @@ def person_reveal(request, pk: int):
     return _render_person(request, pk, reveal=True)
 
 
+def _person_in_scope(request, pk: int) -> Person:
+    try:
+        return person_detail(user=request.user, pk=pk)
+    except Person.DoesNotExist:
+        raise Http404("没有这个人员,或不在您的管辖区域内") from None
+
+
 @back_office
 @require_POST
 def person_service(request, pk: int):
     """Record a service to a person (guidance, referral, a visit …) from their file."""
     _staff_only(request)
-    try:
-        person = person_detail(user=request.user, pk=pk)
-    except Person.DoesNotExist:
-        raise Http404("没有这个人员,或不在您的管辖区域内") from None
+    person = _person_in_scope(request, pk)
     form = ServiceForm(request.POST)
     if form.is_valid():
         try:
@@ -201,10 +205,7 @@ def person_service(request, pk: int):
 def person_register(request, pk: int):
     """Employment or unemployment registration at the counter, from the person's file."""
     _staff_only(request)
-    try:
-        person = person_detail(user=request.user, pk=pk)
-    except Person.DoesNotExist:
-        raise Http404("没有这个人员,或不在您的管辖区域内") from None
+    person = _person_in_scope(request, pk)
     form = RegistrationForm(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():
@@ -351,13 +352,6 @@ def crosscheck(request, pk: int):
     return render(
         request, "portal/people/crosscheck.html", {"check": check, "proposals": proposals}
     )
-
-
-def _person_in_scope(request, pk: int) -> Person:
-    try:
-        return person_detail(user=request.user, pk=pk)
-    except Person.DoesNotExist:
-        raise Http404("没有这个人员,或不在您的管辖区域内") from None
 
 
 @back_office
