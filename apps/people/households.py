@@ -52,6 +52,10 @@ def sync_zero_employment(
             ZeroEmploymentAlert(household_id=pk, community_id=zero[pk], detected_on=today)
             for pk in new
         )
+        # found again the day it was cleared: that day's tag is simply open again
+        KeyGroupTag.objects.filter(group=TAG, start=today, person__household_id__in=new).update(
+            end=None
+        )
         tagged = set(
             KeyGroupTag.objects.filter(
                 group=TAG, end__isnull=True, person__household_id__in=new

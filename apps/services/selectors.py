@@ -228,38 +228,37 @@ def promise_dashboard(
     owed: list[Owed] = []
     columns = ", ".join(f"n{k}" for k in range(MAX_ITEMS))
     with transaction.atomic(), connection.cursor() as cursor:
+        # On an error the transaction rolls back and takes the working table with it.
         cursor.execute(f"CREATE TEMPORARY TABLE promise_counts AS {union}", params)
-        try:
-            cursor.execute(
-                "SELECT r, community, COUNT(*), SUM(owed), MIN(CASE WHEN owed = 1 THEN since END)"
-                " FROM promise_counts GROUP BY r, community"
-            )
-            for i, community, n, n_owed, oldest in cursor.fetchall():
-                summaries[i].covered += n
-                summaries[i].fulfilled += n - n_owed
-                if n_owed:
-                    row = by_community.setdefault(community, [0, None])
-                    row[0] += n_owed
-                    oldest = _as_date(oldest)
-                    row[1] = oldest if row[1] is None else min(row[1], oldest)
-            sql = (
-                f"SELECT r, pid, community, since, {columns} FROM promise_counts"
-                " WHERE owed = 1 ORDER BY since, pid, r"
-            )
-            if not everyone:
-                sql += f" LIMIT {int(per_page)} OFFSET {int(per_page) * (max(1, page) - 1)}"
-            cursor.execute(sql)
-            for i, pk, community, since, *counts in cursor.fetchall():
-                rule = rules[i][0]
-                since = _as_date(since)
-                missing = [
-                    (item["label"], item["count"] - n)
-                    for item, n in zip(rule.requirements[:MAX_ITEMS], counts, strict=False)
-                    if n < item["count"]
-                ]
-                owed.append(Owed(pk, rule, community, since, missing, (today - since).days))
-        finally:
-            cursor.execute("DROP TABLE promise_counts")
+        cursor.execute(
+            "SELECT r, community, COUNT(*), SUM(owed), MIN(CASE WHEN owed = 1 THEN since END)"
+            " FROM promise_counts GROUP BY r, community"
+        )
+        for i, community, n, n_owed, oldest in cursor.fetchall():
+            summaries[i].covered += n
+            summaries[i].fulfilled += n - n_owed
+            if n_owed:
+                row = by_community.setdefault(community, [0, None])
+                row[0] += n_owed
+                oldest = _as_date(oldest)
+                row[1] = oldest if row[1] is None else min(row[1], oldest)
+        sql = (
+            f"SELECT r, pid, community, since, {columns} FROM promise_counts"
+            " WHERE owed = 1 ORDER BY since, pid, r"
+        )
+        if not everyone:
+            sql += f" LIMIT {int(per_page)} OFFSET {int(per_page) * (max(1, page) - 1)}"
+        cursor.execute(sql)
+        for i, pk, community, since, *counts in cursor.fetchall():
+            rule = rules[i][0]
+            since = _as_date(since)
+            missing = [
+                (item["label"], item["count"] - n)
+                for item, n in zip(rule.requirements[:MAX_ITEMS], counts, strict=False)
+                if n < item["count"]
+            ]
+            owed.append(Owed(pk, rule, community, since, missing, (today - since).days))
+        cursor.execute("DROP TABLE promise_counts")
     total = sum(s.owed for s in summaries)
     return Dashboard(today, summaries, owed, _communities(by_community, today), total)
 

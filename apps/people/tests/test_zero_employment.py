@@ -55,6 +55,9 @@ def test_cleared_when_a_member_registers_employment(family, staff):
     b.save()
     assert sync_zero_employment().opened == 1
     assert ZeroEmploymentAlert.objects.filter(cleared_on__isnull=True).count() == 1
+    # the members are tagged again, even on the day they were cleared
+    again = KeyGroupTag.objects.filter(group="zero_employment_family", end__isnull=True)
+    assert sorted(again.values_list("person_id", flat=True)) == sorted(m.pk for m in (a, b, c))
 
 
 def test_only_the_region_asked_for(family):
