@@ -3,7 +3,8 @@
 
 A generated city (1,700,000 people; 170,000 with --quick) is loaded through the import
 pipeline, then 5,000,000 service records (500,000 with --quick) are written with COPY,
-spread over the last two years, most to people of the key groups. The dashboard for the
+spread over the last two years, most to people of the key groups, and the database is
+vacuumed and analyzed as autovacuum would have done. The dashboard for the
 whole county is timed (three runs, the median) beside the obvious implementation: for
 each person a rule covers, one COUNT query per promised item. The baseline runs on a
 sample of covered people and is scaled to all of them (it is linear in them); both
@@ -114,7 +115,6 @@ def write_records(n: int) -> None:
             with cursor.copy(f"COPY {table} {columns} FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-            cursor.execute("ANALYZE")  # as autovacuum would after a bulk load
         else:
             batch = []
             for row in rows:
@@ -160,9 +160,11 @@ def run_engine(people: int, records: int) -> dict:
 
     load_city(people, places)
     write_records(records)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    # A running database has been vacuumed and analyzed since its rows arrived (autovacuum
+    # does it); right after a bulk load it has not: index-only scans still visit every
+    # heap page and the planner has no statistics. Measure the steady state.
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     today = timezone.localdate()
     runs = []
     for _ in range(3):  # what the page does: the totals and the first page of people owed
