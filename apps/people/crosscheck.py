@@ -4,7 +4,8 @@ credit code, month) compared with the registry. It proposes, and staff decide:
 - registered unemployed but contributing in the file's latest month → proposed employed
   (with the contributing employer);
 - employed but contributing in an earlier month of the file and not in the latest →
-  proposed unemployed (they may have lost their job), to be verified.
+  proposed out of work (未参加劳动, their employment registration ended), to be verified:
+  registering unemployment is the person's own request, not something a file decides.
 
 Every row is validated (GB 11643 check digit, GB 32100 check character, a month like
 2026-10 or 202610, a person in the registry and in the clerk's region); rejected rows are
@@ -130,7 +131,7 @@ def run_check(*, user: User, path: str | Path, filename: str) -> ContributionChe
                         check_run=check,
                         person=person,
                         finding=StatusProposal.Finding.STOPPED_WHILE_EMPLOYED,
-                        proposed_status=LabourStatus.UNEMPLOYED,
+                        proposed_status=LabourStatus.NOT_IN_LABOUR_FORCE,
                         employer_code=by_month[last],
                         last_month=last,
                     )
@@ -178,7 +179,7 @@ def decide(*, user: User, proposal: StatusProposal, confirm: bool) -> StatusProp
                 ):
                     active.ended_on, active.end_reason = timezone.localdate(), note
                     active.save(update_fields=["ended_on", "end_reason"])
-                change_status(person, LabourStatus.UNEMPLOYED, timezone.localdate(), note, user)
+                change_status(person, proposal.proposed_status, timezone.localdate(), note, user)
         proposal.decision = (
             StatusProposal.Decision.CONFIRMED if confirm else StatusProposal.Decision.REJECTED
         )

@@ -52,7 +52,7 @@ def test_findings_are_proposed_and_bad_rows_named(tmp_path, staff, city):
     found = {(p.person_id, p.finding, p.proposed_status) for p in check.proposals.all()}
     assert found == {
         (unemployed.pk, "contributing", "employed"),
-        (employed.pk, "stopped", "unemployed"),
+        (employed.pk, "stopped", "inactive"),
     }
     reasons = {(row, column) for row, column, _ in check.rejected}
     assert reasons == {
@@ -113,3 +113,27 @@ def test_a_file_without_the_columns_is_refused_whole(tmp_path, staff):
     path = write(tmp_path, [["x", "y"]], header=["身份证", "单位"])
     with pytest.raises(CrossCheckError, match="缺少列"):
         run_check(user=staff("township_staff", "341282001"), path=path, filename="x.csv")
+
+
+def test_confirming_a_stop_ends_the_job_not_registers_unemployment(tmp_path, staff, city):
+    employer, _, employed, _ = city
+    clerk = staff("township_staff", "341282001")
+    employed.birth_date = dt.date(1990, 1, 1)
+    employed.labour_status = "inactive"
+    employed.save()
+    from apps.people.registration import register
+
+    register(user=clerk, person=employed, kind="employment", employer=employer)
+    path = write(
+        tmp_path,
+        [
+            [employed.id_number, employer.credit_code, "2026-09"],
+            [PersonFactory(community_id="341282001001").id_number, employer.credit_code, "2026-10"],
+        ],
+    )
+    check = run_check(user=clerk, path=path, filename=path.name)
+    decide(user=clerk, proposal=check.proposals.get(person=employed), confirm=True)
+    employed.refresh_from_db()
+    job = Registration.objects.get(person=employed)
+    assert employed.labour_status == "inactive" and job.ended_on is not None
+    assert not Registration.objects.filter(person=employed, kind="unemployment").exists()
