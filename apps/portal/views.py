@@ -403,7 +403,7 @@ def welfare(request):
     """Public-welfare posts (公益性岗位): the year against the plan, who holds a post, place,
     renew, exit."""
     user = request.user
-    prefix = user_scope_prefix(user) or ""
+    prefix = _scope(request)
     staff = user.role in STAFF_ROLES or user.role == Role.ADMIN
     if request.method == "POST":
         _staff_only(request)
@@ -454,7 +454,7 @@ def welfare(request):
 @back_office
 def promises(request):
     """The promise dashboard (服务承诺): who is still owed what, where, for how long."""
-    prefix = user_scope_prefix(request.user) or ""
+    prefix = _scope(request)
     if request.GET.get("format") == "xlsx":
         board = promise_dashboard(prefix, everyone=True)
         return _xlsx(promise_workbook(board), "promises.xlsx")
@@ -634,6 +634,14 @@ def my_offers(request):
     return render(request, "portal/matching/my_offers.html", {"offers": offers})
 
 
+def _scope(request) -> str:
+    """The viewer's region prefix ('' for all); an account without a region sees nothing."""
+    prefix = user_scope_prefix(request.user)
+    if prefix is None:
+        raise PermissionDenied("账号未设置管辖区域,请联系管理员")
+    return prefix
+
+
 def _staff_only(request) -> None:
     if request.user.role not in STAFF_ROLES and request.user.role != Role.ADMIN:
         raise PermissionDenied("仅限经办人员")
@@ -772,7 +780,7 @@ def circles(request):
         "walk": walk or settings.SERVICE_CIRCLE_KM,
     }
     try:
-        report = circle_report(user_scope_prefix(request.user), radius, walk)
+        report = circle_report(_scope(request), radius, walk)
     except CircleError as exc:
         return render(
             request, "portal/circles/index.html", {"error": str(exc), **shown}, status=400

@@ -95,3 +95,11 @@ def test_a_bad_radius_gets_a_clear_error(client, staff):
 def test_workers_and_employers_cannot_open_the_circles(client, staff):
     client.force_login(staff("worker"))
     assert client.get("/circles/").status_code == 403
+
+
+def test_an_account_without_a_region_sees_nothing(client, db):
+    from apps.accounts.models import User
+
+    client.force_login(User.objects.create_user("nowhere", password="x", role="leader"))
+    for url in ("/circles/", "/promises/", "/welfare/"):
+        assert client.get(url).status_code == 403, url
