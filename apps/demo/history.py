@@ -85,3 +85,36 @@ def simulate_history(*, seed: int, share: float = 0.1, days: int = 60, today=Non
                 out.append(application)
     Application.objects.bulk_create(out, batch_size=2000, ignore_conflicts=True)
     return len(out)
+
+
+def simulate_services(*, seed: int, share: float = 0.6, days: int = 120, today=None) -> int:
+    """Services staff gave the key groups over the last four months (generated): most
+    members got some, fewer got all that was promised, so the promise dashboard has both."""
+    import random
+
+    from apps.people.models import KeyGroupTag
+    from apps.services.models import ServiceKind, ServiceRecord
+
+    rng = random.Random(seed)
+    today = today or timezone.localdate()
+    tz = timezone.get_current_timezone()
+    kinds = [k for k in ServiceKind.values if k != ServiceKind.PLACEMENT]
+    tagged = KeyGroupTag.objects.filter(end__isnull=True).values_list("person_id", flat=True)
+    people = sorted(set(tagged))
+    records = []
+    for pk in people:
+        if rng.random() > share:
+            continue
+        for _ in range(rng.randint(1, 5)):
+            day = today - dt.timedelta(days=rng.randrange(1, days))
+            records.append(
+                ServiceRecord(
+                    person_id=pk,
+                    kind=rng.choice(kinds),
+                    at=dt.datetime.combine(day, dt.time(9 + rng.randrange(8)), tz),
+                    outcome="演示生成",
+                    generated=True,
+                )
+            )
+    ServiceRecord.objects.bulk_create(records, batch_size=2000)
+    return len(records)

@@ -227,12 +227,13 @@ def generate_city(
             raise DemoError(f"{name} 导入未全部成功:{job.message or job.rejected_count}")
     from apps.people.households import sync_zero_employment
 
-    from .history import simulate_history
+    from .history import simulate_history, simulate_services
 
     found = sync_zero_employment(county.code)
     log(f"零就业家庭: 发现{found.opened}户")
 
     log(f"求职申请与录用记录(演示生成): {simulate_history(seed=seed)} 条")
+    log(f"服务记录(演示生成): {simulate_services(seed=seed)} 条")
     return True
 
 

@@ -307,6 +307,12 @@ class ZeroEmploymentAlert(models.Model):
     def __str__(self) -> str:
         return f"{self.household} {self.detected_on}"
 
+    @property
+    def days_open(self) -> int:
+        from django.utils import timezone
+
+        return ((self.cleared_on or timezone.localdate()) - self.detected_on).days
+
 
 class ContributionCheck(models.Model):
     """A social-insurance contribution file compared with the registry (社保数据比对)."""

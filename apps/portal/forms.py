@@ -38,7 +38,12 @@ class PushForm(forms.Form):
 
 class ServiceForm(forms.Form):
     kind = forms.ChoiceField(label="服务类型")
-    outcome = forms.CharField(label="结果", max_length=255, required=False)
+    outcome = forms.CharField(
+        label="结果",
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "结果,如 已做职业指导"}),
+    )
 
     def __init__(self, *args, **kwargs):
         from apps.services.models import ServiceKind
@@ -52,7 +57,12 @@ class ServiceForm(forms.Form):
 class RegistrationForm(forms.Form):
     kind = forms.ChoiceField(label="登记类型")
     basis = forms.ChoiceField(label="登记依据(失业登记)", required=False)
-    employer = forms.CharField(label="就业单位统一社会信用代码", max_length=18, required=False)
+    employer = forms.CharField(
+        label="就业单位统一社会信用代码",
+        max_length=18,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "就业单位统一社会信用代码"}),
+    )
     day = forms.DateField(
         label="登记日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

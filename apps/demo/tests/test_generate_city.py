@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.scoping import region_prefix_q
@@ -80,6 +81,12 @@ def test_generate_city_builds_a_consistent_city_once(db):
     for a in history:
         assert a.created_at.date() < dt.date.today()
         assert a.decided_at is None or a.decided_at > a.created_at
+    # and services to the key groups, marked generated, in the past
+    from apps.services.models import ServiceRecord
+
+    services = ServiceRecord.objects.all()
+    assert services.exists() and not services.filter(generated=False).exists()
+    assert not services.filter(at__gt=timezone.now()).exists()
 
     # A second run neither fails nor duplicates the city.
     call_command("generate_city", region="341282", people=300, seed=5, stdout=out)

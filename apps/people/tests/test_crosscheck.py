@@ -14,6 +14,11 @@ pytestmark = pytest.mark.django_db
 HEADER = ["公民身份号码", "缴费单位统一社会信用代码", "缴费月份"]
 
 
+def wrong_check(code: str) -> str:
+    """The code with a check character that is certainly wrong."""
+    return code[:17] + ("1" if code[17] != "1" else "2")
+
+
 def write(tmp_path, rows, header=HEADER):
     path = tmp_path / "社保缴费.csv"
     with path.open("w", encoding="gbk", newline="") as f:
@@ -43,8 +48,8 @@ def test_findings_are_proposed_and_bad_rows_named(tmp_path, staff, city):
             [employed.id_number.lower(), employer.credit_code, "2026-09"],
             [stranger, employer.credit_code, "2026-10"],  # not in the registry
             [elsewhere.id_number, employer.credit_code, "2026-10"],  # another street
-            [unemployed.id_number[:17] + "0", employer.credit_code, "2026-10"],  # check digit
-            [unemployed.id_number, employer.credit_code[:17] + "0", "2026-13"],
+            [wrong_check(unemployed.id_number), employer.credit_code, "2026-10"],
+            [unemployed.id_number, wrong_check(employer.credit_code), "2026-13"],
         ],
     )
     check = run_check(user=staff("township_staff", "341282001"), path=path, filename=path.name)
