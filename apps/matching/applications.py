@@ -16,6 +16,7 @@ from apps.accounts.services import record_audit
 from apps.jobs.models import Job, JobStatus
 from apps.people.models import Person
 
+from .index import SEEKING_STATUSES
 from .models import Application, Offer
 
 Stage, Source = Application.Stage, Application.Source
@@ -80,6 +81,11 @@ def put_forward(*, user: User, job: Job, person: Person) -> Application:
     if user.role == Role.EMPLOYER:
         if not _may_decide(user, job):
             raise ApplicationError("只能为本单位的岗位邀约面试")
+        # employers reach people who are looking for work, as the candidates page shows
+        # them, not anyone in the registry
+        seeking = person.labour_status in SEEKING_STATUSES or person.wish_occupations.exists()
+        if not seeking:
+            raise ApplicationError("该人员目前没有求职意向,不能邀约")
         source, stage = Source.EMPLOYER, Stage.INTERVIEW
     elif _is_staff(user):
         if not in_scope(user, person.community_id):
