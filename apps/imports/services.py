@@ -99,6 +99,8 @@ def run_import(job_id: int, *, on_progress=None) -> ImportJob:
             _process_chunk(spec, job, ctx, chunk, seen, errors, counts, scope)
             if counts["processed"] > settings.IMPORT_MAX_ROWS:
                 raise FileFormatError(f"超过单次导入上限{settings.IMPORT_MAX_ROWS}行,请拆分后导入")
+            if counts["created"] or counts["updated"]:
+                spec.finish(job, scope or "")
         job.total_rows = counts["processed"]
         job.processed_rows = counts["processed"]
         job.created_count = counts["created"]

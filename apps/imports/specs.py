@@ -91,6 +91,10 @@ class ImportSpec:
     def write(self, rows: list[dict], job, ctx: dict) -> WriteResult:
         raise NotImplementedError
 
+    def finish(self, job, scope: str) -> None:
+        """After the last row, inside the import's transaction: what the registry derives
+        from the rows (``scope``: the importer's region prefix, '' for everywhere)."""
+
     @property
     def required_headers(self) -> list[str]:
         return [c.header for c in self.columns if c.required]

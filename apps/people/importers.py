@@ -142,6 +142,12 @@ class PersonImport(ImportSpec):
         Column("认定说明", "group_detail", False, "如毕业年份、就业困难原因"),
     ]
 
+    def finish(self, job, scope: str) -> None:
+        """Households may have become, or stopped being, zero-employment families."""
+        from .households import sync_zero_employment
+
+        sync_zero_employment(scope)
+
     def prepare(self, job) -> dict:
         return {
             "regions": placeable_regions(),

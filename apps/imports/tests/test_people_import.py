@@ -46,7 +46,9 @@ def test_it_imports_people_with_their_file(run_file):
         "6-18-02-04",
         "6-31-01-03",
     }
-    assert set(person.tags.values_list("group", flat=True)) == {"migrant_worker", "hard_to_employ"}
+    groups = set(person.tags.values_list("group", flat=True))
+    # the file's groups, and the registry's own finding: nobody in the household works
+    assert groups == {"migrant_worker", "hard_to_employ", "zero_employment_family"}
     assert list(person.certificates.values_list("name", "level")) == [("焊工", 4)]
     assert list(person.status_history.values_list("status", "since")) == [
         ("unemployed", dt.date(2026, 3, 1))

@@ -65,3 +65,22 @@ def test_only_the_region_asked_for(family):
     PersonFactory(household=other, labour_status="unemployed", community_id="341282002001")
     assert sync_zero_employment("341282002").opened == 1
     assert ZeroEmploymentAlert.objects.get().household == other
+
+
+def test_an_import_finds_them_too(db):
+    from apps.imports.services import create_import, run_import
+    from apps.imports.tests.conftest import csv_bytes
+    from apps.imports.tests.test_people_import import person_row
+
+    rows = [
+        person_row(1, 户号="H-IMPORT-1", 劳动状态="失业", 居住社区代码="341282001001"),
+        person_row(2, 户号="H-IMPORT-1", 劳动状态="未参加劳动", 居住社区代码="341282001001"),
+    ]
+    import io
+
+    job = run_import(
+        create_import(kind="people", file=io.BytesIO(csv_bytes(rows)), filename="p.csv").pk
+    )
+    assert job.status == job.Status.DONE, job.message
+    alert = ZeroEmploymentAlert.objects.get()
+    assert alert.household.number == "H-IMPORT-1"
