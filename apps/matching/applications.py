@@ -132,6 +132,7 @@ def decide(*, user: User, application: Application, hired: bool) -> Application:
         application.save(update_fields=["stage", "decided_at"])
         _audit(user, "decide", application, stage=[old, application.stage])
         if hired:
+            _register_hire(user, application, job)
             hires = Application.objects.filter(job=job, stage=Stage.HIRED).count()
             if hires >= job.headcount and job.status == JobStatus.OPEN:
                 job.status = JobStatus.FILLED
@@ -140,6 +141,26 @@ def decide(*, user: User, application: Application, hired: bool) -> Application:
                     actor=user, action="filled", obj=job, changes={"status": ["open", "filled"]}
                 )
     return application
+
+
+def _register_hire(user: User, application: Application, job: Job) -> None:
+    """A hire is employment: register it with the hiring employer (ending an unemployment
+    registration). If a rule refuses (age, scope …) the hire stands and the reason is
+    kept on the application for staff to follow up."""
+    from apps.people.models import Registration
+    from apps.people.registration import RegistrationError, register
+
+    try:
+        with transaction.atomic():
+            register(
+                user=user,
+                person=Person.objects.get(pk=application.person_id),
+                kind=Registration.Kind.EMPLOYMENT,
+                employer=job.employer,
+            )
+    except RegistrationError as exc:
+        application.note = f"就业登记未办理:{exc}"[:255]
+        application.save(update_fields=["note"])
 
 
 def withdraw(*, user: User, application: Application) -> Application:

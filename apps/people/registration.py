@@ -59,7 +59,12 @@ def change_status(
     sync_household_of(person)  # a zero-employment family is found or cleared at once
 
 
-def _check_actor(user: User, person: Person, channel: str) -> None:
+def _check_actor(user: User, person: Person, channel: str, kind: str = "", employer=None) -> None:
+    if user.role == Role.EMPLOYER:
+        # an employer registers the people it hires (单位办理就业登记), nothing else
+        if kind == Kind.EMPLOYMENT and employer is not None and employer.pk == user.employer_id:
+            return
+        raise RegistrationError("用人单位只能为本单位录用的人员办理就业登记")
     if user.role == Role.WORKER:
         if user.person_id != person.pk:
             raise RegistrationError("只能为本人办理网上登记")
@@ -96,7 +101,7 @@ def register(
         raise RegistrationError(f"未知的登记类型“{kind}”")
     if day > timezone.localdate():
         raise RegistrationError("登记日期不能晚于今天")
-    _check_actor(user, person, channel)
+    _check_actor(user, person, channel, kind, employer)
     _check_age(person, day)
     with transaction.atomic():
         person = Person.objects.select_for_update().get(pk=person.pk)

@@ -131,3 +131,34 @@ def test_an_employer_reaches_only_people_looking_for_work(job, boss):
     with pytest.raises(ApplicationError, match="没有求职意向"):
         put_forward(user=boss, job=job, person=settled)
     assert not Application.objects.exists()
+
+
+def test_a_hire_registers_the_employment(job, worker, boss):
+    from apps.people.models import Registration
+
+    application = apply(user=worker, job=job)
+    decide(user=boss, application=application, hired=True)
+    person = worker.person
+    person.refresh_from_db()
+    registration = Registration.objects.get(person=person)
+    assert person.labour_status == "employed"
+    assert (registration.kind, registration.employer) == ("employment", job.employer)
+
+
+def test_a_hire_the_rules_refuse_to_register_stands_with_a_note(job, boss):
+    old = seeker("老张", dt.date(1950, 1, 1), wishes=["6-18-02-04"], seq=555)
+    application = put_forward(user=boss, job=job, person=old)
+    decide(user=boss, application=application, hired=True)
+    application.refresh_from_db()
+    assert application.stage == "hired" and "退休年龄" in application.note
+    old.refresh_from_db()
+    assert old.labour_status == "unemployed"
+
+
+def test_an_employer_registers_nobody_but_its_own_hires(job, boss):
+    from apps.people.registration import RegistrationError, register
+
+    with pytest.raises(RegistrationError, match="用人单位"):
+        register(user=boss, person=PersonFactory(), kind="unemployment", basis="residence")
+    with pytest.raises(RegistrationError, match="用人单位"):
+        register(user=boss, person=PersonFactory(), kind="employment", employer=EmployerFactory())
