@@ -141,3 +141,30 @@ def test_only_staff_of_the_region_record_services_and_never_in_the_future(staff)
     with pytest.raises(ServiceError, match="未知的服务类型"):
         record_service(user=clerk, person=person, kind="magic")
     assert record_service(user=clerk, person=person, kind="call", outcome="已接通").by == clerk
+
+
+def test_a_region_edits_its_promises_in_the_admin(client, staff):
+    from apps.accounts.models import AuditEntry, User
+
+    admin = User.objects.create_superuser("root", password="x", role="admin")
+    client.force_login(admin)
+    rule = PromiseRule.objects.get(code="relocated-2-offers")
+    url = f"/admin/services/promiserule/{rule.pk}/change/"
+    form = {
+        "code": rule.code,
+        "name": rule.name,
+        "source": rule.source,
+        "region_prefix": "341282",
+        "group": "relocated",
+        "statuses": '["unemployed"]',
+        "requirements": '[{"label": "定向岗位", "kinds": ["offer"], "count": 3}]',
+        "period": "once",
+        "active": "on",
+    }
+    assert client.post(url, form).status_code == 302
+    rule.refresh_from_db()
+    assert rule.requirements[0]["count"] == 3 and rule.region_prefix == "341282"
+    assert AuditEntry.objects.filter(object_id=str(rule.pk)).exists()
+    bad = {**form, "group": "astronaut"}
+    page = client.post(url, bad)
+    assert page.status_code == 200 and "astronaut" in page.content.decode()
