@@ -65,6 +65,12 @@ class User(AbstractUser):
         return self.role in STAFF_ROLES or self.role in (Role.LEADER, Role.ADMIN)
 
     @property
+    def is_clerk(self) -> bool:
+        """Staff of a region (经办人员) or an administrator: those who record registrations,
+        services and placements."""
+        return self.role in STAFF_ROLES or self.role == Role.ADMIN
+
+    @property
     def can_reveal_identifiers(self) -> bool:
         return self.role in REVEAL_ROLES
 

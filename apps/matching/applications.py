@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from apps.accounts.models import STAFF_ROLES, Role, User
+from apps.accounts.models import Role, User
 from apps.accounts.scoping import in_scope
 from apps.accounts.services import record_audit
 from apps.jobs.models import Job, JobStatus
@@ -32,14 +32,10 @@ def _open_job(job: Job) -> None:
         raise ApplicationError(f"岗位“{job.title}”已停止招聘")
 
 
-def _is_staff(user: User) -> bool:
-    return user.role in STAFF_ROLES or user.role == Role.ADMIN
-
-
 def _may_decide(user: User, job: Job) -> bool:
     if user.role == Role.EMPLOYER:
         return bool(user.employer_id) and job.employer_id == user.employer_id
-    return _is_staff(user) and in_scope(user, job.region_id)
+    return user.is_clerk and in_scope(user, job.region_id)
 
 
 def _audit(user: User, action: str, application: Application, **changes) -> None:
@@ -87,7 +83,7 @@ def put_forward(*, user: User, job: Job, person: Person) -> Application:
         if not seeking:
             raise ApplicationError("该人员目前没有求职意向,不能邀约")
         source, stage = Source.EMPLOYER, Stage.INTERVIEW
-    elif _is_staff(user):
+    elif user.is_clerk:
         if not in_scope(user, person.community_id):
             raise ApplicationError("只能推荐本辖区的人员")
         source, stage = Source.STAFF, Stage.APPLIED

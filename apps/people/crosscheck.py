@@ -22,7 +22,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from apps.accounts.models import STAFF_ROLES, Role, User
+from apps.accounts.models import User
 from apps.accounts.scoping import in_scope, user_scope_prefix
 from apps.accounts.services import record_audit
 from apps.employers.models import Employer
@@ -48,7 +48,7 @@ def _month(value: str) -> str:
 
 
 def run_check(*, user: User, path: str | Path, filename: str) -> ContributionCheck:
-    if user.role not in STAFF_ROLES and user.role != Role.ADMIN:
+    if not user.is_clerk:
         raise CrossCheckError("只有经办人员可以进行社保数据比对")
     try:
         table = open_table(path)
@@ -151,9 +151,7 @@ def decide(*, user: User, proposal: StatusProposal, confirm: bool) -> StatusProp
     with transaction.atomic():
         proposal = StatusProposal.objects.select_for_update().get(pk=proposal.pk)
         person = proposal.person
-        if not in_scope(user, person.community_id) or (
-            user.role not in STAFF_ROLES and user.role != Role.ADMIN
-        ):
+        if not user.is_clerk or not in_scope(user, person.community_id):
             raise CrossCheckError("无权处理该人员的比对结果")
         if proposal.decision != StatusProposal.Decision.PENDING:
             raise CrossCheckError(f"该建议已{proposal.get_decision_display()}")

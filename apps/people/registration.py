@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from apps.accounts.models import STAFF_ROLES, Role, User
+from apps.accounts.models import Role, User
 from apps.accounts.scoping import in_scope
 from apps.accounts.services import record_audit
 
@@ -71,7 +71,7 @@ def _check_actor(user: User, person: Person, channel: str, kind: str = "", emplo
         if channel != Registration.Channel.ONLINE:
             raise RegistrationError("本人办理须通过网上渠道")
         return
-    if user.role not in STAFF_ROLES and user.role != Role.ADMIN:
+    if not user.is_clerk:
         raise RegistrationError("只有经办人员或本人可以办理登记")
     if not in_scope(user, person.community_id):
         raise RegistrationError("只能为本辖区的人员办理登记")

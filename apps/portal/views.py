@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import STAFF_ROLES, AccessEntry, Role
+from apps.accounts.models import AccessEntry, Role
 from apps.accounts.scoping import in_scope, region_prefix_q, user_scope_prefix
 from apps.employers.models import Employer
 from apps.employers.selectors import employer_detail, employer_list, employers_in_scope
@@ -145,7 +145,7 @@ def _render_person(request, pk: int, reveal: bool):
         person = open_person_file(user=request.user, pk=pk, ip=client_ip(request), reveal=reveal)
     except Person.DoesNotExist:
         raise Http404("没有这个人员,或不在您的管辖区域内") from None
-    staff = request.user.role in STAFF_ROLES or request.user.role == Role.ADMIN
+    staff = request.user.is_clerk
     return render(
         request,
         "portal/people/detail.html",
@@ -404,7 +404,7 @@ def welfare(request):
     renew, exit."""
     user = request.user
     prefix = _scope(request)
-    staff = user.role in STAFF_ROLES or user.role == Role.ADMIN
+    staff = user.is_clerk
     if request.method == "POST":
         _staff_only(request)
         post = request.POST
@@ -643,7 +643,7 @@ def _scope(request) -> str:
 
 
 def _staff_only(request) -> None:
-    if request.user.role not in STAFF_ROLES and request.user.role != Role.ADMIN:
+    if not request.user.is_clerk:
         raise PermissionDenied("仅限经办人员")
 
 
@@ -833,7 +833,7 @@ def _community_or_404(request, code: str):
 @back_office
 def circle(request, code: str):
     report = _community_or_404(request, code)
-    staff = request.user.role in STAFF_ROLES or request.user.role == Role.ADMIN
+    staff = request.user.is_clerk
     outside = None
     if staff:  # names are for the staff who serve them, not for leaders' overviews
         outside = Paginator(

@@ -9,7 +9,7 @@ import datetime as dt
 from django.db import connection
 from django.utils import timezone
 
-from apps.accounts.models import STAFF_ROLES, Role, User
+from apps.accounts.models import User
 from apps.accounts.scoping import in_scope
 from apps.accounts.services import record_audit
 from apps.people.models import Person
@@ -30,7 +30,7 @@ def record_service(
     at: dt.datetime | None = None,
     job=None,
 ) -> ServiceRecord:
-    if user.role not in STAFF_ROLES and user.role != Role.ADMIN:
+    if not user.is_clerk:
         raise ServiceError("只有经办人员可以登记服务")
     if not in_scope(user, person.community_id):
         raise ServiceError("只能为本辖区的人员登记服务")
@@ -68,7 +68,7 @@ def open_plan(*, user: User, person: Person, goal: str, steps: list[dict] = ()):
 
     from .models import AssistancePlan
 
-    if user.role not in STAFF_ROLES and user.role != Role.ADMIN:
+    if not user.is_clerk:
         raise ServiceError("只有经办人员可以制定帮扶计划")
     if not in_scope(user, person.community_id):
         raise ServiceError("只能为本辖区的人员制定帮扶计划")
