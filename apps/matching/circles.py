@@ -25,13 +25,14 @@ from django.utils import timezone
 from apps.accounts.scoping import region_prefix_q
 from apps.people.models import KeyGroup, KeyGroupTag, LabourStatus, Person
 from apps.people.selectors import IN_WORK, zero_employment_households
-from apps.regions.geo import EARTH_RADIUS_KM, haversine_km
+from apps.regions.geo import haversine_km as haversine_point
 from apps.regions.models import Region, RegionLevel, ServiceStation
 from apps.taxonomy.models import Occupation
 from jiuye.excel import workbook
 
 from .features import NO_CODE, community_number
 from .index import job_index, seeker_index
+from .ranking import haversine_km
 
 LABOUR_FORCE = (*IN_WORK, LabourStatus.UNEMPLOYED)
 TOP_OCCUPATIONS = 5  # occupations listed in shortage and in surplus per community
@@ -257,14 +258,6 @@ def _stations_near(bounds, walk: float) -> list[ServiceStation]:
     )
 
 
-def _haversine_many(lat, lng, lats: np.ndarray, lngs: np.ndarray) -> np.ndarray:
-    """Distances (km) from each point (lat, lng) — scalars or column vectors — to the arrays."""
-    p1, p2 = np.radians(lat), np.radians(lats)
-    dp, dl = p2 - p1, np.radians(lngs - lng)
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-
-
 def nearest_station_km(
     lats: np.ndarray, lngs: np.ndarray, stations: list[ServiceStation]
 ) -> np.ndarray:
@@ -276,7 +269,7 @@ def nearest_station_km(
     s_lng = np.array([s.lng for s in stations])
     for start in range(0, len(lats), 4096):
         block = slice(start, start + 4096)
-        d = _haversine_many(lats[block, None], lngs[block, None], s_lat[None, :], s_lng[None, :])
+        d = haversine_km(lats[block, None], lngs[block, None], s_lat[None, :], s_lng[None, :])
         out[block] = d.min(axis=1)
     return out
 
@@ -285,7 +278,7 @@ def _cell_radius_km(cell: str, lat: float, lng: float) -> float:
     """The farthest a point of the cell lies from its centre (its farthest vertex, with a
     margin for the curved edges)."""
     return 1.01 * max(
-        haversine_km(lat, lng, vlat, vlng) for vlat, vlng in h3.cell_to_boundary(cell)
+        haversine_point(lat, lng, vlat, vlng) for vlat, vlng in h3.cell_to_boundary(cell)
     )
 
 
@@ -417,7 +410,7 @@ def _count_jobs(
         if c.lat is not None and c.lng is not None:
             lo = np.searchsorted(lat, c.lat - band, side="left")
             hi = np.searchsorted(lat, c.lat + band, side="right")
-            near = _haversine_many(c.lat, c.lng, lat[lo:hi], lng[lo:hi]) <= radius
+            near = haversine_km(c.lat, c.lng, lat[lo:hi], lng[lo:hi]) <= radius
             heads, minors = head[lo:hi][near], minor[lo:hi][near]
             c.jobs, c.openings = int(near.sum()), int(heads.sum())
             if len(minors):

@@ -23,6 +23,7 @@ from apps.accounts.models import Role, User
 from apps.accounts.scoping import in_scope
 from apps.accounts.services import record_audit
 
+from .importers import age_on
 from .models import LabourStatus, Person, Registration, StatusChange
 
 Kind = Registration.Kind
@@ -36,11 +37,6 @@ IN_WORK = (Kind.EMPLOYMENT, Kind.FLEXIBLE)
 
 class RegistrationError(ValueError):
     """A registration the rules refuse; the message says which rule, in Chinese."""
-
-
-def age_on(person: Person, day: dt.date) -> int:
-    b = person.birth_date
-    return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
 
 
 def change_status(
@@ -78,7 +74,7 @@ def _check_actor(user: User, person: Person, channel: str, kind: str = "", emplo
 
 
 def _check_age(person: Person, day: dt.date) -> None:
-    age = age_on(person, day)
+    age = age_on(person.birth_date, day)
     if age < settings.WORKING_AGE_MIN:
         raise RegistrationError(f"未满{settings.WORKING_AGE_MIN}周岁(现{age}岁),不能登记")
     retire = settings.RETIREMENT_AGE.get(person.gender, 60)
