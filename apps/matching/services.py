@@ -142,8 +142,9 @@ def jobs_for_person(
         raise MatchingError("未登记居住地坐标,无法按距离筛选岗位,请到社区更新居住地址")
     model = load_model("jobs")
     index = job_index()
+    # the profile's queries run before the lock: other searches need not wait for them
+    profile = person_profile(person, today, index.vocab)
     with index.lock:
-        profile = person_profile(person, today, index.vocab)
         cols, alive = index.view()
         rows, parts = rank_jobs_pruned(
             profile,

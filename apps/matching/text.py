@@ -63,9 +63,11 @@ class Vocabulary:
     def id(self, term: str) -> int:
         tid = self.ids.get(term)
         if tid is None:
-            tid = self.ids[term] = len(self.terms)
+            # terms and df first, the id last: a reader weighing a text without the index's
+            # lock never finds an id whose frequency is not there yet
             self.terms.append(term)
             self.df.append(0)
+            tid = self.ids[term] = len(self.terms) - 1
         return tid
 
     def idf(self, term: str) -> float:
