@@ -49,6 +49,24 @@ def run_engines(script: str, engines: list[str], child_args: list[str], report) 
     return results
 
 
+def compare(script: str, engine: str, child_args: list[str], report) -> tuple[dict, dict]:
+    """Run a benchmark on the engine asked for ("both": SQLite then PostgreSQL); returns
+    every engine's figures and the headline ones (PostgreSQL's when it ran)."""
+    engines = ["sqlite", "postgresql"] if engine == "both" else [engine]
+    results = run_engines(script, engines, child_args, report)
+    return results, results.get("postgresql") or results[engines[0]]
+
+
+def print_summary(name: str, headline: dict, targets: dict, results: dict) -> None:
+    """The last line every benchmark prints: one JSON object of its figures."""
+    print(
+        json.dumps(
+            {"benchmark": name, **headline, "targets": targets, "engines": results},
+            ensure_ascii=False,
+        )
+    )
+
+
 def recreate_pg_database(url: str) -> None:
     import psycopg
 

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import run_engines, setup_county
+from harness import compare, setup_county
 
 TARGETS = {"ratio_vs_baseline": 10, "postgresql_rows_per_s": 20000}
 
@@ -40,15 +40,13 @@ def main() -> None:
     if args.child:
         print(json.dumps(run_engine(people, baseline)))
         return
-    engines = ["sqlite", "postgresql"] if args.engine == "both" else [args.engine]
-    results = run_engines(
-        __file__, engines, ["--people", str(people), "--baseline-rows", str(baseline)], report
+    results, headline = compare(
+        __file__, args.engine, ["--people", str(people), "--baseline-rows", str(baseline)], report
     )
-    headline = results.get("postgresql") or results[engines[0]]
     summary = {
         "benchmark": "import_people",
         "rows": people,
-        "engine": "postgresql" if "postgresql" in results else engines[0],
+        "engine": headline["engine"],
         "rows_per_s": headline["rows_per_s"],
         "baseline_rows_per_s": headline["baseline_rows_per_s"],
         "ratio_vs_baseline": headline["ratio_vs_baseline"],

@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import run_engines, setup_county
+from harness import compare, print_summary, setup_county
 
 TARGETS = {
     "worker_to_jobs_p95_ms": 30,
@@ -47,15 +47,10 @@ def main() -> None:
     if args.child:
         print(json.dumps(run_engine(people, jobs)))
         return
-    engines = ["sqlite", "postgresql"] if args.engine == "both" else [args.engine]
-    results = run_engines(__file__, engines, ["--people", str(people), "--jobs", str(jobs)], report)
-    headline = results.get("postgresql") or results[engines[0]]
-    print(
-        json.dumps(
-            {"benchmark": "matching", **headline, "targets": TARGETS, "engines": results},
-            ensure_ascii=False,
-        )
+    results, headline = compare(
+        __file__, args.engine, ["--people", str(people), "--jobs", str(jobs)], report
     )
+    print_summary("matching", headline, TARGETS, results)
 
 
 def report(engine: str, r: dict) -> None:

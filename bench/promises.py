@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from harness import run_engines, setup_county
+from harness import compare, print_summary, setup_county
 
 TARGETS = {"dashboard_s": 2.0, "ratio_vs_baseline": 20}
 KINDS = ["guidance", "referral", "offer", "training", "visit", "call", "policy"]
@@ -44,17 +44,10 @@ def main() -> None:
     if args.child:
         print(json.dumps(run_engine(people, records)))
         return
-    engines = ["sqlite", "postgresql"] if args.engine == "both" else [args.engine]
-    results = run_engines(
-        __file__, engines, ["--people", str(people), "--records", str(records)], report
+    results, headline = compare(
+        __file__, args.engine, ["--people", str(people), "--records", str(records)], report
     )
-    headline = results.get("postgresql") or results[engines[0]]
-    print(
-        json.dumps(
-            {"benchmark": "promises", **headline, "targets": TARGETS, "engines": results},
-            ensure_ascii=False,
-        )
-    )
+    print_summary("promises", headline, TARGETS, results)
 
 
 def report(engine: str, r: dict) -> None:
