@@ -89,34 +89,15 @@ def rule_scope(rule: PromiseRule, prefix: str) -> str | None:
 
 def covered(rule: PromiseRule, prefix: str, today: dt.date) -> list[tuple[int, dt.date, str]]:
     """(person, the day the promise started for them, community) of everyone it covers."""
-    people = Person.objects.all()
-    if prefix:
-        people = people.filter(region_prefix_q("community_id", prefix))
-    if rule.statuses:
-        people = people.filter(labour_status__in=rule.statuses)
-    if rule.age_max is not None:
-        oldest = today.replace(year=today.year - rule.age_max - 1)
-        people = people.filter(birth_date__gt=oldest)
-    if not rule.group:
-        return list(people.order_by().values_list("id", "status_since", "community_id"))
-    first: dict[int, tuple[dt.date, str]] = {}
-    for pk, start, community in (
-        KeyGroupTag.objects.filter(group=rule.group, end__isnull=True, person__in=people)
-        .order_by()
-        .values_list("person_id", "start", "person__community_id")
-    ):
-        if pk not in first or start < first[pk][0]:
-            first[pk] = (start, community)
-    return [(pk, start, community) for pk, (start, community) in first.items()]
+    return [(r["pid"], r["since"], r["home"]) for r in _eligible(rule, prefix, today)]
 
 
 MAX_ITEMS = 6  # promised items a rule may list (the count columns of the working table)
 
 
-def _eligible_sql(rule: PromiseRule, scope: str, today: dt.date) -> tuple[str, tuple]:
-    """SQL for (pid, home community, since) of everyone the rule covers, from the ORM: for
-    a key group, its active tags joined to their people (one join the planner can start
-    from either side)."""
+def _eligible(rule: PromiseRule, scope: str, today: dt.date):
+    """(pid, home community, since) of everyone the rule covers: for a key group, its
+    active tags joined to their people (one join the planner can start from either side)."""
     filters = {}
     if rule.statuses:
         filters["labour_status__in"] = rule.statuses
@@ -140,7 +121,11 @@ def _eligible_sql(rule: PromiseRule, scope: str, today: dt.date) -> tuple[str, t
         if scope:
             qs = qs.filter(region_prefix_q("community_id", scope))
         qs = qs.order_by().values(pid=F("id"), home=F("community_id"), since=F("status_since"))
-    return qs.query.get_compiler(connection.alias).as_sql()
+    return qs
+
+
+def _eligible_sql(rule: PromiseRule, scope: str, today: dt.date) -> tuple[str, tuple]:
+    return _eligible(rule, scope, today).query.get_compiler(connection.alias).as_sql()
 
 
 def _midnight_sql(column: str) -> tuple[str, list]:
