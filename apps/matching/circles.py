@@ -146,7 +146,7 @@ def check_radius(value, default: float, label: str) -> float:
         km = float(value)
     except (TypeError, ValueError):
         raise CircleError(f"{label}须为数字(公里),收到“{value}”") from None
-    if not (0 < km <= settings.MATCHING["max_radius_km"]) or math.isnan(km):
+    if not 0 < km <= settings.MATCHING["max_radius_km"]:  # NaN fails it too
         raise CircleError(f"{label}须大于0且不超过{settings.MATCHING['max_radius_km']:g}公里")
     return km
 
