@@ -316,11 +316,17 @@ class SeekerIndex(ColumnIndex):
         "major",
     )
 
+    def refresh(self) -> None:
+        # People's texts are weighed with the jobs' document frequencies. The job index is
+        # asked before this one's lock is taken: a push holds the jobs' lock and then
+        # this one's, so taking them the other way round could deadlock.
+        self._job_vocab = job_index().vocab
+        super().refresh()
+
     def load(self, since):
         qs = Person.objects.all()
         if since is None:
-            # People's texts are weighed with the jobs' document frequencies.
-            self.vocab = job_index().vocab.copy()
+            self.vocab = self._job_vocab.copy()
             with_wishes = Person.wish_occupations.through.objects.values("person_id")
             qs = qs.filter(Q(labour_status__in=SEEKING_STATUSES) | Q(pk__in=with_wishes))
         else:
