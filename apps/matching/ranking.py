@@ -8,10 +8,11 @@ import datetime as dt
 import numpy as np
 from django.conf import settings
 
+from apps.regions.geo import EARTH_RADIUS_KM
+
 from .features import NO_CODE
 from .rules import OCCUPATION_FIT, JobProfile, PersonProfile, reserved_kinds, weights
 
-EARTH_RADIUS_KM = 6371.0088
 FIT = np.array(OCCUPATION_FIT)
 
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from apps.regions.geo import haversine_km
+
 from .features import KIND_CODE, NO_CODE
 from .text import cosine, shared_terms
 
@@ -93,13 +95,6 @@ class Match:
     components: dict[str, float]
     reasons: list[str]
     distance_km: float | None
-
-
-def haversine_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lng2 - lng1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(a))
 
 
 def common_depth(a: tuple, b: tuple) -> int:
