@@ -113,3 +113,19 @@ def fresh_matching_index():
     from apps.matching.index import bump_generation
 
     bump_generation()
+
+
+RULES_TESTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "apps/policies/rules/tests")
+
+
+def pytest_collect_file(parent, file_path):
+    """The subsidy rules' OpenFisca YAML tests, each folder against its region's system."""
+    if file_path.suffix == ".yaml" and str(file_path).startswith(RULES_TESTS + os.sep):
+        from openfisca_core.tools.test_runner import YamlFile
+
+        from apps.policies.rules.system import build_system, system_for
+
+        region = file_path.parent.name
+        system = build_system() if region == "base" else system_for(region)
+        return YamlFile.from_parent(parent, path=file_path, tax_benefit_system=system, options={})
+    return None

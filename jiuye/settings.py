@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "apps.imports",
     "apps.matching",
     "apps.services",
+    "apps.policies",
     "apps.demo",
     "apps.portal",
 ]

@@ -34,6 +34,15 @@ class Employer(models.Model):
     h3 = models.CharField("H3单元", max_length=16, blank=True)
     contact_name = models.CharField("联系人", max_length=64, blank=True)
     contact_phone = models.CharField("联系电话", max_length=11, blank=True)
+    founded_on = models.DateField("成立日期", null=True, blank=True)
+    founder = models.ForeignKey(
+        "people.Person",
+        verbose_name="创办人(法定代表人)",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="founded",
+    )
     is_key_enterprise = models.BooleanField("重点企业", default=False)
     service_specialist = models.ForeignKey(
         "accounts.User",

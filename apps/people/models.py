@@ -41,6 +41,7 @@ class KeyGroup(models.TextChoices):
     RELOCATED = "relocated", "征迁安置/易地搬迁人员"
     LONG_TERM_UNEMPLOYED_YOUTH = "unemployed_youth", "长期失业青年"
     OLDER_WORKER = "older_worker", "大龄劳动者"
+    LOW_INCOME = "low_income", "城乡低保家庭成员"
 
 
 class Household(models.Model):
@@ -82,6 +83,9 @@ class Person(models.Model):
     h3 = models.CharField("H3单元", max_length=16, blank=True)
     education = models.CharField("学历", max_length=2, choices=Education.choices, blank=True)
     major = models.CharField("专业", max_length=64, blank=True)
+    graduation_year = models.PositiveSmallIntegerField(
+        "高校毕业年份", null=True, blank=True, help_text="大专及以上学历的毕业(预计毕业)年份"
+    )
     skills = models.CharField("技能特长", max_length=255, blank=True)
     labour_status = models.CharField("劳动状态", max_length=16, choices=LabourStatus.choices)
     status_since = models.DateField("状态起始日期")

@@ -83,6 +83,17 @@ class ServiceStation(models.Model):
     kind = models.CharField("类型", max_length=16, choices=Kind.choices)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="stations")
     address = models.CharField("地址", max_length=255, blank=True)
+    phone = models.CharField("咨询电话", max_length=20, blank=True)
+    hours = models.CharField("办公时间", max_length=64, blank=True)
+    operator = models.ForeignKey(
+        "employers.Employer",
+        verbose_name="运营机构",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="stations",
+    )
+    certified_on = models.DateField("认定日期", null=True, blank=True)
     lat = models.FloatField("纬度")
     lng = models.FloatField("经度")
     h3 = models.CharField("H3单元", max_length=16, db_index=True)

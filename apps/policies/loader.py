@@ -1,0 +1,354 @@
+"""Read what the rules need from the database into plain arrays, one `Population` per
+county (each county has its own parameters). Bulk queries of a few columns each, turned
+into numpy arrays: the whole registry of a city loads in seconds."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+import numpy
+from django.db.models import Q
+
+from apps.accounts.scoping import region_prefix_q
+from apps.employers.models import Employer, EmployerSize
+from apps.matching.models import Application
+from apps.people.models import Certificate, JobKind, KeyGroup, KeyGroupTag, Person, Registration
+from apps.regions.models import Region, RegionLevel, ServiceStation
+
+from .models import (
+    Apprenticeship,
+    CommunityCertification,
+    EmployerYear,
+    SubsidyApplication,
+)
+from .rules.engine import Population
+
+GROUP_FLAGS = {
+    KeyGroup.MIGRANT_WORKER: "is_migrant_worker",
+    KeyGroup.POVERTY_ALLEVIATED: "is_poverty_alleviated",
+    KeyGroup.MONITORED_HOUSEHOLD: "is_monitored",
+    KeyGroup.DISABLED: "is_disabled",
+    KeyGroup.LOW_INCOME: "is_low_income",
+    KeyGroup.HARD_TO_EMPLOY: "is_hard_to_employ",
+    KeyGroup.ZERO_EMPLOYMENT_FAMILY: "is_zero_employment_family",
+}
+SME = (EmployerSize.MICRO, EmployerSize.SMALL, EmployerSize.MEDIUM)
+NO_DATE = numpy.datetime64("1970-01-01", "D")
+
+
+def _dates(values) -> numpy.ndarray:
+    return numpy.array([v or NO_DATE for v in values], dtype="datetime64[D]")
+
+
+def _index(ids: numpy.ndarray, keys) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """Positions of `keys` in sorted `ids`, and which keys were found."""
+    keys = numpy.asarray(keys, dtype=ids.dtype if len(ids) else numpy.int64)
+    if not len(ids) or not len(keys):
+        return numpy.zeros(len(keys), dtype=numpy.int64), numpy.zeros(len(keys), dtype=bool)
+    pos = numpy.searchsorted(ids, keys).clip(0, len(ids) - 1)
+    return pos, ids[pos] == keys
+
+
+def _overlapping(start_field: str, end_field: str, year: int) -> Q:
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return Q(**{f"{start_field}__lte": last}) & (
+        Q(**{f"{end_field}__isnull": True}) | Q(**{f"{end_field}__gte": first})
+    )
+
+
+def load(
+    region_prefix: str,
+    year: int,
+    *,
+    person_ids=None,
+    employer_ids=None,
+    community_codes=None,
+) -> dict[str, Population]:
+    """The populations of a region for a year, by county. With any of the id filters, only
+    those subjects (an employer with the persons working for it); otherwise everyone."""
+    everyone = person_ids is None and employer_ids is None and community_codes is None
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+    # --- Employers -----------------------------------------------------------------------
+    employers = Employer.objects.filter(region_prefix_q("region_id", region_prefix))
+    if not everyone:
+        employers = employers.filter(pk__in=list(employer_ids or []))
+    erows = list(
+        employers.order_by("pk").values_list(
+            "pk",
+            "region_id",
+            "industry_id",
+            "size",
+            "blacklisted",
+            "blacklist_from",
+            "blacklist_to",
+        )
+    )
+    eids = numpy.array([r[0] for r in erows], dtype=numpy.int64)
+    e_region = numpy.array([r[1] for r in erows], dtype="U12")
+    e_in = {
+        "industry_code": numpy.array([r[2] for r in erows], dtype="U8"),
+        "is_sme": numpy.array([r[3] in SME for r in erows], dtype=bool),
+        "blacklisted": numpy.array(
+            [
+                bool(r[4]) and (r[5] or first) <= last and (r[6] is None or r[6] >= first)
+                for r in erows
+            ],
+            dtype=bool,
+        ),
+    }
+    filt = {} if everyone else {"employer_id__in": eids.tolist()}
+    figures = ("insured_employees", "headcount_start", "headcount_end", "lockdown_days")
+    for name in (*figures, "stopped_by_epidemic"):
+        e_in[name] = numpy.zeros(
+            len(eids), dtype=bool if name == "stopped_by_epidemic" else numpy.int64
+        )
+    yrows = EmployerYear.objects.filter(
+        region_prefix_q("employer__region_id", region_prefix), year=year, **filt
+    ).values_list("employer_id", *figures, "stopped_by_epidemic")
+    yrows = list(yrows)
+    if yrows:
+        pos, ok = _index(eids, [r[0] for r in yrows])
+        for k, name in enumerate((*figures, "stopped_by_epidemic"), start=1):
+            e_in[name][pos[ok]] = numpy.array([r[k] for r in yrows])[ok]
+    received = SubsidyApplication.objects.filter(
+        policy="retention_training_aid",
+        status__in=[SubsidyApplication.Status.APPROVED, SubsidyApplication.Status.PAID],
+        employer__isnull=False,
+        **filt,
+    ).values_list("employer_id", flat=True)
+    pos, ok = _index(eids, list(received))
+    e_in["received_retention_aid"] = numpy.zeros(len(eids), dtype=bool)
+    e_in["received_retention_aid"][pos[ok]] = True
+    for name, level in (
+        ("apprentices_intermediate", Apprenticeship.Level.INTERMEDIATE),
+        ("apprentices_senior", Apprenticeship.Level.SENIOR),
+    ):
+        rows = Apprenticeship.objects.filter(
+            _overlapping("start", "end", year), level=level, **filt
+        ).values_list("employer_id", flat=True)
+        pos, ok = _index(eids, list(rows))
+        e_in[name] = numpy.bincount(pos[ok], minlength=len(eids)).astype(numpy.int64)
+    stations = ServiceStation.objects.filter(
+        kind=ServiceStation.Kind.GIG, certified_on__year=year, operator__isnull=False
+    )
+    if not everyone:
+        stations = stations.filter(operator_id__in=eids.tolist())
+    pos, ok = _index(eids, list(stations.values_list("operator_id", flat=True)))
+    e_in["gig_stations_certified"] = numpy.bincount(pos[ok], minlength=len(eids)).astype(
+        numpy.int64
+    )
+
+    # --- Persons -------------------------------------------------------------------------
+    people = Person.objects.all()
+    if everyone:
+        people = people.filter(region_prefix_q("community_id", region_prefix))
+    else:
+        linked = set(person_ids or [])
+        if len(eids):
+            linked |= _linked_persons(eids.tolist(), year)
+        people = people.filter(pk__in=sorted(linked))
+    prows = list(people.order_by("pk").values_list("pk", "community_id", "graduation_year"))
+    pids = numpy.array([r[0] for r in prows], dtype=numpy.int64)
+    p_comm = numpy.array([r[1] or "" for r in prows], dtype="U12")
+    p_in: dict[str, numpy.ndarray] = {
+        "graduation_year": numpy.array([r[2] or 0 for r in prows], dtype=numpy.int64)
+    }
+    pfilt = (
+        region_prefix_q("person__community_id", region_prefix)
+        if everyone
+        else Q(person_id__in=pids.tolist())
+    )
+
+    def flag(rows) -> numpy.ndarray:
+        out = numpy.zeros(len(pids), dtype=bool)
+        pos, ok = _index(pids, list(rows))
+        out[pos[ok]] = True
+        return out
+
+    tags = defaultdict(list)
+    for person_id, group in KeyGroupTag.objects.filter(
+        _overlapping("start", "end", year), pfilt, group__in=list(GROUP_FLAGS)
+    ).values_list("person_id", "group"):
+        tags[group].append(person_id)
+    for group, name in GROUP_FLAGS.items():
+        p_in[name] = flag(tags[group])
+    p_in["is_registered_unemployed"] = flag(
+        Registration.objects.filter(
+            _overlapping("registered_on", "ended_on", year),
+            pfilt,
+            kind=Registration.Kind.UNEMPLOYMENT,
+        ).values_list("person_id", flat=True)
+    )
+    for level in range(1, 6):
+        rows = Certificate.objects.filter(pfilt, issued_on__year=year, level=level).values_list(
+            "person_id", flat=True
+        )
+        pos, ok = _index(pids, list(rows))
+        p_in[f"new_certificates_level_{level}"] = numpy.bincount(
+            pos[ok], minlength=len(pids)
+        ).astype(numpy.int64)
+    founded = numpy.full(len(pids), NO_DATE, dtype="datetime64[D]")
+    frows = list(
+        Employer.objects.filter(founder__isnull=False, founded_on__isnull=False)
+        .filter(
+            region_prefix_q("founder__community_id", region_prefix)
+            if everyone
+            else Q(founder_id__in=pids.tolist())
+        )
+        .order_by("-founded_on")  # the earliest last, so it stays
+        .values_list("founder_id", "founded_on")
+    )
+    if frows:
+        pos, ok = _index(pids, [r[0] for r in frows])
+        founded[pos[ok]] = _dates([r[1] for r in frows])[ok]
+    p_in["first_business_date"] = founded
+
+    # Each person's enterprise: the latest employment registration overlapping the year,
+    # else the latest hire into an internship or a temporary special post.
+    enterprise_of = numpy.full(len(pids), -1, dtype=numpy.int64)
+    start = numpy.full(len(pids), NO_DATE, dtype="datetime64[D]")
+    stop = numpy.full(len(pids), NO_DATE, dtype="datetime64[D]")
+    spells = list(
+        Registration.objects.filter(
+            _overlapping("registered_on", "ended_on", year),
+            pfilt,
+            kind=Registration.Kind.EMPLOYMENT,
+            employer__isnull=False,
+        )
+        .order_by("registered_on")
+        .values_list("person_id", "employer_id", "registered_on", "ended_on")
+    )
+    if spells:
+        pos, ok = _index(pids, [r[0] for r in spells])
+        enterprise_of[pos[ok]] = numpy.array([r[1] for r in spells])[ok]
+        start[pos[ok]] = _dates([r[2] for r in spells])[ok]
+        stop[pos[ok]] = _dates([r[3] for r in spells])[ok]
+    p_in["employment_start"], p_in["employment_end"] = start, stop
+    for kind, name in (
+        (JobKind.INTERNSHIP, "internship_start"),
+        (JobKind.TEMPORARY_SPECIAL, "temporary_post_start"),
+    ):
+        hires = list(
+            Application.objects.filter(
+                pfilt,
+                stage=Application.Stage.HIRED,
+                job__kind=kind,
+                decided_at__date__lte=last,
+            )
+            .order_by("decided_at")
+            .values_list("person_id", "job__employer_id", "decided_at")
+        )
+        values = numpy.full(len(pids), NO_DATE, dtype="datetime64[D]")
+        if hires:
+            pos, ok = _index(pids, [r[0] for r in hires])
+            values[pos[ok]] = _dates([r[2].date() for r in hires])[ok]
+            employer = numpy.array([r[1] for r in hires])
+            free = ok & (enterprise_of[pos] < 0)
+            enterprise_of[pos[free]] = employer[free]
+        p_in[name] = values
+
+    # --- Communities ---------------------------------------------------------------------
+    communities = Region.objects.filter(
+        region_prefix_q("code", region_prefix), level=RegionLevel.COMMUNITY
+    )
+    if not everyone:
+        communities = communities.filter(code__in=list(community_codes or []))
+    ccodes = numpy.array(sorted(communities.values_list("code", flat=True)), dtype="U12")
+    certified = set(
+        CommunityCertification.objects.filter(
+            year=year, community_id__in=ccodes.tolist()
+        ).values_list("community_id", flat=True)
+    )
+    c_in = {"certified_full_employment": numpy.array([c in certified for c in ccodes], dtype=bool)}
+
+    return _by_county(
+        region_prefix,
+        pids,
+        p_comm,
+        p_in,
+        enterprise_of,
+        eids,
+        e_region,
+        e_in,
+        ccodes,
+        c_in,
+        person_ids=None if everyone else set(person_ids or []),
+    )
+
+
+def _linked_persons(employer_ids: list[int], year: int) -> set[int]:
+    spells = Registration.objects.filter(
+        _overlapping("registered_on", "ended_on", year),
+        kind=Registration.Kind.EMPLOYMENT,
+        employer_id__in=employer_ids,
+    ).values_list("person_id", flat=True)
+    hires = Application.objects.filter(
+        stage=Application.Stage.HIRED,
+        job__kind__in=[JobKind.INTERNSHIP, JobKind.TEMPORARY_SPECIAL],
+        job__employer_id__in=employer_ids,
+    ).values_list("person_id", flat=True)
+    return set(spells) | set(hires)
+
+
+def _by_county(
+    prefix, pids, p_comm, p_in, enterprise_of, eids, e_region, e_in, ccodes, c_in, person_ids
+) -> dict[str, Population]:
+    e_pos, e_ok = _index(eids, enterprise_of)
+    e_ok &= enterprise_of >= 0
+    p_county = (
+        numpy.array([c[:6] for c in p_comm], dtype="U6") if len(pids) else numpy.zeros(0, "U6")
+    )
+    e_county = (
+        numpy.array([c[:6] for c in e_region], dtype="U6") if len(eids) else numpy.zeros(0, "U6")
+    )
+    c_county = (
+        numpy.array([c[:6] for c in ccodes], dtype="U6") if len(ccodes) else numpy.zeros(0, "U6")
+    )
+    counties = sorted(set(p_county) | set(e_county) | set(c_county))
+    out = {}
+    for county in counties:
+        e_mask = e_county == county
+        n_ent = int(e_mask.sum())
+        if len(eids):
+            e_local = numpy.cumsum(e_mask) - 1  # global enterprise index → index in county
+            works_here = e_ok & e_mask[e_pos]
+            link_all = numpy.where(works_here, e_local[e_pos], n_ent)
+        else:
+            works_here = numpy.zeros(len(pids), dtype=bool)
+            link_all = numpy.zeros(len(pids), dtype=numpy.int64)
+        sub = numpy.flatnonzero(works_here | (p_county == county))
+        link = link_all[sub]
+        c_mask = c_county == county
+        c_local = {code: k for k, code in enumerate(ccodes[c_mask])}
+        comm = numpy.array(
+            [c_local.get(code, len(c_local)) for code in p_comm[sub]], dtype=numpy.int64
+        )
+        # Person-level results belong to the residents (or the persons asked for) only.
+        if person_ids is not None:
+            resident = numpy.isin(pids[sub], list(person_ids))
+        else:
+            resident = p_county[sub] == county
+        pop = Population(
+            ids={
+                "person": pids[sub],
+                "enterprise": eids[e_mask],
+                "community": ccodes[c_mask],
+            },
+            inputs={
+                "person": {k: v[sub] for k, v in p_in.items()},
+                "enterprise": {k: v[e_mask] for k, v in e_in.items()},
+                "community": {k: v[c_mask] for k, v in c_in.items()},
+            },
+            person_enterprise=link,
+            person_community=comm,
+            regions={
+                "person": p_comm[sub],
+                "enterprise": e_region[e_mask],
+                "community": ccodes[c_mask],
+            },
+            residents=resident,
+        )
+        out[county] = pop
+    return out

@@ -1,0 +1,145 @@
+"""The policy list read from `catalog.yaml`, and what the parameters say about each policy
+in a region: in force on a date, valid from/to, the standards (amounts, caps, limits)."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from dataclasses import dataclass, field
+
+import yaml
+from openfisca_core.parameters import Parameter, ParameterNode
+
+from . import RULES_DIR
+from .system import RulesError, find_parameter
+
+ENTITY_LABELS = {"person": "个人", "enterprise": "用人单位", "community": "社区(村)"}
+FREQUENCY_LABELS = {"once": "一次性", "yearly": "按年度"}
+
+
+@dataclass(frozen=True)
+class PolicySpec:
+    code: str  # the OpenFisca variable holding the amount
+    name: str
+    entity: str  # person | enterprise | community
+    frequency: str  # once | yearly
+    in_force: str  # parameter path
+    fund: str
+    department: str
+    who: str
+    amount: str
+    how: str
+    documents: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    figures: tuple[str, ...] = ()
+    order: int = 0
+
+    @property
+    def entity_label(self) -> str:
+        return ENTITY_LABELS[self.entity]
+
+    @property
+    def frequency_label(self) -> str:
+        return FREQUENCY_LABELS[self.frequency]
+
+    def claim_key(self, year: int) -> str:
+        """What 'the same period' means for never paying twice: once ever, or the year."""
+        return "once" if self.frequency == "once" else str(year)
+
+    def node_path(self) -> str:
+        return self.in_force.split(".")[0]
+
+
+@dataclass
+class Validity:
+    start: datetime.date | None
+    stop: datetime.date | None  # the last day in force, None when open-ended
+    periods: list[tuple[datetime.date, datetime.date | None]] = field(default_factory=list)
+
+
+@functools.lru_cache(maxsize=1)
+def policies() -> dict[str, PolicySpec]:
+    data = yaml.safe_load((RULES_DIR / "catalog.yaml").read_text(encoding="utf-8"))
+    specs = {}
+    for order, (code, entry) in enumerate(data.items()):
+        if entry.get("entity") not in ENTITY_LABELS:
+            raise RulesError(f"catalog.yaml: {code} 的 entity 应为 person/enterprise/community")
+        if entry.get("frequency") not in FREQUENCY_LABELS:
+            raise RulesError(f"catalog.yaml: {code} 的 frequency 应为 once/yearly")
+        specs[code] = PolicySpec(
+            code=code,
+            order=order,
+            **{
+                k: tuple(v) if isinstance(v, list) else v
+                for k, v in entry.items()
+                if k in PolicySpec.__dataclass_fields__
+            },
+        )
+    return specs
+
+
+def get(code: str) -> PolicySpec:
+    try:
+        return policies()[code]
+    except KeyError:
+        raise RulesError(f"没有代码为 {code} 的政策") from None
+
+
+def validity(spec: PolicySpec, system) -> Validity:
+    """When the policy's in-force parameter has a value, from the system's parameters."""
+    parameter = find_parameter(system.parameters, spec.in_force)
+    if not isinstance(parameter, Parameter):
+        raise RulesError(f"catalog.yaml: {spec.code} 的 in_force 参数 {spec.in_force} 不存在")
+    spans = []
+    for at in sorted(parameter.values_list, key=lambda v: v.instant_str):
+        day = datetime.date.fromisoformat(at.instant_str)
+        if at.value is None:
+            if spans and spans[-1][1] is None:
+                spans[-1] = (spans[-1][0], day - datetime.timedelta(days=1))
+        elif not spans or spans[-1][1] is not None:
+            spans.append((day, None))
+    if not spans:
+        return Validity(None, None, [])
+    return Validity(spans[0][0], spans[-1][1], spans)
+
+
+def in_force(spec: PolicySpec, system, day: datetime.date) -> bool:
+    return any(
+        start <= day and (stop is None or day <= stop)
+        for start, stop in validity(spec, system).periods
+    )
+
+
+def standards(spec: PolicySpec, system, day: datetime.date) -> list[tuple[str, object, str]]:
+    """(description, value, unit) of each parameter of the policy in force on `day`."""
+    node = find_parameter(system.parameters, spec.node_path())
+    rows = []
+
+    def walk(item, label):
+        if isinstance(item, Parameter):
+            value = item(day.isoformat())
+            if value is not None:
+                unit = (item.metadata or {}).get("unit", "")
+                rows.append((label or item.description or item.name, value, unit))
+        elif isinstance(item, ParameterNode):
+            for name, child in item.children.items():
+                walk(child, child.description or name)
+
+    if node is not None:
+        walk(node, "")
+    return rows
+
+
+def check_catalog(system) -> None:
+    """Every policy names variables of its own entity and an existing parameter."""
+    for spec in policies().values():
+        validity(spec, system)
+        for name in (spec.code, *spec.conditions, *spec.figures):
+            variable = system.variables.get(name)
+            if variable is None:
+                raise RulesError(f"catalog.yaml: {spec.code} 引用的变量 {name} 不存在")
+            if variable.entity.key != spec.entity:
+                raise RulesError(
+                    f"catalog.yaml: {spec.code} 是{spec.entity_label}政策,"
+                    f"变量 {name} 属于 {variable.entity.key}"
+                )
