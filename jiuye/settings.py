@@ -258,6 +258,8 @@ OFFER_CHANNELS = envlist("OFFER_CHANNELS", "apps.matching.channels.TableChannel"
 
 # The default city of the demo: 界首市, pilot city of seed 002.
 DEMO_REGION = os.environ.get("DEMO_REGION", "341282")
+# The region whose policy list the public pages show to a visitor who has not chosen one.
+PUBLIC_REGION = os.environ.get("PUBLIC_REGION", DEMO_REGION)
 # Demo logins; only created with DEBUG on or when DEMO_PASSWORD is set explicitly.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "")
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("apps.portal.urls")),
+    path("", include("apps.policies.urls")),
 ]
 if settings.DEBUG:
     from django.conf.urls.static import static

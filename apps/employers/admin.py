@@ -10,4 +10,4 @@ class EmployerAdmin(AuditedAdmin):
     list_display = ("name", "credit_code", "industry", "is_key_enterprise", "blacklisted")
     list_filter = ("is_key_enterprise", "blacklisted", "size")
     search_fields = ("=credit_code", "name")
-    raw_id_fields = ("region", "service_specialist", "import_job")
+    raw_id_fields = ("region", "service_specialist", "founder", "import_job")

@@ -15,6 +15,6 @@ class RegionAdmin(AuditedAdmin):
 
 @admin.register(ServiceStation)
 class ServiceStationAdmin(AuditedAdmin):
-    list_display = ("code", "name", "kind", "region", "generated")
+    list_display = ("code", "name", "kind", "region", "certified_on", "generated")
     list_filter = ("kind", "generated")
-    raw_id_fields = ("region", "import_job")
+    raw_id_fields = ("region", "operator", "import_job")

@@ -1,0 +1,161 @@
+"""The pages as people use them: the public lists and 明白卡, the applicant's page, and the
+staff's sweep → application → two reviews → batch → paid → funds, within region scope."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from django.urls import reverse
+
+from apps.accounts.models import User
+from apps.policies.models import Payment, SubsidyApplication, Sweep
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_anyone_reads_the_policy_list_of_a_region_and_prints_a_card(client, city):
+    page = client.get(reverse("policies:list"), {"region": "341282"}).content.decode()
+    assert "界首市" in page and "职业培训补贴" in page and "“三公里”充分就业社区奖补" in page
+    assert "一次性稳定就业补贴" not in page  # expired at the end of 2022
+    assert "一次性创业补贴" not in page  # a 雄安 policy
+    expired = client.get(reverse("policies:list"), {"region": "341282", "expired": "1"})
+    assert "一次性稳定就业补贴" in expired.content.decode() and "已到期" in expired.content.decode()
+    card = client.get(
+        reverse("policies:card", args=["stabilisation_subsidy"]), {"region": "341282"}
+    )
+    text = card.content.decode()
+    assert card.status_code == 200 and "政策明白卡" in text
+    assert "500,000元" in text and "2022年12月31日" in text
+    xiongan = client.get(reverse("policies:detail", args=["startup_subsidy"]), {"region": "130629"})
+    assert "10,000元" in xiongan.content.decode()
+    assert (
+        client.get(
+            reverse("policies:detail", args=["startup_subsidy"]), {"region": "341282"}
+        ).status_code
+        == 404
+    )
+    bad = client.get(reverse("policies:list"), {"region": "99x"}, follow=True).content.decode()
+    assert "区域:99x 不是有效的县级及以下行政区划代码" in bad
+    assert "免费" in client.get(reverse("policies:services")).content.decode()
+    assert client.get(reverse("policies:offices")).status_code == 200
+
+
+def test_a_worker_sees_what_was_found_and_applies_in_one_click(
+    client, city, staff, django_capture_on_commit_callbacks
+):
+    worker = User.objects.create_user(
+        username="w", password="x", role="worker", person=city["migrant"]
+    )
+    admin = staff("county_staff", "341282", "县级")
+    with django_capture_on_commit_callbacks(execute=True):
+        login(client, admin).post(reverse("policies:sweeps"), {"region": "341282", "year": "2026"})
+    sweep = Sweep.objects.get()
+    login(client, worker)
+    page = client.get(reverse("policies:mine")).content.decode()
+    assert "职业培训补贴" in page and "一键申请" in page and "本年度取得证书数:1" in page
+    entitlement = sweep.entitlements.get(person=city["migrant"])
+    client.post(
+        reverse("policies:mine"),
+        {"policy": "training_subsidy", "year": "2026", "entitlement": entitlement.pk},
+    )
+    application = SubsidyApplication.objects.get()
+    assert (application.amount, application.channel, application.entitlement) == (
+        1200,
+        "sweep",
+        entitlement,
+    )
+    page = client.get(reverse("policies:mine")).content.decode()
+    assert "已申请:待初审" in page
+    check = client.get(reverse("policies:check", args=["job_seeking_subsidy"]), {"year": "2026"})
+    assert "暂不符合" in check.content.decode() and "毕业年度高校毕业生" in check.content.decode()
+    # Another person's entitlement cannot be used.
+    other = sweep.entitlements.get(person=city["graduate"])
+    response = client.post(
+        reverse("policies:mine"),
+        {"policy": "job_seeking_subsidy", "year": "2026", "entitlement": other.pk},
+        follow=True,
+    )
+    assert "不符合享受条件" in response.content.decode()
+
+
+def test_staff_take_a_finding_through_two_reviews_into_a_paid_batch_and_the_funds(
+    client, city, staff, django_capture_on_commit_callbacks
+):
+    first = staff("township_staff", "341282001", "初审")
+    second = staff("county_staff", "341282", "复审")
+    with django_capture_on_commit_callbacks(execute=True):
+        login(client, second).post(reverse("policies:sweeps"), {"region": "341282", "year": "2026"})
+    sweep = Sweep.objects.get()
+    detail = client.get(reverse("policies:sweep", args=[sweep.pk])).content.decode()
+    assert "东城制造厂" in detail and "社会保险补贴(吸纳就业困难人员)" in detail
+    finding = sweep.entitlements.get(policy="social_insurance_subsidy")
+    login(client, first).post(
+        reverse("policies:sweep", args=[sweep.pk]), {"entitlement": finding.pk}
+    )
+    application = SubsidyApplication.objects.get()
+    client.post(
+        reverse("policies:reviews"),
+        {"application": application.pk, "action": "approve", "note": "材料齐全"},
+    )
+    same = client.post(
+        reverse("policies:reviews") + "?status=first_approved",
+        {"application": application.pk, "action": "approve"},
+        follow=True,
+    )
+    assert "复审须由初审以外的人员进行" in same.content.decode()
+    login(client, second).post(
+        reverse("policies:reviews"), {"application": application.pk, "action": "approve"}
+    )
+    application.refresh_from_db()
+    assert application.status == "approved"
+    response = client.post(
+        reverse("policies:batches"), {"application": [application.pk], "region": "341282"}
+    )
+    batch_url = response["Location"]
+    client.post(batch_url, {"paid_on": "2026-11-20", "reference": "GK-1"})
+    assert Payment.objects.get().paid_on.isoformat() == "2026-11-20"
+    funds = client.get(reverse("policies:funds"), {"year": "2026"}).content.decode()
+    assert "社会保险补贴(吸纳就业困难人员)" in funds and "6300" in funds
+    xlsx = client.get(reverse("policies:funds"), {"year": "2026", "format": "xlsx"})
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(xlsx.content))
+    row = next(
+        r
+        for r in book.worksheets[0].iter_rows(values_only=True)
+        if r[2] == "社会保险补贴(吸纳就业困难人员)"
+    )
+    assert row[1] == "341282" and row[4 + 10] == 6300 and row[16] == 6300  # November, total
+
+
+def test_region_scope_holds_on_the_staff_pages(
+    client, city, staff, django_capture_on_commit_callbacks
+):
+    east = staff("township_staff", "341282001", "东城")
+    west = staff("township_staff", "341282002", "西城")
+    with django_capture_on_commit_callbacks(execute=True):
+        login(client, east).post(
+            reverse("policies:sweeps"), {"region": "341282001", "year": "2026"}
+        )
+    sweep = Sweep.objects.get()
+    assert sweep.region_prefix == "341282001"
+    refused = client.post(
+        reverse("policies:sweeps"), {"region": "341282", "year": "2026"}, follow=True
+    )
+    assert "只能识别本辖区" in refused.content.decode()
+    login(client, west)
+    assert client.get(reverse("policies:sweep", args=[sweep.pk])).status_code == 404
+    worker = User.objects.create_user(
+        username="w2", password="x", role="worker", person=city["nobody"]
+    )
+    login(client, worker)
+    assert client.get(reverse("policies:reviews")).status_code == 403
+    text = client.get(reverse("policies:mine")).content.decode()
+    assert re.search("暂未发现您可享受的补贴", text)
