@@ -234,6 +234,10 @@ def generate_city(
 
     log(f"求职申请与录用记录(演示生成): {simulate_history(seed=seed)} 条")
     log(f"服务记录(演示生成): {simulate_services(seed=seed)} 条")
+    from .policy_facts import simulate_policy_facts
+
+    facts = simulate_policy_facts(county.code, year=timezone.localdate().year, seed=seed)
+    log("政策比对所需数据(演示生成): " + ", ".join(f"{k} {v}" for k, v in facts.items()))
     return True
 
 

@@ -142,21 +142,28 @@ def load(
 
     # --- Persons -------------------------------------------------------------------------
     people = Person.objects.all()
+    outside: list[int] = []
     if everyone:
+        # The region's residents, and those working for its employers who live elsewhere
+        # (their employers' subsidies count them).
         people = people.filter(region_prefix_q("community_id", region_prefix))
+        outside = sorted(_employed_from_outside(region_prefix, year))
     else:
         linked = set(person_ids or [])
         if len(eids):
             linked |= _linked_persons(eids.tolist(), year)
         people = people.filter(pk__in=sorted(linked))
-    prows = list(people.order_by("pk").values_list("pk", "community_id", "graduation_year"))
+    columns = ("pk", "community_id", "graduation_year")
+    prows = list(people.order_by("pk").values_list(*columns))
+    if outside:
+        prows = sorted(prows + list(Person.objects.filter(pk__in=outside).values_list(*columns)))
     pids = numpy.array([r[0] for r in prows], dtype=numpy.int64)
     p_comm = numpy.array([r[1] or "" for r in prows], dtype="U12")
     p_in: dict[str, numpy.ndarray] = {
         "graduation_year": numpy.array([r[2] or 0 for r in prows], dtype=numpy.int64)
     }
     pfilt = (
-        region_prefix_q("person__community_id", region_prefix)
+        region_prefix_q("person__community_id", region_prefix) | Q(person_id__in=outside)
         if everyone
         else Q(person_id__in=pids.tolist())
     )
@@ -278,6 +285,31 @@ def load(
     )
 
 
+def _employed_from_outside(region_prefix: str, year: int) -> set[int]:
+    """Persons living outside the region whose employment, internship or temporary post
+    in the year is with one of its employers."""
+    inside = region_prefix_q("person__community_id", region_prefix)
+    spells = (
+        Registration.objects.filter(
+            _overlapping("registered_on", "ended_on", year),
+            region_prefix_q("employer__region_id", region_prefix),
+            kind=Registration.Kind.EMPLOYMENT,
+        )
+        .exclude(inside)
+        .values_list("person_id", flat=True)
+    )
+    hires = (
+        Application.objects.filter(
+            region_prefix_q("job__employer__region_id", region_prefix),
+            stage=Application.Stage.HIRED,
+            job__kind__in=[JobKind.INTERNSHIP, JobKind.TEMPORARY_SPECIAL],
+        )
+        .exclude(inside)
+        .values_list("person_id", flat=True)
+    )
+    return set(spells) | set(hires)
+
+
 def _linked_persons(employer_ids: list[int], year: int) -> set[int]:
     spells = Registration.objects.filter(
         _overlapping("registered_on", "ended_on", year),
@@ -328,8 +360,8 @@ def _by_county(
         # Person-level results belong to the residents (or the persons asked for) only.
         if person_ids is not None:
             resident = numpy.isin(pids[sub], list(person_ids))
-        else:
-            resident = p_county[sub] == county
+        else:  # person-level results belong to the region's own residents
+            resident = numpy.char.startswith(p_comm[sub], prefix) & (p_county[sub] == county)
         pop = Population(
             ids={
                 "person": pids[sub],

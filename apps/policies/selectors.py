@@ -69,7 +69,7 @@ def _has_local_default(spec, system) -> bool:
         children = getattr(item, "children", None)
         if children is not None:
             stack.extend(children.values())
-        elif (item.metadata or {}).get("local_default") and len(item.values_list) == 1:
+        elif (item.metadata or {}).get("local_default") and not item.metadata.get("set_by"):
             found = True
     return found
 
@@ -169,7 +169,10 @@ def funds(prefix: str, year: int) -> dict:
         .values("policy", "county")
         .annotate(total=Sum("amount"))
     )
-    budgets = FundBudget.objects.filter(region_prefix_q("region_id", prefix[:6]), year=year)
+    # Budgets are a county's (or a wider region's): staff of a street see spending only.
+    budgets = FundBudget.objects.filter(region_prefix_q("region_id", prefix), year=year)
+    if len(prefix) > 6:
+        budgets = budgets.none()
     zero = Decimal(0)
 
     def blank():

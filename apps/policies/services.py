@@ -239,6 +239,8 @@ def create_batch(*, user, application_ids: list[int], region_prefix: str) -> Pay
     nothing is created unless all are payable."""
     if not user.is_clerk:
         raise PolicyError("只有经办人员可以编制支付批次")
+    if not in_scope(user, region_prefix):
+        raise PolicyError("支付批次:区域须在本人管辖范围内")
     ids = sorted({int(i) for i in application_ids})
     if not ids:
         raise PolicyError("支付批次:请选择至少一条已审核通过的申请")

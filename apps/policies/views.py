@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,6 +19,7 @@ from apps.accounts.scoping import in_scope, scope_queryset, user_scope_prefix
 from apps.employers.models import Employer
 from apps.people.models import Person
 from apps.portal.access import back_office
+from apps.regions.models import Region, RegionLevel
 from jiuye.background import run_after_commit
 
 from . import selectors
@@ -44,7 +46,7 @@ def _region(request) -> str:
     """The region the public lists show: asked for, else the user's own, else the city's."""
     asked = request.GET.get("region", "").strip()
     if asked:
-        if asked.isdigit() and len(asked) >= 6 and selectors.region_name(asked) != asked:
+        if asked.isdigit() and len(asked) >= 6 and Region.objects.filter(code=asked).exists():
             return asked
         messages.error(request, f"区域:{asked} 不是有效的县级及以下行政区划代码,已显示默认区域")
     user = request.user
@@ -297,8 +299,9 @@ def sweeps(request):
         run_after_commit(run_sweep_task, run_sweep, sweep.pk)
         return redirect("policies:sweep", pk=sweep.pk)
     qs = Sweep.objects.all()
-    if prefix:
-        qs = qs.filter(region_prefix__startswith=prefix)
+    if prefix:  # sweeps of the user's region, inside it, or of a region containing it
+        around = [prefix[:k] for k in (2, 4, 6, 9, 12) if k < len(prefix)]
+        qs = qs.filter(Q(region_prefix__startswith=prefix) | Q(region_prefix__in=around))
     return render(
         request,
         "policies/sweeps.html",
@@ -439,8 +442,6 @@ def _subject_by_identifier(request, identifier: str):
     employer = Employer.objects.filter(credit_code=identifier).first()
     if employer and in_scope(request.user, employer.region_id):
         return employer
-    from apps.regions.models import Region, RegionLevel
-
     community = Region.objects.filter(code=identifier, level=RegionLevel.COMMUNITY).first()
     if community and community.code.startswith(prefix):
         return community

@@ -88,6 +88,16 @@ def test_generate_city_builds_a_consistent_city_once(db):
     assert services.exists() and not services.filter(generated=False).exists()
     assert not services.filter(at__gt=timezone.now()).exists()
 
+    # The facts the subsidy rules read, and a sweep that finds entitled subjects.
+    from apps.policies.models import EmployerYear, Sweep
+
+    assert EmployerYear.objects.count() == Employer.objects.count()
+    assert people.filter(graduation_year__isnull=False).exists()
+    call_command("sweep_policies", region="341282", stdout=out)
+    sweep = Sweep.objects.get()
+    assert sweep.status == "done" and sweep.counts["full_employment_community_award"] > 0
+    assert sweep.entitlements.filter(subject_kind="enterprise").exists()
+
     # A second run neither fails nor duplicates the city.
     call_command("generate_city", region="341282", people=300, seed=5, stdout=out)
     assert Person.objects.count() == 300

@@ -111,6 +111,7 @@ def apply_overlay(parameters: ParameterNode, path: Path) -> None:
             if value is not None and not isinstance(value, (int, float)):
                 raise RulesError(f"{source}: 参数 {name} 在 {start} 的值 {value!r} 不是数值")
             parameter.update(start=start, value=value)
+        parameter.metadata = {**(parameter.metadata or {}), "set_by": source}
         check_parameter(str(name), parameter, source)
 
 

@@ -121,7 +121,15 @@ def test_staff_take_a_finding_through_two_reviews_into_a_paid_batch_and_the_fund
     batch_url = response["Location"]
     client.post(batch_url, {"paid_on": "2026-11-20", "reference": "GK-1"})
     assert Payment.objects.get().paid_on.isoformat() == "2026-11-20"
+    from decimal import Decimal
+
+    from apps.policies.models import FundBudget
+
+    FundBudget.objects.create(
+        year=2026, region_id="341282", policy="social_insurance_subsidy", amount=Decimal(100000)
+    )
     funds = client.get(reverse("policies:funds"), {"year": "2026"}).content.decode()
+    assert "93700" in funds  # the budget less what was paid
     assert "社会保险补贴(吸纳就业困难人员)" in funds and "6300" in funds
     xlsx = client.get(reverse("policies:funds"), {"year": "2026", "format": "xlsx"})
     from openpyxl import load_workbook

@@ -110,3 +110,27 @@ def test_what_if_overrides_are_checked_like_files():
         build_system("341282", overrides={"stabilisation_subsidy.cap": {"2022-01-01": -1}})
     system = build_system("341282", overrides={"stabilisation_subsidy.cap": {"2022-01-01": 300000}})
     assert system.parameters("2022-06-01").stabilisation_subsidy.cap == 300000
+
+
+def test_a_default_standard_is_flagged_until_the_region_sets_it(rules_copy):
+    import datetime
+
+    from apps.policies.selectors import _has_local_default
+
+    params, regions = rules_copy
+    spec = policies()["training_subsidy"]
+    assert _has_local_default(spec, build_system("341282", params, regions))
+    (regions / "jieshou.yaml").write_text(
+        'regions: ["341282"]\nparameters:\n'
+        + "".join(
+            f"  training_subsidy.amount_by_level.level_{k}:\n    2017-10-01: {k * 500}\n"
+            for k in range(1, 6)
+        ),
+        encoding="utf-8",
+    )
+    system = build_system("341282", params, regions)
+    assert not _has_local_default(spec, system)
+    assert (
+        system.parameters(datetime.date(2026, 1, 1)).training_subsidy.amount_by_level.level_4
+        == 2000
+    )

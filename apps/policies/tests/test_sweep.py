@@ -168,3 +168,15 @@ def test_notices_go_to_the_persons_found_once(city):
     with pytest.raises(SweepError, match="试算结果不通知"):
         notify(trial)
     assert dt.date.today()  # the sweep's year is explicit, never today's
+
+
+def test_a_street_sweep_counts_employees_living_elsewhere_but_finds_only_its_residents(city):
+    west = {k: e.amount for k, e in found(sweep(prefix="341282002")).items()}
+    office = f"E{city['office'].pk}"
+    assert west[("internship_subsidy", office)] == Decimal(3300)  # the intern lives in 东城
+    assert west[("temporary_post_award", office)] == Decimal(3000)
+    assert ("training_subsidy", f"P{city['migrant'].pk}") not in west  # a 东城 resident
+    east = {k: e.amount for k, e in found(sweep(prefix="341282001")).items()}
+    assert east[("social_insurance_subsidy", f"E{city['factory'].pk}")] == Decimal(6300)
+    assert ("training_subsidy", f"P{city['migrant'].pk}") in east
+    assert not any(key.startswith("E") and key != f"E{city['factory'].pk}" for _, key in east)

@@ -148,6 +148,8 @@ def test_region_scope_holds_for_applying_reviewing_and_paying(city, clerks):
     with pytest.raises(PolicyError) as err:
         create_batch(user=clerks["b"], application_ids=[app.pk], region_prefix="341282002")
     assert err.value.errors == [f"申请#{app.pk}:不在本批次的区域内"]
+    with pytest.raises(PolicyError, match="区域须在本人管辖范围内"):
+        create_batch(user=clerks["b"], application_ids=[app.pk], region_prefix="34")
 
 
 def test_a_batch_with_an_unapproved_application_names_each_and_creates_nothing(city, clerks):

@@ -1,0 +1,262 @@
+"""Generated facts the subsidy rules read beyond what the people import carries, for the
+demo city and the eligibility benchmark: graduation years, low-income families, first
+businesses, certificates obtained this year, hard-to-employ people taken on by employers,
+interns and temporary special posts, employers' yearly figures, apprentices, a certified
+gig station, certified full-employment communities and the fund's budgets. All of it is a
+demonstration (the regions are marked generated), written in bulk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.db import transaction
+
+from apps.accounts.scoping import region_prefix_q
+from apps.employers.models import Employer
+from apps.imports.specs import insert_rows
+from apps.jobs.models import Job
+from apps.matching.models import Application
+from apps.people.models import Certificate, KeyGroupTag, LabourStatus, Person, Registration
+from apps.policies.models import (
+    Apprenticeship,
+    CommunityCertification,
+    EmployerYear,
+    FundBudget,
+)
+from apps.policies.rules import catalog
+from apps.regions.models import Region, RegionLevel, ServiceStation
+
+COLLEGE = ("10", "20", "30")
+CHUNK = 20_000
+
+
+def _chunks(rows):
+    for k in range(0, len(rows), CHUNK):
+        yield rows[k : k + CHUNK]
+
+
+def _day(rng: random.Random, year: int, last: dt.date) -> dt.date:
+    first = dt.date(year, 1, 1)
+    return first + dt.timedelta(days=rng.randrange(max(1, (last - first).days + 1)))
+
+
+@transaction.atomic
+def simulate_policy_facts(county_code: str, *, year: int, seed: int, today=None) -> dict:
+    """Write the facts for `year` in the county; returns counts of what was written."""
+    rng = random.Random(seed)
+    today = today or dt.date(year, 12, 31)
+    in_county = region_prefix_q("community_id", county_code)
+    out = {}
+
+    # College graduates: the year they left, by age (about 22 for a bachelor).
+    people = list(
+        Person.objects.filter(in_county, education__in=COLLEGE).values_list(
+            "pk", "birth_date", "education"
+        )
+    )
+    updates = []
+    for pk, born, education in people:
+        finished = born.year + {"10": 25, "20": 22, "30": 21}[education] + rng.choice((0, 0, 1))
+        if finished <= year + 1:
+            updates.append(Person(pk=pk, graduation_year=finished))
+    for part in _chunks(updates):
+        Person.objects.bulk_update(part, ["graduation_year"])
+    out["graduates"] = len(updates)
+
+    # Low-income families (城乡低保): about 3% of households' members among graduates and 1%
+    # of everyone else.
+    graduating = [p.pk for p in updates if p.graduation_year == year]
+    everyone = list(Person.objects.filter(in_county).values_list("pk", flat=True))
+    low = set(rng.sample(graduating, len(graduating) // 8)) | set(
+        rng.sample(everyone, len(everyone) // 100)
+    )
+    tags = [
+        {
+            "person_id": pk,
+            "group": "low_income",
+            "start": dt.date(year - 1, 7, 1),
+            "end": None,
+            "detail": "演示生成",
+        }
+        for pk in sorted(low)
+    ]
+    for part in _chunks(tags):
+        insert_rows(KeyGroupTag, part)
+    out["low_income"] = len(tags)
+
+    # First businesses: a few recent graduates found one of the county's employers.
+    employers = list(
+        Employer.objects.filter(region_prefix_q("region_id", county_code)).values_list(
+            "pk", "employees"
+        )
+    )
+    founders = [p.pk for p in updates if year - 6 <= p.graduation_year <= year]
+    chosen = rng.sample(employers, min(len(employers) // 20, len(founders)))
+    firms = []
+    for (pk, _), founder in zip(chosen, rng.sample(founders, len(chosen)), strict=True):
+        firms.append(Employer(pk=pk, founder_id=founder, founded_on=_day(rng, year - 1, today)))
+    for part in _chunks(firms):
+        Employer.objects.bulk_update(part, ["founder", "founded_on"])
+    out["founders"] = len(firms)
+
+    # Certificates obtained this year after training.
+    certificates = list(
+        Certificate.objects.filter(
+            region_prefix_q("person__community_id", county_code)
+        ).values_list("pk", flat=True)
+    )
+    recent = rng.sample(certificates, len(certificates) // 5)
+    for part in _chunks(recent):
+        Certificate.objects.filter(pk__in=part).update(issued_on=_day(rng, year, today))
+    out["certificates_this_year"] = len(recent)
+
+    # Hard-to-employ people taken on by employers (就业登记 with the employer).
+    hard = list(
+        KeyGroupTag.objects.filter(
+            region_prefix_q("person__community_id", county_code), group="hard_to_employ"
+        )
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    taken = rng.sample(hard, len(hard) // 4)
+    busy = set(
+        Registration.objects.filter(
+            person_id__in=taken, kind=Registration.Kind.EMPLOYMENT, ended_on__isnull=True
+        ).values_list("person_id", flat=True)
+    )
+    community = dict(Person.objects.filter(pk__in=taken).values_list("pk", "community_id"))
+    registrations = []
+    for pk in taken:
+        if pk in busy or not employers:
+            continue
+        start = _day(rng, year - rng.choice((0, 0, 1, 2)), today)
+        registrations.append(
+            {
+                "person_id": pk,
+                "kind": "employment",
+                "registered_on": start,
+                "office_id": community[pk],
+                "basis": "",
+                "employer_id": rng.choice(employers)[0],
+                "channel": "counter",
+                "ended_on": None,
+                "end_reason": "",
+                "recorded_by_id": None,
+            }
+        )
+    for part in _chunks(registrations):
+        insert_rows(Registration, part)
+        Person.objects.filter(pk__in=[r["person_id"] for r in part]).update(
+            labour_status=LabourStatus.EMPLOYED
+        )
+    out["hard_to_employ_hired"] = len(registrations)
+
+    # Interns and temporary special posts: hires into such jobs this year.
+    hires = []
+    for kind, share in (("internship", 0.5), ("temporary_special", 0.3)):
+        jobs = list(
+            Job.objects.filter(region_prefix_q("region_id", county_code), kind=kind).values_list(
+                "pk", flat=True
+            )
+        )
+        if not jobs:
+            continue
+        seekers = rng.sample(everyone, min(len(everyone) // 400, int(len(jobs) * 3 * share)))
+        for pk in seekers:
+            hires.append(
+                {
+                    "person_id": pk,
+                    "job_id": rng.choice(jobs),
+                    "source": "staff",
+                    "stage": "hired",
+                    "created_at": dt.datetime.combine(_day(rng, year, today), dt.time(9), dt.UTC),
+                    "interview_at": None,
+                    "decided_at": None,
+                    "created_by_id": None,
+                    "note": "演示生成",
+                    "generated": True,
+                }
+            )
+    for h in hires:
+        h["decided_at"] = h["created_at"] + dt.timedelta(days=rng.randrange(1, 20))
+    seen = set(Application.objects.values_list("person_id", "job_id"))
+    hires = [h for h in hires if (h["person_id"], h["job_id"]) not in seen]
+    unique = {(h["person_id"], h["job_id"]): h for h in hires}
+    for part in _chunks(list(unique.values())):
+        insert_rows(Application, part)
+    out["special_hires"] = len(unique)
+
+    # Employers' yearly figures; some stopped by a lockdown, some cut staff.
+    figures = []
+    for pk, employees in employers:
+        start = max(1, employees)
+        end = start - int(start * rng.choice((0, 0, 0, 0.03, 0.05, 0.08, 0.2)))
+        figures.append(
+            {
+                "employer_id": pk,
+                "year": year,
+                "insured_employees": end,
+                "headcount_start": start,
+                "headcount_end": end,
+                "stopped_by_epidemic": rng.random() < 0.1,
+                "lockdown_days": rng.choice((0, 0, 5, 7, 10, 14)),
+            }
+        )
+    EmployerYear.objects.filter(year=year, employer_id__in=[e[0] for e in employers]).delete()
+    for part in _chunks(figures):
+        insert_rows(EmployerYear, part)
+    out["employer_years"] = len(figures)
+
+    # Apprentices in about 2% of the employers.
+    apprentices = []
+    for pk, _ in rng.sample(employers, len(employers) // 50):
+        for person in rng.sample(everyone, rng.randint(1, 4)):
+            apprentices.append(
+                {
+                    "employer_id": pk,
+                    "person_id": person,
+                    "level": rng.choice(("intermediate", "intermediate", "senior")),
+                    "start": dt.date(year, 3, 1),
+                    "end": dt.date(year + 1, 2, 28),
+                }
+            )
+    for part in _chunks(apprentices):
+        insert_rows(Apprenticeship, part)
+    out["apprentices"] = len(apprentices)
+
+    # The county's gig station, certified this year and run by one of its employers.
+    if employers:
+        ServiceStation.objects.filter(
+            region_prefix_q("region_id", county_code), kind=ServiceStation.Kind.GIG
+        ).update(operator_id=employers[0][0], certified_on=dt.date(year, 4, 1))
+
+    # Full-employment communities: about 40% certified (002's 2022 target).
+    communities = list(
+        Region.objects.filter(
+            region_prefix_q("code", county_code), level=RegionLevel.COMMUNITY
+        ).values_list("code", flat=True)
+    )
+    certified = rng.sample(communities, int(len(communities) * 0.4))
+    CommunityCertification.objects.bulk_create(
+        [
+            CommunityCertification(community_id=c, year=year, certified_on=dt.date(year, 6, 30))
+            for c in certified
+        ],
+        ignore_conflicts=True,
+    )
+    out["certified_communities"] = len(certified)
+
+    # Budgets of the year for the county, by policy (round demonstration figures).
+    budgets = [
+        FundBudget(
+            year=year,
+            region_id=county_code,
+            policy=code,
+            amount=Decimal(rng.choice((2, 5, 10, 20, 50)) * 100_000),
+        )
+        for code in catalog.policies()
+    ]
+    FundBudget.objects.bulk_create(budgets, ignore_conflicts=True)
+    return out
