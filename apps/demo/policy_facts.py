@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import defaultdict
 from decimal import Decimal
 
 from django.db import transaction
@@ -57,12 +58,15 @@ def simulate_policy_facts(county_code: str, *, year: int, seed: int, today=None)
         )
     )
     updates = []
+    by_year = defaultdict(list)
     for pk, born, education in people:
         finished = born.year + {"10": 25, "20": 22, "30": 21}[education] + rng.choice((0, 0, 1))
         if finished <= year + 1:
             updates.append(Person(pk=pk, graduation_year=finished))
-    for part in _chunks(updates):
-        Person.objects.bulk_update(part, ["graduation_year"])
+            by_year[finished].append(pk)
+    for finished, pks in by_year.items():  # one UPDATE per year and chunk
+        for part in _chunks(pks):
+            Person.objects.filter(pk__in=part).update(graduation_year=finished)
     out["graduates"] = len(updates)
 
     # Low-income families (城乡低保): about 3% of households' members among graduates and 1%
