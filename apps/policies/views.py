@@ -270,7 +270,7 @@ def _overrides(post) -> dict:
     try:
         number = float(value)
     except ValueError:
-        raise SweepError(f"试算参数:取值 {value!r} 不是数值") from None
+        raise SweepError(f"试算参数:取值“{value}”不是数值") from None
     return {path: {start: int(number) if number.is_integer() else number}}
 
 

@@ -167,3 +167,60 @@ def test_region_scope_holds_on_the_staff_pages(
     assert client.get(reverse("policies:reviews")).status_code == 403
     text = client.get(reverse("policies:mine")).content.decode()
     assert re.search("暂未发现您可享受的补贴", text)
+
+
+def test_an_employer_applies_for_its_own_subsidy(
+    client, city, staff, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        login(client, staff("county_staff", "341282", "县级")).post(
+            reverse("policies:sweeps"), {"region": "341282", "year": "2026"}
+        )
+    owner = User.objects.create_user(
+        username="e", password="x", role="employer", employer=city["office"]
+    )
+    login(client, owner)
+    page = client.get(reverse("policies:mine")).content.decode()
+    assert "就业见习补贴" in page and "临时性专项岗位一次性奖补" in page
+    assert "职业培训补贴" not in page.split("可申请的政策")[1]  # a person's policy
+    client.post(reverse("policies:mine"), {"policy": "internship_subsidy", "year": "2026"})
+    application = SubsidyApplication.objects.get()
+    assert (application.employer, application.amount, application.channel) == (
+        city["office"],
+        3300,
+        "self",
+    )
+
+
+def test_staff_try_a_parameter_and_see_who_gains_and_loses(
+    client, city, staff, django_capture_on_commit_callbacks
+):
+    login(client, staff("county_staff", "341282", "县级"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("policies:sweeps"), {"region": "341282", "year": "2026"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("policies:sweeps"),
+            {
+                "region": "341282",
+                "year": "2026",
+                "param": "job_seeking_subsidy.amount",
+                "value": "",
+            },
+        )
+    trial = Sweep.objects.get(trial=True)
+    assert trial.overrides == {"job_seeking_subsidy.amount": {"2026-01-01": None}}
+    page = client.get(response["Location"]).content.decode()
+    assert re.search(r"失去享受 <b>1</b>", page) and "求职创业补贴" in page
+    bad = client.post(
+        reverse("policies:sweeps"),
+        {
+            "region": "341282",
+            "year": "2026",
+            "param": "job_seeking_subsidy.amount",
+            "value": "很多",
+        },
+        follow=True,
+    )
+    assert "试算参数:取值“很多”不是数值" in bad.content.decode()
+    assert Sweep.objects.count() == 2
