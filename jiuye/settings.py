@@ -260,6 +260,8 @@ OFFER_CHANNELS = envlist("OFFER_CHANNELS", "apps.matching.channels.TableChannel"
 DEMO_REGION = os.environ.get("DEMO_REGION", "341282")
 # The region whose policy list the public pages show to a visitor who has not chosen one.
 PUBLIC_REGION = os.environ.get("PUBLIC_REGION", DEMO_REGION)
+# Official sweeps (and trials) kept per region and year; older results are removed.
+POLICY_SWEEPS_KEPT = envint("POLICY_SWEEPS_KEPT", 3)
 # Demo logins; only created with DEBUG on or when DEMO_PASSWORD is set explicitly.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "")
 

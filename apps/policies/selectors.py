@@ -103,22 +103,36 @@ def region_name(code: str) -> str:
     return region.name if region else code
 
 
-def found_for(subject_key: str):
-    """What the latest official sweeps found for a subject (one row per policy and year)."""
-    rows = (
-        Entitlement.objects.filter(
-            subject_key=subject_key, sweep__trial=False, sweep__status=Sweep.Status.DONE
-        )
+def latest_sweeps(region_code: str) -> list[Sweep]:
+    """For each year, the latest official sweep that covered a region (its own or a wider
+    one): what the platform currently believes, not what an older sweep once found."""
+    prefixes = [region_code[:k] for k in (2, 4, 6, 9, 12) if k <= len(region_code)]
+    latest = {}
+    for sweep in Sweep.objects.filter(
+        region_prefix__in=prefixes, trial=False, status=Sweep.Status.DONE
+    ).order_by("-pk")[:50]:
+        latest.setdefault(sweep.year, sweep)
+    return list(latest.values())
+
+
+def found_for(subject_key: str, region_code: str):
+    """What the latest official sweep of each year found for a subject."""
+    return list(
+        Entitlement.objects.filter(subject_key=subject_key, sweep__in=latest_sweeps(region_code))
         .select_related("sweep")
-        .order_by("-sweep_id")
+        .order_by("-sweep__year", "policy")
     )
-    seen, out = set(), []
-    for row in rows[:200]:
-        key = (row.policy, row.sweep.year)
-        if key not in seen:
-            seen.add(key)
-            out.append(row)
-    return out
+
+
+def unclaimed(subject_key: str, region_code: str) -> list[Entitlement]:
+    """What the latest sweeps found for a subject that it has not applied for yet."""
+    claims = live_claims(subject_key)
+    specs = catalog.policies()
+    return [
+        e
+        for e in found_for(subject_key, region_code)
+        if e.policy in specs and (e.policy, specs[e.policy].claim_key(e.sweep.year)) not in claims
+    ]
 
 
 def live_claims(subject_key: str) -> dict[tuple[str, str], SubsidyApplication]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -129,11 +130,32 @@ def run_sweep(sweep_id: int, on_progress=None) -> Sweep:
             sweep.status = Sweep.Status.DONE
             sweep.seconds = round(time.perf_counter() - started, 2)
             sweep.save(update_fields=["counts", "status", "seconds"])
+            prune(sweep)
     except RulesError as exc:
         sweep.status, sweep.error = Sweep.Status.FAILED, str(exc)
         sweep.save(update_fields=["status", "error"])
     log.info("sweep %s: %s in %.1f s", sweep.pk, sweep.counts, time.perf_counter() - started)
     return sweep
+
+
+def prune(sweep: Sweep) -> int:
+    """Keep the latest POLICY_SWEEPS_KEPT official sweeps of a region and year (the newest
+    is what people see, the one before is what it is compared with) and as many trials;
+    older results go (applications keep their own amounts and reasons). Returns how many
+    sweeps were removed."""
+    keep = max(2, settings.POLICY_SWEEPS_KEPT)
+    removed = 0
+    for trial in (False, True):
+        old = (
+            Sweep.objects.filter(region_prefix=sweep.region_prefix, year=sweep.year, trial=trial)
+            .exclude(status=Sweep.Status.RUNNING)
+            .order_by("-pk")[keep:]
+        )
+        ids = list(old.values_list("pk", flat=True))
+        if ids:
+            Entitlement.objects.filter(sweep_id__in=ids).delete()
+            removed += Sweep.objects.filter(pk__in=ids).delete()[0]
+    return removed
 
 
 def base_sweep(sweep: Sweep) -> Sweep | None:

@@ -196,7 +196,7 @@ def my_subsidies(request):
     region = subject.community_id if kind == "person" else subject.region_id
     claims = selectors.live_claims(key)
     found = []
-    for row in selectors.found_for(key):
+    for row in selectors.found_for(key, region or ""):
         spec = catalog.policies().get(row.policy)
         if spec:
             found.append(

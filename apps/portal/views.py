@@ -62,6 +62,7 @@ from apps.people.selectors import (
     status_counts,
 )
 from apps.people.services import open_person_file
+from apps.policies.selectors import unclaimed
 from apps.services.exports import ledger_workbook, promise_workbook
 from apps.services.models import PlanStep, ServiceKind
 from apps.services.selectors import ledger, promise_dashboard, timeline
@@ -95,13 +96,31 @@ def _page(request, qs):
 def home(request):
     user = request.user
     if user.role == Role.WORKER:
-        return render(request, "portal/worker_home.html", {"person": user.person})
+        person = user.person
+        return render(
+            request,
+            "portal/worker_home.html",
+            {
+                "person": person,
+                "unclaimed": unclaimed(f"P{person.pk}", person.community_id or "")
+                if person
+                else [],
+            },
+        )
     if user.role == Role.EMPLOYER:
         employer = user.employer
         jobs = (
             Job.objects.filter(employer=employer).select_related("occupation") if employer else []
         )
-        return render(request, "portal/employer_home.html", {"employer": employer, "jobs": jobs})
+        return render(
+            request,
+            "portal/employer_home.html",
+            {
+                "employer": employer,
+                "jobs": jobs,
+                "unclaimed": unclaimed(f"E{employer.pk}", employer.region_id) if employer else [],
+            },
+        )
     if not user.is_back_office:
         raise PermissionDenied
     counts = status_counts(user=user)

@@ -58,6 +58,7 @@ def test_a_worker_sees_what_was_found_and_applies_in_one_click(
         login(client, admin).post(reverse("policies:sweeps"), {"region": "341282", "year": "2026"})
     sweep = Sweep.objects.get()
     login(client, worker)
+    assert "平台为您找到 1 项可享受的补贴" in client.get(reverse("portal:home")).content.decode()
     page = client.get(reverse("policies:mine")).content.decode()
     assert "职业培训补贴" in page and "一键申请" in page and "本年度取得证书数:1" in page
     entitlement = sweep.entitlements.get(person=city["migrant"])
@@ -73,6 +74,7 @@ def test_a_worker_sees_what_was_found_and_applies_in_one_click(
     )
     page = client.get(reverse("policies:mine")).content.decode()
     assert "已申请:待初审" in page
+    assert "可享受的补贴" not in client.get(reverse("portal:home")).content.decode()
     check = client.get(reverse("policies:check", args=["job_seeking_subsidy"]), {"year": "2026"})
     assert "暂不符合" in check.content.decode() and "毕业年度高校毕业生" in check.content.decode()
     # Another person's entitlement cannot be used.
@@ -224,3 +226,29 @@ def test_staff_try_a_parameter_and_see_who_gains_and_loses(
     )
     assert "试算参数:取值“很多”不是数值" in bad.content.decode()
     assert Sweep.objects.count() == 2
+
+
+def test_my_page_shows_what_the_latest_sweep_believes(
+    client, city, staff, django_capture_on_commit_callbacks
+):
+    clerk = staff("county_staff", "341282", "县级")
+    graduate = User.objects.create_user(
+        username="g", password="x", role="worker", person=city["graduate"]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        login(client, clerk).post(reverse("policies:sweeps"), {"region": "341282", "year": "2026"})
+    assert (
+        "求职创业补贴"
+        in login(client, graduate)
+        .get(reverse("policies:mine"))
+        .content.decode()
+        .split("我的申请")[0]
+    )
+    # The family leaves the low-income register; tonight's sweep no longer finds her.
+    from apps.people.models import KeyGroupTag
+
+    KeyGroupTag.objects.filter(person=city["graduate"]).update(end="2025-12-31")
+    with django_capture_on_commit_callbacks(execute=True):
+        login(client, clerk).post(reverse("policies:sweeps"), {"region": "341282", "year": "2026"})
+    page = login(client, graduate).get(reverse("policies:mine")).content.decode()
+    assert "暂未发现您可享受的补贴" in page

@@ -180,3 +180,28 @@ def test_a_street_sweep_counts_employees_living_elsewhere_but_finds_only_its_res
     assert east[("social_insurance_subsidy", f"E{city['factory'].pk}")] == Decimal(6300)
     assert ("training_subsidy", f"P{city['migrant'].pk}") in east
     assert not any(key.startswith("E") and key != f"E{city['factory'].pk}" for _, key in east)
+
+
+def test_old_sweeps_are_pruned_but_applications_keep_their_reasons(city, settings):
+    from apps.accounts.models import User
+    from apps.policies.services import apply_from_entitlement
+
+    settings.POLICY_SWEEPS_KEPT = 2
+    first = sweep()
+    clerk = User.objects.create_user(
+        "c", password="x", role="county_staff", scope_region_id="341282"
+    )
+    application = apply_from_entitlement(first.entitlements.get(policy="training_subsidy"), clerk)
+    second, third = sweep(), sweep()
+    trials = [
+        sweep(overrides={"job_seeking_subsidy.amount": {"2026-01-01": 900}}) for _ in range(3)
+    ]
+    assert set(Sweep.objects.values_list("pk", flat=True)) == {
+        second.pk,
+        third.pk,
+        trials[1].pk,
+        trials[2].pk,
+    }
+    application.refresh_from_db()
+    assert application.entitlement is None and "本年度取得证书数:1" in application.reasons
+    assert base_sweep(third) == second
