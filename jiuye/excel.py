@@ -27,3 +27,15 @@ def workbook(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def xlsx_response(content: bytes, filename: str):
+    """An .xlsx download."""
+    from django.http import HttpResponse
+
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -11,16 +11,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from apps.accounts.scoping import in_scope, scope_queryset, user_scope_prefix
+from apps.accounts.scoping import in_scope, scope_queryset
 from apps.employers.models import Employer
 from apps.people.models import Person
-from apps.portal.access import back_office
+from apps.portal.access import back_office, clerk_only, scope_or_refuse
 from apps.regions.models import Region, RegionLevel
 from jiuye.background import run_after_commit
+from jiuye.excel import workbook, xlsx_response
 
 from . import selectors
 from .models import Entitlement, PaymentBatch, SubsidyApplication, Sweep
@@ -243,18 +244,6 @@ def my_check(request, code: str):
 # --- Staff -------------------------------------------------------------------------------
 
 
-def _scope(request) -> str:
-    prefix = user_scope_prefix(request.user)
-    if prefix is None:
-        raise PermissionDenied("账号未设置管辖区域,请联系管理员")
-    return prefix
-
-
-def _clerk(request) -> None:
-    if not request.user.is_clerk:
-        raise PermissionDenied("仅限经办人员")
-
-
 def _page(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -276,9 +265,9 @@ def _overrides(post) -> dict:
 
 @back_office
 def sweeps(request):
-    prefix = _scope(request)
+    prefix = scope_or_refuse(request)
     if request.method == "POST":
-        _clerk(request)
+        clerk_only(request)
         post = request.POST
         region = post.get("region", "").strip() or prefix
         try:
@@ -310,7 +299,7 @@ def sweeps(request):
 
 
 def _sweep(request, pk: int) -> Sweep:
-    prefix = _scope(request)
+    prefix = scope_or_refuse(request)
     sweep = get_object_or_404(Sweep, pk=pk)
     if not (sweep.region_prefix.startswith(prefix) or prefix.startswith(sweep.region_prefix)):
         raise Http404("没有这次识别")
@@ -321,7 +310,7 @@ def _sweep(request, pk: int) -> Sweep:
 def sweep_detail(request, pk: int):
     sweep = _sweep(request, pk)
     if request.method == "POST":
-        _clerk(request)
+        clerk_only(request)
         try:
             if request.POST.get("action") == "notify":
                 messages.success(request, f"已通知{notify(sweep)}个对象")
@@ -379,9 +368,9 @@ def sweep_progress(request, pk: int):
 @back_office
 def reviews(request):
     """The review queue (初审、复审) of the user's region, and applying on someone's behalf."""
-    _scope(request)
+    scope_or_refuse(request)
     if request.method == "POST":
-        _clerk(request)
+        clerk_only(request)
         post = request.POST
         try:
             if post.get("action") == "apply":
@@ -430,7 +419,7 @@ def _subject_by_identifier(request, identifier: str):
     """A person by resident ID, an employer by credit code, or a community by its code,
     within the clerk's region."""
     identifier = identifier.strip().upper()
-    prefix = _scope(request)
+    prefix = scope_or_refuse(request)
     if (
         len(identifier) == 18
         and identifier[:2].isdigit()
@@ -450,9 +439,9 @@ def _subject_by_identifier(request, identifier: str):
 
 @back_office
 def batches(request):
-    prefix = _scope(request)
+    prefix = scope_or_refuse(request)
     if request.method == "POST":
-        _clerk(request)
+        clerk_only(request)
         try:
             batch = create_batch(
                 user=request.user,
@@ -485,7 +474,7 @@ def batches(request):
 
 
 def _batch(request, pk: int) -> PaymentBatch:
-    prefix = _scope(request)
+    prefix = scope_or_refuse(request)
     batch = get_object_or_404(PaymentBatch, pk=pk)
     if not batch.region_prefix.startswith(prefix):
         raise Http404("没有这个支付批次")
@@ -496,7 +485,7 @@ def _batch(request, pk: int) -> PaymentBatch:
 def batch_detail(request, pk: int):
     batch = _batch(request, pk)
     if request.method == "POST":
-        _clerk(request)
+        clerk_only(request)
         try:
             paid_on = dt.date.fromisoformat(request.POST.get("paid_on", ""))
             pay_batch(
@@ -515,8 +504,6 @@ def batch_detail(request, pk: int):
         "application__person", "application__employer", "application__community"
     ).order_by("id")
     if request.GET.get("format") == "xlsx":
-        from jiuye.excel import workbook
-
         names = {c: s.name for c, s in catalog.policies().items()}
         rows = [
             [
@@ -539,11 +526,7 @@ def batch_detail(request, pk: int):
                 )
             ]
         )
-        response = HttpResponse(
-            body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="batch-{batch.pk}.xlsx"'
-        return response
+        return xlsx_response(body, f"batch-{batch.pk}.xlsx")
     return render(
         request,
         "policies/batch.html",
@@ -558,17 +541,12 @@ def batch_detail(request, pk: int):
 
 @back_office
 def funds(request):
-    prefix = _scope(request)
+    prefix = scope_or_refuse(request)
     try:
         year = int(request.GET.get("year") or _today().year)
     except ValueError:
         year = _today().year
     report = selectors.funds(prefix, year)
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(
-            selectors.funds_workbook(report),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="funds-{year}.xlsx"'
-        return response
+        return xlsx_response(selectors.funds_workbook(report), f"funds-{year}.xlsx")
     return render(request, "policies/funds.html", {"report": report, "year": year})

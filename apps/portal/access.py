@@ -5,6 +5,8 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
+from apps.accounts.scoping import user_scope_prefix
+
 
 def back_office(view):
     @login_required
@@ -19,3 +21,16 @@ def back_office(view):
 
 def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
+
+
+def scope_or_refuse(request) -> str:
+    """The viewer's region prefix ('' for all); an account without a region sees nothing."""
+    prefix = user_scope_prefix(request.user)
+    if prefix is None:
+        raise PermissionDenied("账号未设置管辖区域,请联系管理员")
+    return prefix
+
+
+def clerk_only(request) -> None:
+    if not request.user.is_clerk:
+        raise PermissionDenied("仅限经办人员")

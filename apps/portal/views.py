@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import AccessEntry, Role
-from apps.accounts.scoping import in_scope, region_prefix_q, user_scope_prefix
+from apps.accounts.scoping import in_scope, region_prefix_q
 from apps.employers.models import Employer
 from apps.employers.selectors import employer_detail, employer_list, employers_in_scope
 from apps.imports.models import ImportJob
@@ -75,8 +75,9 @@ from apps.services.services import (
 )
 from apps.taxonomy.models import Industry
 from jiuye.background import run_after_commit
+from jiuye.excel import xlsx_response
 
-from .access import back_office, client_ip
+from .access import back_office, clerk_only, client_ip, scope_or_refuse
 from .forms import (
     ImportForm,
     OnlineUnemploymentForm,
@@ -205,7 +206,7 @@ def _person_in_scope(request, pk: int) -> Person:
 @require_POST
 def person_service(request, pk: int):
     """Record a service to a person (guidance, referral, a visit …) from their file."""
-    _staff_only(request)
+    clerk_only(request)
     person = _person_in_scope(request, pk)
     form = ServiceForm(request.POST)
     if form.is_valid():
@@ -223,7 +224,7 @@ def person_service(request, pk: int):
 @require_POST
 def person_register(request, pk: int):
     """Employment or unemployment registration at the counter, from the person's file."""
-    _staff_only(request)
+    clerk_only(request)
     person = _person_in_scope(request, pk)
     form = RegistrationForm(request.POST)
     if not form.is_valid():
@@ -249,7 +250,7 @@ def person_register(request, pk: int):
 @back_office
 @require_POST
 def registration_end(request, pk: int):
-    _staff_only(request)
+    clerk_only(request)
     registration = Registration.objects.select_related("person").filter(pk=pk).first()
     if registration is None or not in_scope(request.user, registration.person.community_id):
         raise Http404("没有这条登记,或不在您的管辖区域内")
@@ -310,7 +311,7 @@ def ledgers(request):
     )
     label = KeyGroup(group).label
     if g.get("format") == "xlsx":
-        return _xlsx(ledger_workbook(f"{label}实名制台账", people), f"ledger-{group}.xlsx")
+        return xlsx_response(ledger_workbook(f"{label}实名制台账", people), f"ledger-{group}.xlsx")
     return render(
         request,
         "portal/services/ledger.html",
@@ -328,7 +329,7 @@ def ledgers(request):
 def crosschecks(request):
     """Social-insurance cross-check (社保数据比对): upload a contribution file, then decide
     each proposal."""
-    _staff_only(request)
+    clerk_only(request)
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
@@ -352,7 +353,7 @@ def crosschecks(request):
 
 @back_office
 def crosscheck(request, pk: int):
-    _staff_only(request)
+    clerk_only(request)
     check = ContributionCheck.objects.filter(pk=pk, created_by=request.user).first()
     if check is None:
         raise Http404("没有这次比对")
@@ -377,7 +378,7 @@ def crosscheck(request, pk: int):
 @require_POST
 def person_plan(request, pk: int):
     """Open the person's assistance plan (一人一策) or add a step to it."""
-    _staff_only(request)
+    clerk_only(request)
     person = _person_in_scope(request, pk)
     post = request.POST
     try:
@@ -405,7 +406,7 @@ def person_plan(request, pk: int):
 @back_office
 @require_POST
 def plan_step_done(request, pk: int):
-    _staff_only(request)
+    clerk_only(request)
     step = PlanStep.objects.select_related("plan__person").filter(pk=pk).first()
     if step is None or not in_scope(request.user, step.plan.person.community_id):
         raise Http404("没有这个步骤")
@@ -422,10 +423,10 @@ def welfare(request):
     """Public-welfare posts (公益性岗位): the year against the plan, who holds a post, place,
     renew, exit."""
     user = request.user
-    prefix = _scope(request)
+    prefix = scope_or_refuse(request)
     staff = user.is_clerk
     if request.method == "POST":
-        _staff_only(request)
+        clerk_only(request)
         post = request.POST
         try:
             if post.get("action") == "place":
@@ -473,10 +474,10 @@ def welfare(request):
 @back_office
 def promises(request):
     """The promise dashboard (服务承诺): who is still owed what, where, for how long."""
-    prefix = _scope(request)
+    prefix = scope_or_refuse(request)
     if request.GET.get("format") == "xlsx":
         board = promise_dashboard(prefix, everyone=True)
-        return _xlsx(promise_workbook(board), "promises.xlsx")
+        return xlsx_response(promise_workbook(board), "promises.xlsx")
     try:
         number = max(1, int(request.GET.get("page", 1)))
     except ValueError:
@@ -653,22 +654,9 @@ def my_offers(request):
     return render(request, "portal/matching/my_offers.html", {"offers": offers})
 
 
-def _scope(request) -> str:
-    """The viewer's region prefix ('' for all); an account without a region sees nothing."""
-    prefix = user_scope_prefix(request.user)
-    if prefix is None:
-        raise PermissionDenied("账号未设置管辖区域,请联系管理员")
-    return prefix
-
-
-def _staff_only(request) -> None:
-    if not request.user.is_clerk:
-        raise PermissionDenied("仅限经办人员")
-
-
 @back_office
 def pushes(request):
-    _staff_only(request)
+    clerk_only(request)
     form = PushForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -687,7 +675,7 @@ def pushes(request):
 
 
 def _own_push(request, pk: int) -> Push:
-    _staff_only(request)
+    clerk_only(request)
     return _own(request, Push, pk, "没有这个送岗任务")
 
 
@@ -782,15 +770,6 @@ def _circle_args(request) -> tuple[str | None, str | None]:
     return request.GET.get("radius") or None, request.GET.get("walk") or None
 
 
-def _xlsx(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @back_office
 def circles(request):
     radius, walk = _circle_args(request)
@@ -799,13 +778,13 @@ def circles(request):
         "walk": walk or settings.SERVICE_CIRCLE_KM,
     }
     try:
-        report = circle_report(_scope(request), radius, walk)
+        report = circle_report(scope_or_refuse(request), radius, walk)
     except CircleError as exc:
         return render(
             request, "portal/circles/index.html", {"error": str(exc), **shown}, status=400
         )
     if request.GET.get("format") == "xlsx":
-        return _xlsx(report_workbook(report), "community-circles.xlsx")
+        return xlsx_response(report_workbook(report), "community-circles.xlsx")
     located = [c for c in report.communities if c.lat is not None and c.lng is not None]
     return render(
         request,
@@ -867,7 +846,7 @@ def circle(request, code: str):
 
 @back_office
 def circle_outside_export(request, code: str):
-    _staff_only(request)
+    clerk_only(request)
     report = _community_or_404(request, code)
     residents = residents_outside_service(code, code, report.walk_km)
     AccessEntry.objects.bulk_create(
@@ -876,7 +855,9 @@ def circle_outside_export(request, code: str):
         )
         for p, _ in residents
     )
-    return _xlsx(outside_workbook(residents, report.walk_km), f"outside-service-{code}.xlsx")
+    return xlsx_response(
+        outside_workbook(residents, report.walk_km), f"outside-service-{code}.xlsx"
+    )
 
 
 # --- applications, interviews, hires -----------------------------------------------------
