@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
+from apps.accounts.models import ROLE_SCOPE_LEVEL, Role
 from apps.accounts.scoping import in_scope
 from apps.accounts.services import record_audit
 from apps.employers.models import Employer
@@ -187,8 +188,9 @@ def _move(application: SubsidyApplication, frm, to) -> None:
 
 
 def review(application_id: int, *, user, approve: bool, note: str = "") -> SubsidyApplication:
-    """First review (初审) moves a submitted application on; second review (复审), by
-    someone else, approves it for payment. Rejection needs a reason."""
+    """First review (初审, any clerk of the region: the street usually) moves a submitted
+    application on; second review (复审), by someone else of county level or above,
+    approves it for payment. Rejection needs a reason."""
     with transaction.atomic():
         application = SubsidyApplication.objects.select_for_update().get(pk=application_id)
         if not user.is_clerk or not in_scope(user, application.region_code):
@@ -200,6 +202,8 @@ def review(application_id: int, *, user, approve: bool, note: str = "") -> Subsi
             first = application.reviews.filter(level=1).values_list("reviewer_id", flat=True)
             if user.pk in first:
                 raise PolicyError("复审须由初审以外的人员进行")
+            if ROLE_SCOPE_LEVEL.get(user.role, 0) > 3 and user.role != Role.ADMIN:
+                raise PolicyError("复审须由县级及以上经办人员进行")
         else:
             raise PolicyError(
                 f"申请#{application.pk}当前状态为“{application.get_status_display()}”,不能审核"

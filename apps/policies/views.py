@@ -15,10 +15,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from apps.accounts.models import AccessEntry
 from apps.accounts.scoping import in_scope, scope_queryset
 from apps.employers.models import Employer
 from apps.people.models import Person
-from apps.portal.access import back_office, clerk_only, scope_or_refuse
+from apps.portal.access import back_office, clerk_only, client_ip, scope_or_refuse
 from apps.regions.models import Region, RegionLevel
 from jiuye.background import run_after_commit
 from jiuye.excel import workbook, xlsx_response
@@ -525,6 +526,16 @@ def batch_detail(request, pk: int):
                     rows,
                 )
             ]
+        )
+        AccessEntry.objects.bulk_create(  # the sheet names the persons paid
+            AccessEntry(
+                viewer=request.user,
+                person_id=p.application.person_id,
+                purpose=AccessEntry.Purpose.EXPORT,
+                ip=client_ip(request),
+            )
+            for p in payments
+            if p.application.person_id
         )
         return xlsx_response(body, f"batch-{batch.pk}.xlsx")
     return render(

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from apps.accounts.models import User
 from apps.policies.models import Payment, SubsidyApplication, Sweep
@@ -123,6 +124,10 @@ def test_staff_take_a_finding_through_two_reviews_into_a_paid_batch_and_the_fund
     batch_url = response["Location"]
     client.post(batch_url, {"paid_on": "2026-11-20", "reference": "GK-1"})
     assert Payment.objects.get().paid_on.isoformat() == "2026-11-20"
+    sheet = client.get(batch_url, {"format": "xlsx"})
+    assert sheet["Content-Disposition"].endswith('.xlsx"') and "东城制造厂" in str(
+        list(load_workbook(io.BytesIO(sheet.content)).worksheets[0].values)
+    )
     from decimal import Decimal
 
     from apps.policies.models import FundBudget
@@ -134,8 +139,6 @@ def test_staff_take_a_finding_through_two_reviews_into_a_paid_batch_and_the_fund
     assert "93700" in funds  # the budget less what was paid
     assert "社会保险补贴(吸纳就业困难人员)" in funds and "6300" in funds
     xlsx = client.get(reverse("policies:funds"), {"year": "2026", "format": "xlsx"})
-    from openpyxl import load_workbook
-
     book = load_workbook(io.BytesIO(xlsx.content))
     row = next(
         r
@@ -252,3 +255,20 @@ def test_my_page_shows_what_the_latest_sweep_believes(
         login(client, clerk).post(reverse("policies:sweeps"), {"region": "341282", "year": "2026"})
     page = login(client, graduate).get(reverse("policies:mine")).content.decode()
     assert "暂未发现您可享受的补贴" in page
+
+
+def test_exporting_a_batch_that_names_persons_is_logged(client, city, staff):
+    from apps.accounts.models import AccessEntry
+    from apps.policies.services import create_batch, review, submit
+
+    first, second = (
+        staff("township_staff", "341282001", "初审"),
+        staff("county_staff", "341282", "复审"),
+    )
+    application = submit(code="training_subsidy", subject=city["migrant"], year=2026, user=first)
+    review(application.pk, user=first, approve=True)
+    review(application.pk, user=second, approve=True)
+    batch = create_batch(user=second, application_ids=[application.pk], region_prefix="341282")
+    login(client, second).get(reverse("policies:batch", args=[batch.pk]), {"format": "xlsx"})
+    entry = AccessEntry.objects.get()
+    assert (entry.person, entry.viewer, entry.purpose) == (city["migrant"], second, "export")

@@ -58,6 +58,11 @@ def test_a_worker_applies_and_two_reviewers_approve_then_it_is_paid_once(city, c
     review(app.pk, user=clerks["a"], approve=True, note="材料齐全")
     with pytest.raises(PolicyError, match="复审须由初审以外的人员进行"):
         review(app.pk, user=clerks["a"], approve=True)
+    street_colleague = User.objects.create_user(
+        "街道同事", password="x", role="township_staff", scope_region_id="341282001"
+    )
+    with pytest.raises(PolicyError, match="复审须由县级及以上经办人员进行"):
+        review(app.pk, user=street_colleague, approve=True)
     review(app.pk, user=clerks["a2"], approve=True)
     app.refresh_from_db()
     assert app.status == Status.APPROVED
