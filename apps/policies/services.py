@@ -128,7 +128,9 @@ def submit(
     spec = assessment.spec
     if not assessment.entitled:
         raise PolicyError(
-            f"{spec.name}:不符合享受条件", [f"未满足:{label}" for label in assessment.failed]
+            f"{spec.name}:不符合享受条件",
+            [f"未满足:{label}" for label in assessment.failed]
+            or ["按规定计算的金额为0元(如参保职工人数、安置人数为0)"],
         )
     channel = (
         SubsidyApplication.Channel.SWEEP

@@ -126,6 +126,15 @@ def test_an_ineligible_or_expired_or_foreign_claim_is_refused_with_the_reason(
         "未满足:属培训补贴对象(脱贫劳动力、农民工、失业人员、毕业年度高校毕业生等)",
         "未满足:本年度经培训取得职业资格/技能等级证书",
     ]
+    # Every condition holds but there is nothing to pay: said so, not an empty list.
+    from apps.policies.models import EmployerYear
+
+    EmployerYear.objects.filter(employer=city["restaurant"]).update(insured_employees=0)
+    with pytest.raises(PolicyError) as err:
+        submit(
+            code="stabilisation_subsidy", subject=city["restaurant"], year=2022, user=clerks["a"]
+        )
+    assert err.value.errors == ["按规定计算的金额为0元(如参保职工人数、安置人数为0)"]
     with pytest.raises(PolicyError, match="该政策已于2022-12-31到期,2023年不能申请"):
         submit(
             code="stabilisation_subsidy", subject=city["restaurant"], year=2023, user=clerks["a"]
