@@ -76,6 +76,11 @@ def simulate_policy_facts(county_code: str, *, year: int, seed: int, today=None)
     low = set(rng.sample(graduating, len(graduating) // 8)) | set(
         rng.sample(everyone, len(everyone) // 100)
     )
+    low -= set(
+        KeyGroupTag.objects.filter(
+            region_prefix_q("person__community_id", county_code), group="low_income"
+        ).values_list("person_id", flat=True)
+    )
     tags = [
         {
             "person_id": pk,
@@ -215,7 +220,12 @@ def simulate_policy_facts(county_code: str, *, year: int, seed: int, today=None)
 
     # Apprentices in about 2% of the employers.
     apprentices = []
+    training = set(
+        Apprenticeship.objects.filter(start__year=year).values_list("employer_id", flat=True)
+    )
     for pk, _ in rng.sample(employers, len(employers) // 50):
+        if pk in training:
+            continue
         for person in rng.sample(everyone, rng.randint(1, 4)):
             apprentices.append(
                 {

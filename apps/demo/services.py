@@ -193,6 +193,7 @@ def generate_city(
     county = get_county(county_code)
     if city_exists(county):
         log(f"{county.name}已有人员数据,跳过生成(不会重复生成)")
+        _policy_facts(county, seed, log)  # a city generated before the rules needed them
         return False
     places = place_communities(county, seed)
     others = list(
@@ -234,11 +235,23 @@ def generate_city(
 
     log(f"求职申请与录用记录(演示生成): {simulate_history(seed=seed)} 条")
     log(f"服务记录(演示生成): {simulate_services(seed=seed)} 条")
+    _policy_facts(county, seed, log)
+    return True
+
+
+def _policy_facts(county: Region, seed: int, log) -> None:
+    """The facts the subsidy rules read, once per county and year."""
+    from apps.policies.models import EmployerYear
+
     from .policy_facts import simulate_policy_facts
 
-    facts = simulate_policy_facts(county.code, year=timezone.localdate().year, seed=seed)
+    year = timezone.localdate().year
+    if EmployerYear.objects.filter(
+        region_prefix_q("employer__region_id", county.code), year=year
+    ).exists():
+        return
+    facts = simulate_policy_facts(county.code, year=year, seed=seed)
     log("政策比对所需数据(演示生成): " + ", ".join(f"{k} {v}" for k, v in facts.items()))
-    return True
 
 
 def ensure_demo_users(county_code: str, password: str) -> list[DemoLogin]:

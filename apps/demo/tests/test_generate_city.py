@@ -98,9 +98,14 @@ def test_generate_city_builds_a_consistent_city_once(db):
     assert sweep.status == "done" and sweep.counts["full_employment_community_award"] > 0
     assert sweep.entitlements.filter(subject_kind="enterprise").exists()
 
-    # A second run neither fails nor duplicates the city.
+    # A second run neither fails nor duplicates the city (nor its policy facts; a city
+    # generated before them gets them).
+    EmployerYear.objects.all().delete()
     call_command("generate_city", region="341282", people=300, seed=5, stdout=out)
     assert Person.objects.count() == 300
+    assert EmployerYear.objects.count() == Employer.objects.count()
+    call_command("generate_city", region="341282", people=300, seed=5, stdout=out)
+    assert EmployerYear.objects.count() == Employer.objects.count()
     assert Region.objects.filter(level=5, code__startswith="341282").count() == communities.count()
 
 
