@@ -26,7 +26,6 @@ from apps.policies.models import (
     EmployerYear,
     FundBudget,
 )
-from apps.policies.rules import catalog
 from apps.regions.models import Region, RegionLevel, ServiceStation
 
 COLLEGE = ("10", "20", "30")
@@ -263,14 +262,17 @@ def simulate_policy_facts(county_code: str, *, year: int, seed: int, today=None)
     out["certified_communities"] = len(certified)
 
     # Budgets of the year for the county, by policy (round demonstration figures).
+    from apps.policies.rules.system import system_for
+    from apps.policies.sweeps import policies_in_force
+
     budgets = [
         FundBudget(
             year=year,
             region_id=county_code,
-            policy=code,
+            policy=spec.code,
             amount=Decimal(rng.choice((2, 5, 10, 20, 50)) * 100_000),
         )
-        for code in catalog.policies()
+        for spec in policies_in_force(system_for(county_code), year)
     ]
     FundBudget.objects.bulk_create(budgets, ignore_conflicts=True)
     return out

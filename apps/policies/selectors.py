@@ -28,6 +28,8 @@ def county_of(region_code: str) -> str:
 
 
 def format_standard(value, unit: str) -> str:
+    if unit == "list":
+        return value
     if isinstance(value, bool):
         return "是" if value else "否"
     if unit == "/1":

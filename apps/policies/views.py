@@ -363,7 +363,9 @@ def sweep_detail(request, pk: int):
 
 @back_office
 def sweep_progress(request, pk: int):
-    return render(request, "policies/_sweep_status.html", {"sweep": _sweep(request, pk)})
+    return render(
+        request, "policies/_sweep_status.html", {"sweep": _sweep(request, pk), "polled": True}
+    )
 
 
 @back_office

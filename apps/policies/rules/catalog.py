@@ -32,6 +32,7 @@ class PolicySpec:
     documents: tuple[str, ...] = ()
     conditions: tuple[str, ...] = ()
     figures: tuple[str, ...] = ()
+    standards: tuple[str, ...] = ()  # parameter paths shown as the standards
     order: int = 0
 
     @property
@@ -111,8 +112,10 @@ def in_force(spec: PolicySpec, system, day: datetime.date) -> bool:
 
 
 def standards(spec: PolicySpec, system, day: datetime.date) -> list[tuple[str, object, str]]:
-    """(description, value, unit) of each parameter of the policy in force on `day`."""
-    node = find_parameter(system.parameters, spec.node_path())
+    """(description, value, unit) of each parameter of the policy in force on `day`: the
+    `standards` the catalog names (parameters or nodes), else the in-force parameter's
+    node. A node of yes/no parameters (a list, e.g. the hard-hit industries) is one row
+    naming those that are yes."""
     rows = []
 
     def walk(item, label):
@@ -122,11 +125,21 @@ def standards(spec: PolicySpec, system, day: datetime.date) -> list[tuple[str, o
                 unit = (item.metadata or {}).get("unit", "")
                 rows.append((label or item.description or item.name, value, unit))
         elif isinstance(item, ParameterNode):
+            children = list(item.children.values())
+            flags = [c(day.isoformat()) if isinstance(c, Parameter) else None for c in children]
+            if children and all(isinstance(f, bool) for f in flags):
+                chosen = [
+                    c.description or c.name for c, f in zip(children, flags, strict=True) if f
+                ]
+                rows.append((label or item.description, "、".join(chosen), "list"))
+                return
             for name, child in item.children.items():
                 walk(child, child.description or name)
 
-    if node is not None:
-        walk(node, "")
+    for path in spec.standards or (spec.node_path(),):
+        item = find_parameter(system.parameters, path)
+        if item is not None:
+            walk(item, "")
     return rows
 
 
@@ -134,6 +147,9 @@ def check_catalog(system) -> None:
     """Every policy names variables of its own entity and an existing parameter."""
     for spec in policies().values():
         validity(spec, system)
+        for path in spec.standards:
+            if find_parameter(system.parameters, path) is None:
+                raise RulesError(f"catalog.yaml: {spec.code} 的标准参数 {path} 不存在")
         for name in (spec.code, *spec.conditions, *spec.figures):
             variable = system.variables.get(name)
             if variable is None:

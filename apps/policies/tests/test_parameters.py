@@ -134,3 +134,21 @@ def test_a_default_standard_is_flagged_until_the_region_sets_it(rules_copy):
         system.parameters(datetime.date(2026, 1, 1)).training_subsidy.amount_by_level.level_4
         == 2000
     )
+
+
+def test_a_policy_shows_its_own_standards_and_lists_as_one_line():
+    import datetime
+
+    from apps.policies.rules.catalog import standards
+
+    system, day = build_system("341282"), datetime.date(2022, 6, 1)
+    social = [
+        label for label, _, _ in standards(policies()["social_insurance_subsidy"], system, day)
+    ]
+    assert any("社会保险补贴" in label for label in social)
+    assert not any("岗位补贴" in label for label in social)
+    rows = dict(
+        (label, value)
+        for label, value, _ in standards(policies()["stabilisation_subsidy"], system, day)
+    )
+    assert rows["特困行业"].startswith("餐饮业、零售业、旅行社")
