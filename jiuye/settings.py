@@ -274,4 +274,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # numexpr (under OpenFisca) announces its thread count at INFO on every start.
+    "loggers": {"numexpr.utils": {"level": "WARNING"}},
 }

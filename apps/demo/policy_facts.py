@@ -276,3 +276,65 @@ def simulate_policy_facts(county_code: str, *, year: int, seed: int, today=None)
     ]
     FundBudget.objects.bulk_create(budgets, ignore_conflicts=True)
     return out
+
+
+def simulate_claims(county_code: str, *, seed: int, log=print) -> int:
+    """A year of the subsidy workflow in the demo county, so its pages are not empty: a
+    sweep; about two thirds of what it found applied for through the one-action path; the
+    county's clerk reviews first and the city's second (a few are turned down); most of
+    the approved are paid in monthly batches. Every application is marked generated.
+    Needs the demo logins. Returns how many applications were made."""
+    from django.utils import timezone
+
+    from apps.accounts.models import User
+    from apps.policies.models import SubsidyApplication
+    from apps.policies.services import (
+        PolicyError,
+        apply_from_entitlement,
+        create_batch,
+        pay_batch,
+        review,
+    )
+    from apps.policies.sweeps import create_sweep, run_sweep
+
+    rng = random.Random(seed)
+    today = timezone.localdate()
+    first = User.objects.filter(username="demo_county").first()
+    second = (
+        User.objects.filter(username="demo_city").first()
+        or User.objects.filter(username="demo_admin").first()
+    )
+    if first is None or second is None:
+        return 0
+    sweep = run_sweep(create_sweep(user=first, region_prefix=county_code, year=today.year).pk)
+    found = list(sweep.entitlements.all())
+    made = []
+    for entitlement in rng.sample(found, len(found) * 2 // 3):
+        try:
+            made.append(apply_from_entitlement(entitlement, first))
+        except PolicyError:
+            continue
+    SubsidyApplication.objects.filter(pk__in=[a.pk for a in made]).update(generated=True)
+    approved = []
+    for application in made:
+        step = rng.random()
+        if step < 0.15:
+            continue  # still waiting for the first review
+        if step < 0.2:
+            review(application.pk, user=first, approve=False, note="材料不全(演示生成)")
+            continue
+        review(application.pk, user=first, approve=True)
+        if step < 0.3:
+            continue  # waiting for the second review
+        review(application.pk, user=second, approve=True)
+        approved.append(application.pk)
+    months = max(1, today.month - 1)
+    to_pay = approved[: len(approved) * 4 // 5]
+    for k in range(months):
+        part = to_pay[k * len(to_pay) // months : (k + 1) * len(to_pay) // months]
+        if part:
+            batch = create_batch(user=first, application_ids=part, region_prefix=county_code)
+            paid_on = min(dt.date(today.year, k + 1, 25), today)
+            pay_batch(batch, user=first, paid_on=paid_on, reference=f"DEMO-{today.year}{k + 1:02d}")
+    log(f"补贴申请(演示生成): {len(made)} 条,已审核 {len(approved)} 条,已支付 {len(to_pay)} 条")
+    return len(made)

@@ -198,6 +198,7 @@ class SubsidyApplication(Subject):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     submitted_at = models.DateTimeField(auto_now_add=True)
+    generated = models.BooleanField("演示生成", default=False)
 
     class Meta:
         verbose_name = "补贴申请"

@@ -94,9 +94,18 @@ def test_generate_city_builds_a_consistent_city_once(db):
     assert EmployerYear.objects.count() == Employer.objects.count()
     assert people.filter(graduation_year__isnull=False).exists()
     call_command("sweep_policies", region="341282", stdout=out)
-    sweep = Sweep.objects.get()
+    sweep = Sweep.objects.latest("pk")
     assert sweep.status == "done" and sweep.counts["full_employment_community_award"] > 0
     assert sweep.entitlements.filter(subject_kind="enterprise").exists()
+    # A year of the subsidy workflow, marked generated: applied, reviewed twice, paid.
+    from apps.policies.models import Payment, SubsidyApplication
+
+    claims = SubsidyApplication.objects.all()
+    assert claims.exists() and not claims.filter(generated=False).exists()
+    assert claims.filter(status="paid").exists()
+    for claim in claims.filter(status="paid"):
+        assert list(claim.reviews.values_list("level", flat=True)) == [1, 2]
+    assert not Payment.objects.filter(paid_on__gt=dt.date.today()).exists()
 
     # A second run neither fails nor duplicates the city (nor its policy facts; a city
     # generated before them gets them).

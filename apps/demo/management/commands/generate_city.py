@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.demo.policy_facts import simulate_claims
 from apps.demo.services import DemoError, ensure_demo_users, generate_city
 
 
@@ -19,13 +20,17 @@ class Command(BaseCommand):
         if people < 1:
             raise CommandError("--people 须为正整数")
         try:
-            generate_city(county_code=region, people=people, seed=seed, log=self.stdout.write)
+            created = generate_city(
+                county_code=region, people=people, seed=seed, log=self.stdout.write
+            )
             if no_users:
                 return
             password = settings.DEMO_PASSWORD or ("jiuye-demo" if settings.DEBUG else "")
             if not password:
                 raise CommandError("DEBUG关闭时须设置环境变量 DEMO_PASSWORD 才能创建演示账号")
             logins = ensure_demo_users(region, password)
+            if created:
+                simulate_claims(region, seed=seed, log=self.stdout.write)
         except DemoError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(f"\n演示账号(密码均为 {password}):")
