@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from apps.accounts.scoping import region_prefix_q
 from apps.imports.specs import insert_rows
 from apps.matching.channels import channels
 from apps.people.models import Person
@@ -216,12 +217,15 @@ class PolicyNotice:
 
 
 @transaction.atomic
-def notify(sweep: Sweep) -> int:
+def notify(sweep: Sweep, region_prefix: str = "") -> int:
     """Tell each person found (SMS and the like through the outbound channels; employers and
-    communities see theirs on their pages) once; returns how many were told."""
+    communities see theirs on their pages) once; only those in `region_prefix` (the
+    clerk's region); returns how many were told."""
     if sweep.trial:
         raise SweepError("试算结果不通知")
-    pending = sweep.entitlements.filter(notified_at__isnull=True)
+    pending = sweep.entitlements.filter(
+        region_prefix_q("region_code", region_prefix), notified_at__isnull=True
+    )
     people = pending.filter(subject_kind="person")
     phones = dict(
         Person.objects.filter(pk__in=people.values("person_id")).values_list("pk", "phone")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from django.conf import settings
 from django.contrib import messages
@@ -178,7 +179,7 @@ def my_subsidies(request):
             else:
                 claim_year = int(request.POST.get("year") or year)
                 entitlement = Entitlement.objects.filter(
-                    pk=request.POST.get("entitlement") or 0, subject_key=key
+                    pk=request.POST.get("entitlement") or 0, subject_key=key, sweep__trial=False
                 ).first()
                 application = submit(
                     code=request.POST.get("policy", ""),
@@ -231,8 +232,8 @@ def my_subsidies(request):
 
 @login_required
 def my_check(request, code: str):
-    """ "Am I entitled?": the rules run for the applicant now, with the conditions that hold
-    and those that do not (an htmx fragment)."""
+    """Whether the applicant is entitled: the rules run for them now, with the conditions
+    that hold and those that do not (an htmx fragment)."""
     subject, _, _ = _my_subject(request.user)
     try:
         result = assess(code, subject, int(request.GET.get("year") or _today().year))
@@ -260,7 +261,9 @@ def _overrides(post) -> dict:
     try:
         number = float(value)
     except ValueError:
-        raise SweepError(f"试算参数:取值“{value}”不是数值") from None
+        number = math.nan
+    if not math.isfinite(number):
+        raise SweepError(f"试算参数:取值“{value}”不是数值")
     return {path: {start: int(number) if number.is_integer() else number}}
 
 
@@ -314,7 +317,8 @@ def sweep_detail(request, pk: int):
         clerk_only(request)
         try:
             if request.POST.get("action") == "notify":
-                messages.success(request, f"已通知{notify(sweep)}个对象")
+                told = notify(sweep, region_prefix=scope_or_refuse(request))
+                messages.success(request, f"已通知{told}个对象")
             else:
                 entitlement = scope_queryset(sweep.entitlements.all(), request.user, "region_code")
                 entitlement = get_object_or_404(

@@ -229,6 +229,12 @@ def test_staff_try_a_parameter_and_see_who_gains_and_loses(
         follow=True,
     )
     assert "试算参数:取值“很多”不是数值" in bad.content.decode()
+    nan = client.post(
+        reverse("policies:sweeps"),
+        {"region": "341282", "year": "2026", "param": "job_seeking_subsidy.amount", "value": "nan"},
+        follow=True,
+    )
+    assert "试算参数:取值“nan”不是数值" in nan.content.decode()
     assert Sweep.objects.count() == 2
 
 
