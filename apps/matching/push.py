@@ -31,7 +31,7 @@ from .channels import OfferNotice, channels
 from .features import GROUP_BIT
 from .index import job_index, seeker_index
 from .models import Offer, Push
-from .ranking import rank_jobs
+from .ranking import rank_jobs, take
 from .rules import LEVEL_LABEL, reasons
 from .services import MatchingError, certificates_of, check_radius
 from .text import shared_terms
@@ -146,7 +146,7 @@ def _run(push: Push, on_progress) -> None:
             """The open jobs of some 中类, their columns sliced once for the whole push."""
             parts = [by_middle[m] for m in middles if m in by_middle]
             rows = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
-            return rows, {name: col[rows] for name, col in jcols.items()}, jalive[rows]
+            return rows, {name: take(col, rows) for name, col in jcols.items()}, jalive[rows]
 
         capacity = np.ceil(jcols["headcount"] * cfg["offers_per_opening"]).astype(np.int64)
         job_pks = jcols["pk"]
