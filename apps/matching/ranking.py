@@ -85,6 +85,13 @@ def text_component(cols: dict, rows: np.ndarray, query: np.ndarray | None) -> np
     )
 
 
+def _deferred_text(cols: dict, rows: np.ndarray, query: np.ndarray | None):
+    """The text component, computed by _best only for the rows where it can matter."""
+    if query is None or not len(rows):
+        return np.zeros(len(rows))
+    return lambda positions: text_component(cols, rows[positions], query)
+
+
 def _best(rows: np.ndarray, ids: np.ndarray, parts: tuple, k: int) -> tuple[np.ndarray, dict]:
     """Weigh the components (as rules.reference_match does), keep the k best rows, and
     return them with every component, for the reasons."""
@@ -95,14 +102,16 @@ def _best(rows: np.ndarray, ids: np.ndarray, parts: tuple, k: int) -> tuple[np.n
         np.isnan(distance), 0.0, np.exp(-np.nan_to_num(distance) / cfg["distance_scale_km"])
     )
     recency = np.exp(-days / cfg["recency_days"])
-    scores = (
+    partial = (
         w["occupation"] * occupation
         + w["certificate"] * certificate
         + w["wage"] * wage
         + w["distance"] * near
         + w["recency"] * recency
-        + w["text"] * text
     )
+    if callable(text):
+        text = _text_where_it_counts(partial, text, k, w["text"])
+    scores = partial + w["text"] * text  # the same sum, in the same order, as one expression
     best = top_k(scores, ids, k)
     return rows[best], {
         "score": scores[best],
@@ -117,6 +126,23 @@ def _best(rows: np.ndarray, ids: np.ndarray, parts: tuple, k: int) -> tuple[np.n
         "days": days[best],
         "text": text[best],
     }
+
+
+def _text_where_it_counts(partial: np.ndarray, text_of, k: int, weight: float) -> np.ndarray:
+    """The text component of the rows where it can change the k best, 0 elsewhere. A
+    cosine lies in [0, 1], so every score is at least its other components (`partial`)
+    and the k-th best score at least the k-th best partial; a row whose partial falls
+    more than `weight` below that cannot enter. Exact: the rows kept get their true text,
+    and every row of the k best (ties included) is among them."""
+    out = np.zeros(len(partial))
+    if len(partial) > k:
+        kth = np.partition(partial, len(partial) - k)[len(partial) - k]
+        keep = np.flatnonzero(partial >= kth - weight * (1 + 1e-9))
+    else:
+        keep = np.arange(len(partial))
+    if len(keep):
+        out[keep] = text_of(keep)
+    return out
 
 
 def _wage_fit(wage_min, wage_max, wish):
@@ -191,7 +217,7 @@ def rank_jobs(
     else:
         distance = np.full(len(rows), np.nan)
     days = np.maximum(0, t - take(cols["valid_from"], rows))
-    text = text_component(cols, rows, query)
+    text = _deferred_text(cols, rows, query)
     parts = (occupation, depth, certificate, cert_pick, wage, distance, days, text)
     return _best(rows, take(cols["pk"], rows), parts, k)
 
@@ -272,7 +298,7 @@ def rank_seekers(
     else:
         distance = np.full(len(rows), np.nan)
     days = np.full(len(rows), max(0, t - job.valid_from.toordinal()))
-    text = text_component(cols, rows, query)
+    text = _deferred_text(cols, rows, query)
     parts = (occupation, depth, certificate, cert_pick, wage, distance, days, text)
     return _best(rows, take(cols["pk"], rows), parts, k)
 
