@@ -28,7 +28,7 @@ def overlay_prefix(code: str, source: str = "") -> str:
     return code
 
 
-def _read_overlay(path) -> dict:
+def read_overlay(path) -> dict:
     source = path.name
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -43,7 +43,7 @@ def region_overlays(region_code: str, regions_dir: Path = REGIONS_DIR) -> list[P
     """The overlay files whose regions contain `region_code`, broadest first."""
     found = []
     for path in sorted(regions_dir.glob("*.yaml")):
-        codes = _read_overlay(path).get("regions") or []
+        codes = read_overlay(path).get("regions") or []
         prefixes = [overlay_prefix(code, path.name) for code in codes]
         matching = [p for p in prefixes if region_code.startswith(p)]
         if matching:
@@ -99,7 +99,7 @@ def _date(key, source: str, path: str) -> str:
 def apply_overlay(parameters: ParameterNode, path: Path) -> None:
     """Apply one region file: its `parameters` map a parameter path to {date: value|null}."""
     source = path.name
-    entries = _read_overlay(path)["parameters"]
+    entries = read_overlay(path)["parameters"]
     for name, dated in entries.items():
         parameter = find_parameter(parameters, str(name))
         if not isinstance(parameter, Parameter):

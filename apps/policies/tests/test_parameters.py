@@ -152,3 +152,21 @@ def test_a_policy_shows_its_own_standards_and_lists_as_one_line():
         for label, value, _ in standards(policies()["stabilisation_subsidy"], system, day)
     )
     assert rows["特困行业"].startswith("餐饮业、零售业、旅行社")
+
+
+def test_manage_py_check_reports_a_broken_parameter_file(rules_copy):
+    from django.core import checks
+
+    from apps.policies.checks import rules_problems
+
+    params, regions = rules_copy
+    assert rules_problems(params, regions) == []
+    assert not [m for m in checks.run_checks(tags=["policies"]) if m.id == "policies.E001"]
+    (regions / "xiongan.yaml").write_text(
+        'regions: ["130629"]\nparameters:\n  gig_station_subsidy.amount_per_station:\n'
+        "    2022-01-01: -1\n",
+        encoding="utf-8",
+    )
+    assert rules_problems(params, regions) == [
+        "xiongan.yaml: 参数 gig_station_subsidy.amount_per_station 在 2022-01-01 的值 -1 为负数"
+    ]
