@@ -56,21 +56,22 @@ def simulate_policy_facts(county_code: str, *, year: int, seed: int, today=None)
             "pk", "birth_date", "education"
         )
     )
-    updates = []
-    by_year = defaultdict(list)
+    graduated = {}  # person → graduation year, in the people's order
     for pk, born, education in people:
         finished = born.year + {"10": 25, "20": 22, "30": 21}[education] + rng.choice((0, 0, 1))
         if finished <= year + 1:
-            updates.append(Person(pk=pk, graduation_year=finished))
-            by_year[finished].append(pk)
+            graduated[pk] = finished
+    by_year = defaultdict(list)
+    for pk, finished in graduated.items():
+        by_year[finished].append(pk)
     for finished, pks in by_year.items():  # one UPDATE per year and chunk
         for part in _chunks(pks):
             Person.objects.filter(pk__in=part).update(graduation_year=finished)
-    out["graduates"] = len(updates)
+    out["graduates"] = len(graduated)
 
     # Low-income families (城乡低保): about 3% of households' members among graduates and 1%
     # of everyone else.
-    graduating = [p.pk for p in updates if p.graduation_year == year]
+    graduating = [pk for pk, finished in graduated.items() if finished == year]
     everyone = list(Person.objects.filter(in_county).values_list("pk", flat=True))
     low = set(rng.sample(graduating, len(graduating) // 8)) | set(
         rng.sample(everyone, len(everyone) // 100)
@@ -100,7 +101,7 @@ def simulate_policy_facts(county_code: str, *, year: int, seed: int, today=None)
             "pk", "employees"
         )
     )
-    founders = [p.pk for p in updates if year - 6 <= p.graduation_year <= year]
+    founders = [pk for pk, finished in graduated.items() if year - 6 <= finished <= year]
     chosen = rng.sample(employers, min(len(employers) // 20, len(founders)))
     firms = []
     for (pk, _), founder in zip(chosen, rng.sample(founders, len(chosen)), strict=True):

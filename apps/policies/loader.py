@@ -35,6 +35,7 @@ GROUP_FLAGS = {
 }
 SME = (EmployerSize.MICRO, EmployerSize.SMALL, EmployerSize.MEDIUM)
 NO_DATE = numpy.datetime64("1970-01-01", "D")
+SPECIAL_KINDS = (JobKind.INTERNSHIP, JobKind.TEMPORARY_SPECIAL)  # hires the rules count
 
 
 def _dates(values) -> numpy.ndarray:
@@ -147,11 +148,18 @@ def load(
         # The region's residents, and those working for its employers who live elsewhere
         # (their employers' subsidies count them).
         people = people.filter(region_prefix_q("community_id", region_prefix))
-        outside = sorted(_employed_from_outside(region_prefix, year))
+        outside = sorted(
+            _working_for(
+                year,
+                lambda path: region_prefix_q(f"{path}__region_id", region_prefix),
+                unless=region_prefix_q("person__community_id", region_prefix),
+            )
+        )
     else:
         linked = set(person_ids or [])
         if len(eids):
-            linked |= _linked_persons(eids.tolist(), year)
+            ids = eids.tolist()
+            linked |= _working_for(year, lambda path: Q(**{f"{path}_id__in": ids}))
         people = people.filter(pk__in=sorted(linked))
     columns = ("pk", "community_id", "graduation_year")
     prows = list(people.order_by("pk").values_list(*columns))
@@ -285,43 +293,23 @@ def load(
     )
 
 
-def _employed_from_outside(region_prefix: str, year: int) -> set[int]:
-    """Persons living outside the region whose employment, internship or temporary post
-    in the year is with one of its employers."""
-    inside = region_prefix_q("person__community_id", region_prefix)
-    spells = (
-        Registration.objects.filter(
-            _overlapping("registered_on", "ended_on", year),
-            region_prefix_q("employer__region_id", region_prefix),
-            kind=Registration.Kind.EMPLOYMENT,
-        )
-        .exclude(inside)
-        .values_list("person_id", flat=True)
-    )
-    hires = (
-        Application.objects.filter(
-            region_prefix_q("job__employer__region_id", region_prefix),
-            stage=Application.Stage.HIRED,
-            job__kind__in=[JobKind.INTERNSHIP, JobKind.TEMPORARY_SPECIAL],
-        )
-        .exclude(inside)
-        .values_list("person_id", flat=True)
-    )
-    return set(spells) | set(hires)
-
-
-def _linked_persons(employer_ids: list[int], year: int) -> set[int]:
+def _working_for(year: int, employers, unless: Q | None = None) -> set[int]:
+    """Persons whose employment in the year, or hire into an internship or a temporary
+    special post, is with the employers `employers(path)` selects (a Q on the employer
+    reached by `path`); `unless` leaves some persons out."""
     spells = Registration.objects.filter(
         _overlapping("registered_on", "ended_on", year),
+        employers("employer"),
         kind=Registration.Kind.EMPLOYMENT,
-        employer_id__in=employer_ids,
-    ).values_list("person_id", flat=True)
+    )
     hires = Application.objects.filter(
-        stage=Application.Stage.HIRED,
-        job__kind__in=[JobKind.INTERNSHIP, JobKind.TEMPORARY_SPECIAL],
-        job__employer_id__in=employer_ids,
-    ).values_list("person_id", flat=True)
-    return set(spells) | set(hires)
+        employers("job__employer"), stage=Application.Stage.HIRED, job__kind__in=SPECIAL_KINDS
+    )
+    if unless is not None:
+        spells, hires = spells.exclude(unless), hires.exclude(unless)
+    return set(spells.values_list("person_id", flat=True)) | set(
+        hires.values_list("person_id", flat=True)
+    )
 
 
 def _by_county(

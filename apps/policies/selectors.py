@@ -48,7 +48,7 @@ def policy_card(spec: catalog.PolicySpec, region_code: str, day: datetime.date) 
     ]
     return {
         "spec": spec,
-        "in_force": catalog.in_force(spec, system, day),
+        "in_force": validity.covers(day),
         "start": validity.start,
         "stop": validity.stop,
         "expired": validity.stop is not None and validity.stop < day,

@@ -98,7 +98,7 @@ def assess(code: str, subject, year: int) -> Assessment:
     failed = [system.variables[n].label for n in spec.conditions if not out.conditions[n][i]]
     amount = Decimal(str(round(float(out.amount[i]), 2)))
     return Assessment(
-        spec, year, amount, held, failed, reasons_for(system, spec, out, i) if amount > 0 else []
+        spec, year, amount, held, failed, reasons_for(system, spec)(out, i) if amount > 0 else []
     )
 
 

@@ -46,11 +46,15 @@ def policies_in_force(system, year: int) -> list[catalog.PolicySpec]:
     return [s for s in catalog.policies().values() if catalog.in_force(s, system, day)]
 
 
-def reasons_for(system, spec, outcome, i: int) -> list[str]:
-    reasons = [system.variables[name].label for name in spec.conditions]
-    for name in spec.figures:
-        value = outcome.figures[name][i]
-        reasons.append(f"{system.variables[name].label}:{value:g}")
+def reasons_for(system, spec):
+    """(outcome, i) → the reasons of an entitled subject: the conditions (all held) and
+    the figures; the labels looked up once per policy, not per subject."""
+    held = [system.variables[name].label for name in spec.conditions]
+    figures = [(name, system.variables[name].label) for name in spec.figures]
+
+    def reasons(outcome, i: int) -> list[str]:
+        return held + [f"{label}:{outcome.figures[name][i]:g}" for name, label in figures]
+
     return reasons
 
 
@@ -79,13 +83,14 @@ def found(system, population: Population, year: int, specs) -> list[dict]:
         if spec.entity == "person" and population.residents is not None:
             hit &= population.residents
         ids, regions = population.ids[spec.entity], population.regions[spec.entity]
+        reasons = reasons_for(system, spec)
         for i in numpy.flatnonzero(hit):
             rows.append(
                 {
                     **subject_fields(spec.entity, ids[i].item(), str(regions[i])),
                     "policy": spec.code,
                     "amount": Decimal(str(round(float(out.amount[i]), 2))),
-                    "reasons": reasons_for(system, spec, out, i),
+                    "reasons": reasons(out, i),
                 }
             )
     return rows

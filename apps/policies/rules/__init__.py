@@ -20,7 +20,6 @@ from .variables import community, enterprise, person
 RULES_DIR = Path(__file__).resolve().parent
 PARAMETERS_DIR = RULES_DIR / "parameters"
 REGIONS_DIR = RULES_DIR / "regions"
-TESTS_DIR = RULES_DIR / "tests"
 
 
 class CountryTaxBenefitSystem(TaxBenefitSystem):

@@ -57,6 +57,9 @@ class Validity:
     stop: datetime.date | None  # the last day in force, None when open-ended
     periods: list[tuple[datetime.date, datetime.date | None]] = field(default_factory=list)
 
+    def covers(self, day: datetime.date) -> bool:
+        return any(start <= day and (stop is None or day <= stop) for start, stop in self.periods)
+
 
 @functools.lru_cache(maxsize=1)
 def policies() -> dict[str, PolicySpec]:
@@ -105,10 +108,7 @@ def validity(spec: PolicySpec, system) -> Validity:
 
 
 def in_force(spec: PolicySpec, system, day: datetime.date) -> bool:
-    return any(
-        start <= day and (stop is None or day <= stop)
-        for start, stop in validity(spec, system).periods
-    )
+    return validity(spec, system).covers(day)
 
 
 def standards(spec: PolicySpec, system, day: datetime.date) -> list[tuple[str, object, str]]:

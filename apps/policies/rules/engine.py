@@ -88,7 +88,3 @@ def evaluate(
             figures={name: calc(name) for name in spec.figures},
         )
     return out
-
-
-def label(system, name: str) -> str:
-    return system.variables[name].label

@@ -125,8 +125,6 @@ def build_system(
     `overrides` ({path: {date: value}}), every parameter checked."""
     try:
         system = CountryTaxBenefitSystem(parameters_dir)
-    except RulesError:
-        raise
     except Exception as exc:  # OpenFisca's own parsing errors name the file
         raise RulesError(f"参数文件无法读取: {exc}") from None
     for path, parameter in _leaves(system.parameters):
