@@ -192,6 +192,10 @@ MATCHING = {
     # and only jobs at least this close in occupation (0.4: the same 中类) count as suitable.
     "offers_per_opening": envfloat("MATCHING_OFFERS_PER_OPENING", 3.0),
     "push_min_occupation_fit": envfloat("MATCHING_PUSH_MIN_FIT", 0.4),
+    # Processes ranking a push's people (forked from the one running it; 0: one per CPU,
+    # 1: rank in that process alone), a chunk of people at a time.
+    "push_processes": envint("MATCHING_PUSH_PROCESSES", 0),
+    "push_chunk": envint("MATCHING_PUSH_CHUNK", 500),
     "max_radius_km": 200.0,
     # The learned re-ranker re-orders the rules' best `shortlist` when a trained model
     # exists (python manage.py evaluate_matching --save); off: the rule order only.

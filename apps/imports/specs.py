@@ -238,7 +238,9 @@ def _converter(field: models.Field, connection):
         return connection.ops.adapt_datefield_value
     if internal == "DateTimeField":
         return connection.ops.adapt_datetimefield_value
-    if internal in ("JSONField", "DecimalField", "UUIDField", "TimeField"):
+    if internal == "JSONField":  # what get_db_prep_save comes to, without its checks
+        return lambda value: connection.ops.adapt_json_value(value, field.encoder)
+    if internal in ("DecimalField", "UUIDField", "TimeField"):
         return lambda value: field.get_db_prep_save(value, connection)
     return None
 

@@ -12,6 +12,10 @@ KIND_CODE = {value: i for i, value in enumerate(JobKind.values)}
 GROUP_BIT = {value: 1 << i for i, value in enumerate(KeyGroup.values)}
 EDU_RANK = {str(k): v for k, v in EDUCATION_RANK.items()}
 NO_CODE = -1
+# The key of the job index's table of distinct occupations in its columns' view: a table
+# (each distinct occupation's four levels once), not a column; rows point at it by
+# "occupation_id".
+OCCUPATION_CODES = "occupation_codes"
 
 
 def occupation_levels(code: str | None) -> tuple[int, int, int, int, int]:

@@ -24,6 +24,7 @@ from .features import (
     EDU_RANK,
     KIND_CODE,
     NO_CODE,
+    OCCUPATION_CODES,
     community_number,
     groups_mask,
     occupation_levels,
@@ -126,6 +127,20 @@ class ColumnIndex:
             self.vocab.terms[t]: float(w) for t, w in zip(terms, weights, strict=True) if t >= 0
         }
 
+    def shared_terms(self, row: int, vector: dict[str, float], n: int = 2) -> list[str]:
+        """text.shared_terms of the row's text and a vector, read off the row's columns."""
+        terms = self.vocab.terms
+        common = [
+            (-(vector[term] * weight), term)
+            for i, weight in zip(
+                self.cols["text_terms"][row].tolist(),
+                self.cols["text_weights"][row].tolist(),
+                strict=True,
+            )
+            if i >= 0 and (term := terms[i]) in vector
+        ]
+        return [term for _, term in sorted(common)[:n]]
+
     def drop(self, pk: int) -> None:
         row = self.row_of.get(pk)
         if row is not None:
@@ -167,17 +182,42 @@ def bump_generation(**kwargs) -> None:
         cache.set(GENERATION_KEY, 1, timeout=None)
 
 
+class Distinct:
+    """Distinct tuples of integers, each once, numbered in order of arrival."""
+
+    def __init__(self, width: int):
+        self.width = width
+        self.ids: dict[tuple, int] = {}
+        self._table = np.zeros((0, width), dtype=np.int64)
+
+    def id(self, key: tuple) -> int:
+        found = self.ids.get(key)
+        if found is None:
+            found = self.ids[key] = len(self.ids)
+            self._table = None
+        return found
+
+    def table(self) -> np.ndarray:
+        """(distinct, width), row i the tuple numbered i."""
+        if self._table is None:
+            self._table = np.array(list(self.ids), dtype=np.int64).reshape(-1, self.width)
+        return self._table
+
+
 class JobIndex(ColumnIndex):
     columns = {
         "occupation": (np.int64, (4,), NO_CODE),
+        "occupation_id": (np.int32, (), 0),  # the row's occupation in occupation_codes
         "kind": (np.int8, (), -1),
-        "wage_min": (np.int32, (), 0),
-        "wage_max": (np.int32, (), 0),
+        "wage_min": (np.float64, (), 0.0),  # floats, as the wage fit reads them
+        "wage_max": (np.float64, (), 0.0),
         "edu": (np.int8, (), 0),
         "age_min": (np.int16, (), 0),
         "age_max": (np.int16, (), 999),
         "lat": (np.float64, (), np.nan),
         "lng": (np.float64, (), np.nan),
+        "lat_rad": (np.float64, (), np.nan),  # kept for the distance (ranking.haversine_km)
+        "lat_cos": (np.float64, (), np.nan),
         "valid_from": (np.int32, (), 0),
         "valid_to": (np.int32, (), 0),
         "required_certificate": (np.int64, (), NO_CODE),
@@ -209,6 +249,30 @@ class JobIndex(ColumnIndex):
         "certificates",
         "description",
     )
+
+    def __init__(self):
+        super().__init__()
+        # Each distinct occupation once (its four levels), so that a person's occupation
+        # fit is worked out per occupation (hundreds in a city) rather than per job.
+        self.occupations = Distinct(4)
+
+    def put(self, pk: int, values: dict) -> None:
+        """As ColumnIndex.put, with the columns derived from others worked out here."""
+        lat = values.get("lat", np.nan)
+        super().put(
+            pk,
+            {
+                **values,
+                "occupation_id": self.occupations.id(tuple(values["occupation"])),
+                "lat_rad": math.radians(lat),
+                "lat_cos": math.cos(math.radians(lat)),
+            },
+        )
+
+    def view(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        cols, alive = super().view()
+        cols[OCCUPATION_CODES] = self.occupations.table()  # a table, not a column
+        return cols, alive
 
     def load(self, since):
         today = timezone.localdate()
@@ -261,17 +325,17 @@ class JobIndex(ColumnIndex):
                     "pk": pk,
                     "occupation": occupation_levels(occupation)[:4],
                     "kind": KIND_CODE[kind],
-                    "wage_min": wage_min,
-                    "wage_max": wage_max,
                     "edu": EDU_RANK.get(education, 0),
                     "age_min": age_min or 0,
                     "age_max": age_max if age_max is not None else 999,
+                    "required_certificate": occupation_levels(certificate)[3],
+                    "required_level": level or 0,
+                    "wage_min": wage_min,
+                    "wage_max": wage_max,
                     "lat": np.nan if lat is None else lat,
                     "lng": np.nan if lng is None else lng,
                     "valid_from": valid_from.toordinal(),
                     "valid_to": valid_to.toordinal(),
-                    "required_certificate": occupation_levels(certificate)[3],
-                    "required_level": level or 0,
                     "region": community_number(region),
                     "headcount": headcount,
                     **self.encode_text(self.vocab.vector_of(words)),

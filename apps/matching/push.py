@@ -9,16 +9,22 @@ served longest-waiting first, so a scarce job goes to who has waited longest."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import itertools
 import logging
 import math
-from collections import Counter, defaultdict
+import multiprocessing
+import os
+import threading
+from collections import Counter, defaultdict, deque
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from apps.accounts.scoping import region_prefix_q, user_scope_prefix
@@ -28,16 +34,14 @@ from apps.jobs.models import Job
 from apps.people.models import KeyGroupTag, LabourStatus, Person
 
 from .channels import OfferNotice, channels
-from .features import GROUP_BIT
+from .features import GROUP_BIT, OCCUPATION_CODES
 from .index import job_index, seeker_index
 from .models import Offer, Push
 from .ranking import rank_jobs, take
 from .rules import LEVEL_LABEL, reasons
 from .services import MatchingError, certificates_of, check_radius
-from .text import shared_terms
 
 log = logging.getLogger(__name__)
-CHUNK = 2000  # people profiled and ranked together, in their order
 
 NO_WISHES = "未填写求职意向"
 NOT_SEEKING = "非求职状态且无求职意向"
@@ -90,14 +94,15 @@ def create_push(
     return push
 
 
-def group_people(push: Push) -> list[int]:
+def group_of(push: Push):
+    """The push's people (a queryset)."""
     qs = Person.objects.filter(region_prefix_q("community_id", push.region_prefix))
     if push.group:
         tagged = KeyGroupTag.objects.filter(group=push.group, end__isnull=True).values("person_id")
         qs = qs.filter(pk__in=tagged)
     if push.labour_status:
         qs = qs.filter(labour_status=push.labour_status)
-    return list(qs.order_by("status_since", "id").values_list("id", flat=True))
+    return qs
 
 
 def run_push(push_id: int, on_progress=None) -> Push:
@@ -126,64 +131,72 @@ def run_push(push_id: int, on_progress=None) -> Push:
 
 def _run(push: Push, on_progress) -> None:
     today = timezone.localdate()
-    pks = group_people(push)
+    group = group_of(push)
+    contacts = {  # longest-waiting first: they take the scarce jobs
+        pk: (name, phone)
+        for pk, name, phone in group.order_by("status_since", "id").values_list(
+            "id", "name", "phone"
+        )
+    }
+    pks = list(contacts)
     push.people = len(pks)
     if not pks:
         push.message = "该群体没有人员,未推送"
         push.report = {"offers_per_person": {}, "none": {}, "jobs": {}}
         return
+    members = group.values("id")
+    certificates = certificates_of(members)
+    sent = defaultdict(set)
+    for person_id, job_id in Offer.objects.filter(person_id__in=members).values_list(
+        "person_id", "job_id"
+    ):
+        sent[person_id].add(job_id)
     jobs, seekers = job_index(), seeker_index()
-    cfg = settings.MATCHING
     with jobs.lock, seekers.lock:
-        jcols, jalive = jobs.view()
-        by_middle = defaultdict(list)
-        for row in np.flatnonzero(jalive):
-            by_middle[int(jcols["occupation"][row, 1])].append(row)
-        by_middle = {m: np.array(rows) for m, rows in by_middle.items()}
-
-        @functools.lru_cache(maxsize=256)
-        def slices(middles: tuple[int, ...]):
-            """The open jobs of some 中类, their columns sliced once for the whole push."""
-            parts = [by_middle[m] for m in middles if m in by_middle]
-            rows = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
-            return rows, {name: take(col, rows) for name, col in jcols.items()}, jalive[rows]
-
-        capacity = np.ceil(jcols["headcount"] * cfg["offers_per_opening"]).astype(np.int64)
-        job_pks = jcols["pk"]
-        row_of_job = {int(pk): i for i, pk in enumerate(job_pks)}
-        used = np.zeros(len(job_pks), dtype=np.int64)
+        ranker = PushRanker(push, jobs, seekers, today)
+        jcols = ranker.jcols
+        capacity = np.ceil(jcols["headcount"] * settings.MATCHING["offers_per_opening"])
+        capacity = capacity.astype(np.int64)
+        row_of_job = {int(pk): i for i, pk in enumerate(jcols["pk"])}
+        used = np.zeros(len(row_of_job), dtype=np.int64)
         for job_id, n in (
             Offer.objects.values("job_id").annotate(n=Count("id")).values_list("job_id", "n")
         ):
             if job_id in row_of_job:
                 used[row_of_job[job_id]] = n
-        sent = defaultdict(set)
-        for person_id, job_id in Offer.objects.filter(person_id__in=pks).values_list(
-            "person_id", "job_id"
-        ):
-            sent[person_id].add(job_id)
-        offers, none = [], {}
+        offers, none, job_names = [], {}, {}
         counts = Counter()
-        for start in range(0, len(pks), CHUNK):
-            chunk = pks[start : start + CHUNK]
-            found = _rank_chunk(push, chunk, seekers, jobs, slices, sent, today, none)
-            for pk in chunk:  # in order: the longest-waiting first take the scarce jobs
-                if pk in none:
+        size = settings.MATCHING["push_chunk"]
+        pieces = (
+            (
+                chunk,
+                {pk: certificates[pk] for pk in chunk if pk in certificates},
+                {pk: push.offers_per_person + len(sent[pk]) + 20 for pk in chunk},
+            )
+            for chunk in (pks[i : i + size] for i in range(0, len(pks), size))
+        )
+        done = 0
+        for found in ranked_in_order(ranker, pieces, _processes(len(pks))):
+            picked_here = []
+            for pk, result in found:  # in order: the longest-waiting take the scarce jobs
+                if isinstance(result, str):
+                    none[pk] = result
                     continue
-                profile, rows, ranked, ranked_parts = found[pk]
+                profile, rows, parts = result
                 picked, why = _choose(
-                    push, profile, jobs, jcols, rows, ranked, ranked_parts, capacity, used, sent[pk]
+                    push, profile, jobs, jcols, rows, parts, capacity, used, sent[pk]
                 )
-                offers += picked
+                picked_here += picked
                 counts[len(picked)] += 1
                 if not picked:
                     none[pk] = why
-            done = min(len(pks), start + CHUNK)
+            _deliver(push, picked_here, contacts, job_names)  # as the next pieces rank
+            offers += picked_here
+            done += len(found)
             if on_progress:
                 on_progress(done, len(pks))
             cache.set(push.progress_key, (done, len(pks)), timeout=3600)
     counts[0] = len(none)
-    _record(push, offers)
     push.offers = len(offers)
     push.report = {
         "offers_per_person": {str(k): v for k, v in sorted(counts.items())},
@@ -193,50 +206,151 @@ def _run(push: Push, on_progress) -> None:
     }
 
 
-def _rank_chunk(push, chunk, seekers, jobs, slices, sent, today, none) -> dict:
-    """Rank a chunk of people over the jobs of their wished 中类 (one slice of the job
-    columns per set of 中类, cut once per push). Returns pk → (profile, slice rows, ranked
-    rows, components); the reason goes into ``none`` for whoever cannot be ranked."""
-    certificates = certificates_of(chunk)
-    by_slice: dict[tuple, list] = defaultdict(list)
-    for pk in chunk:
-        row = seekers.row_of.get(pk)
-        if row is None or not seekers.alive[row]:
-            none[pk] = NOT_SEEKING
-            continue
-        profile = seekers.profile(row, today, certificates.get(pk, []))
-        if not profile.wishes:
-            none[pk] = NO_WISHES
-        elif push.radius_km is not None and profile.lat is None:
-            none[pk] = NO_POINT
-        else:
-            by_slice[tuple(sorted({w[1] for w in profile.wishes}))].append((pk, profile))
-    found = {}
-    for key, members in by_slice.items():
-        rows, sub, sub_alive = slices(key)
-        if not len(rows):
-            for pk, _ in members:
-                none[pk] = NO_JOB
-            continue
-        for pk, profile in members:
+class PushRanker:
+    """What ranking a push's people needs, prepared once per push: the jobs open and
+    valid today grouped by 中类, and the columns of each set of wished 中类 cut once (the
+    text columns are gathered only for the rows that need them). Ranking processes
+    forked for the push inherit it."""
+
+    TEXT = ("text_terms", "text_weights")
+
+    def __init__(self, push: Push, jobs, seekers, today):
+        self.radius_km, self.today = push.radius_km, today
+        self.jobs, self.seekers = jobs, seekers
+        self.jcols, jalive = jobs.view()
+        t = today.toordinal()
+        open_rows = np.flatnonzero(
+            jalive & (self.jcols["valid_from"] <= t) & (self.jcols["valid_to"] >= t)
+        )
+        middles = self.jcols["occupation"][open_rows, 1]
+        order = np.argsort(middles, kind="stable")
+        keys, starts = np.unique(middles[order], return_index=True)
+        self.by_middle = {
+            int(m): rows for m, rows in zip(keys, np.split(open_rows[order], starts[1:]))
+        }
+        self.slice = functools.lru_cache(maxsize=512)(self._cut)
+
+    def _cut(self, middles: tuple[int, ...]):
+        parts = [self.by_middle[m] for m in middles if m in self.by_middle]
+        rows = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        sub = {
+            name: Gathered(col, rows) if name in self.TEXT else take(col, rows)
+            for name, col in self.jcols.items()
+            if name != OCCUPATION_CODES
+        }
+        sub[OCCUPATION_CODES] = self.jcols[OCCUPATION_CODES]
+        return rows, sub, np.ones(len(rows), dtype=bool)
+
+    def rank(self, piece) -> list[tuple[int, object]]:
+        """Each person of the piece with (profile, job rows best first, components), or
+        the reason they cannot be ranked; in the piece's order."""
+        pks, certificates, k_of = piece
+        seekers, out = self.seekers, []
+        for pk in pks:
+            row = seekers.row_of.get(pk)
+            if row is None or not seekers.alive[row]:
+                out.append((pk, NOT_SEEKING))
+                continue
+            profile = seekers.profile(row, self.today, certificates.get(pk, []))
+            if not profile.wishes:
+                out.append((pk, NO_WISHES))
+                continue
+            if self.radius_km is not None and profile.lat is None:
+                out.append((pk, NO_POINT))
+                continue
+            rows, sub, sub_alive = self.slice(tuple(sorted({w[1] for w in profile.wishes})))
+            if not len(rows):
+                out.append((pk, NO_JOB))
+                continue
             local, parts = rank_jobs(
                 profile,
                 sub,
                 sub_alive,
-                today,
-                push.radius_km,
-                push.offers_per_person + len(sent[pk]) + 20,
-                query=jobs.query(profile.text),
+                self.today,
+                self.radius_km,
+                k_of[pk],
+                query=self.jobs.query(profile.text),
             )
-            found[pk] = (profile, rows, local, parts)
-    return found
+            out.append((pk, (profile, rows[local], parts)))
+        return out
 
 
-def _choose(push, profile, jobs, jcols, rows, found, parts, capacity, used, sent):
-    """Up to N of a person's ranked jobs that are suitable, not sent before and have room."""
+class Gathered:
+    """Some rows of an index column, gathered only when taken (``np.take`` calls
+    ``.take``): a slice's text columns, read for the few rows that need them."""
+
+    __slots__ = ("column", "rows")
+
+    def __init__(self, column: np.ndarray, rows: np.ndarray):
+        self.column, self.rows = column, rows
+
+    def take(self, positions, axis=0, **_):
+        return np.take(self.column, self.rows[positions], axis=0)
+
+
+def _processes(people: int) -> int:
+    """Ranking processes for a push: MATCHING["push_processes"] (0: one per CPU), none
+    beyond the parent for a push of one chunk."""
+    wanted = settings.MATCHING["push_processes"] or os.cpu_count() or 1
+    return 1 if people <= settings.MATCHING["push_chunk"] else wanted
+
+
+@contextlib.contextmanager
+def _may_fork():
+    """Celery's prefork workers are daemonic processes, which multiprocessing does not
+    let have children (for fear of orphans); the ranking processes are joined before the
+    push ends, so the rule is lifted while they are forked."""
+    config = multiprocessing.current_process()._config
+    daemon = config.pop("daemon", None)
+    try:
+        yield
+    finally:
+        if daemon is not None:
+            config["daemon"] = daemon
+
+
+_fork_lock = threading.Lock()
+_forked_ranker: PushRanker | None = None  # what forked ranking processes read
+
+
+def _rank_in_child(piece):
+    return _forked_ranker.rank(piece)
+
+
+def ranked_in_order(ranker: PushRanker, pieces, processes: int):
+    """The ranker's results for each piece, in the pieces' order. With more than one
+    process, the pieces are ranked by processes forked from this one (they share the
+    index pages copy-on-write and touch neither the database nor any lock), a few pieces
+    ahead of what the caller consumes; the capacity is still decided here, in order, so
+    the offers are those of ranking in one process."""
+    global _forked_ranker
+    if processes <= 1:
+        yield from map(ranker.rank, pieces)
+        return
+    pieces = iter(pieces)
+    pending: deque = deque()
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+        with _fork_lock, _may_fork():  # they fork at the first submit, holding this ranker
+            _forked_ranker = ranker
+            try:
+                for piece in itertools.islice(pieces, 4 * processes):
+                    pending.append(pool.submit(_rank_in_child, piece))
+            finally:
+                _forked_ranker = None
+        while pending:
+            result = pending.popleft().result()
+            for piece in itertools.islice(pieces, 1):
+                pending.append(pool.submit(_rank_in_child, piece))
+            yield result
+
+
+def _choose(push, profile, jobs, jcols, rows, parts, capacity, used, sent):
+    """Up to N of a person's ranked jobs (index rows, best first) that are suitable, not
+    sent before and have room."""
     picked, full = [], False
-    for i, local in enumerate(found):
-        row = int(rows[local])
+    for i, row in enumerate(rows):
+        row = int(row)
         job_id = int(jcols["pk"][row])
         if parts["occupation"][i] < settings.MATCHING["push_min_occupation_fit"]:
             break  # ranked best first: nothing suitable further down
@@ -262,7 +376,7 @@ def _choose(push, profile, jobs, jcols, rows, found, parts, capacity, used, sent
             None if math.isnan(distance) else distance,
             int(parts["days"][i]),
             bool(jcols["edu"][row] > 0),
-            shared=shared_terms(profile.text, jobs.text_of(row)),
+            shared=jobs.shared_terms(row, profile.text),
         )
         picked.append(
             {
@@ -277,31 +391,31 @@ def _choose(push, profile, jobs, jcols, rows, found, parts, capacity, used, sent
     return picked, (FULL if full else NO_JOB)
 
 
-def _record(push: Push, offers: list[dict]) -> None:
-    for offer in offers:
-        offer.update(push_id=push.pk, created_by_id=push.created_by_id, status=Offer.Status.SENT)
-    insert_rows(Offer, offers)
+def _deliver(push: Push, offers: list[dict], contacts: dict, job_names: dict) -> None:
+    """Record some of the push's offers, each as a service to its person (岗位推送), and
+    send the notices, one per person with all their offers. ``job_names``: job →
+    (employer, title), filled as needed."""
     from apps.services.services import record_pushed_offers
 
-    record_pushed_offers(push.pk)  # each offer is a service to the person (岗位推送)
-    people = {
-        pk: (name, phone)
-        for pk, name, phone in Person.objects.filter(
-            pk__in={o["person_id"] for o in offers}
-        ).values_list("pk", "name", "phone")
-    }
-    jobs = {
-        pk: (employer, title)
-        for pk, employer, title in Job.objects.filter(
-            pk__in={o["job_id"] for o in offers}
-        ).values_list("pk", "employer__name", "title")
-    }
+    if not offers:
+        return
+    by = {"push_id": push.pk, "created_by_id": push.created_by_id, "status": Offer.Status.SENT}
+    before = Offer.objects.filter(push=push).aggregate(last=Max("id"))["last"] or 0
+    insert_rows(Offer, [{**offer, **by} for offer in offers])
+    record_pushed_offers(push.pk, after_id=before)
+    new = {o["job_id"] for o in offers} - job_names.keys()
+    job_names.update(
+        (pk, (employer, title))
+        for pk, employer, title in Job.objects.filter(pk__in=new).values_list(
+            "pk", "employer__name", "title"
+        )
+    )
     notices: dict[int, OfferNotice] = {}
     for offer in offers:  # in each person's order: best first
         pk = offer["person_id"]
         if pk not in notices:
-            notices[pk] = OfferNotice(pk, *people[pk], jobs=[])
-        notices[pk].jobs.append(jobs[offer["job_id"]])
+            notices[pk] = OfferNotice(pk, *contacts[pk], jobs=[])
+        notices[pk].jobs.append(job_names[offer["job_id"]])
     for channel in channels():
         channel.send(list(notices.values()), push)
 

@@ -10,16 +10,27 @@ from django.conf import settings
 
 from apps.regions.geo import EARTH_RADIUS_KM
 
-from .features import NO_CODE
+from .features import NO_CODE, OCCUPATION_CODES
 from .rules import OCCUPATION_FIT, JobProfile, PersonProfile, reserved_kinds, weights
 
 FIT = np.array(OCCUPATION_FIT)
 
 
-def haversine_km(lat: float, lng: float, lats: np.ndarray, lngs: np.ndarray) -> np.ndarray:
-    p1, p2 = np.radians(lat), np.radians(lats)
+def haversine_km(
+    lat: float,
+    lng: float,
+    lats: np.ndarray,
+    lngs: np.ndarray,
+    lats_rad: np.ndarray | None = None,
+    lats_cos: np.ndarray | None = None,
+) -> np.ndarray:
+    """Great-circle distances from a point; ``lats_rad`` and ``lats_cos``: the radians
+    of ``lats`` and their cosines when the index keeps them (the same values)."""
+    p1 = np.radians(lat)
+    p2 = np.radians(lats) if lats_rad is None else lats_rad
+    cos_p2 = np.cos(p2) if lats_cos is None else lats_cos
     dp, dl = p2 - p1, np.radians(lngs - lng)
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    a = np.sin(dp / 2) ** 2 + np.cos(p1) * cos_p2 * np.sin(dl / 2) ** 2
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
 
 
@@ -63,6 +74,8 @@ class _Subset(dict):
         self.source, self.rows = cols, rows
 
     def __missing__(self, name):
+        if name == OCCUPATION_CODES:  # a table, the same for every row
+            return self.source[name]
         value = self[name] = take(self.source[name], self.rows)
         return value
 
@@ -98,9 +111,8 @@ def _best(rows: np.ndarray, ids: np.ndarray, parts: tuple, k: int) -> tuple[np.n
     occupation, depth, certificate, cert_pick, wage, distance, days, text = parts
     cfg = settings.MATCHING
     w = weights()
-    near = np.where(
-        np.isnan(distance), 0.0, np.exp(-np.nan_to_num(distance) / cfg["distance_scale_km"])
-    )
+    # no distance (NaN, quietly carried through exp): no distance score
+    near = np.where(np.isnan(distance), 0.0, np.exp(-distance / cfg["distance_scale_km"]))
     recency = np.exp(-days / cfg["recency_days"])
     partial = (
         w["occupation"] * occupation
@@ -109,12 +121,17 @@ def _best(rows: np.ndarray, ids: np.ndarray, parts: tuple, k: int) -> tuple[np.n
         + w["distance"] * near
         + w["recency"] * recency
     )
-    if callable(text):
-        text = _text_where_it_counts(partial, text, k, w["text"])
-    scores = partial + w["text"] * text  # the same sum, in the same order, as one expression
-    best = top_k(scores, ids, k)
+    if callable(text):  # the top k lie among the rows kept: rank those alone
+        keep, kept_text = _text_where_it_counts(partial, text, k, w["text"])
+        kept_scores = partial[keep] + w["text"] * kept_text
+        local = top_k(kept_scores, ids[keep], k)
+        best, score, text = keep[local], kept_scores[local], kept_text[local]
+    else:
+        scores = partial + w["text"] * text  # the same sum, in the same order
+        best = top_k(scores, ids, k)
+        score, text = scores[best], text[best]
     return rows[best], {
-        "score": scores[best],
+        "score": score,
         "occupation": occupation[best],
         "depth": depth[best],
         "certificate": certificate[best],
@@ -124,28 +141,26 @@ def _best(rows: np.ndarray, ids: np.ndarray, parts: tuple, k: int) -> tuple[np.n
         "distance_km": distance[best],
         "recency": recency[best],
         "days": days[best],
-        "text": text[best],
+        "text": text,
     }
 
 
-def _text_where_it_counts(partial: np.ndarray, text_of, k: int, weight: float) -> np.ndarray:
-    """The text component of the rows where it can change the k best, 0 elsewhere. A
-    cosine lies in [0, 1], so every score is at least its other components (`partial`)
-    and the k-th best score at least the k-th best partial; a row whose partial falls
-    more than `weight` below that cannot enter. Exact: the rows kept get their true text,
-    and every row of the k best (ties included) is among them."""
-    out = np.zeros(len(partial))
+def _text_where_it_counts(partial: np.ndarray, text_of, k: int, weight: float):
+    """The rows where the text can change the k best, and their text. A cosine lies in
+    [0, 1], so every score is at least its other components (`partial`) and the k-th
+    best score at least the k-th best partial; a row whose partial falls more than
+    `weight` below that cannot enter. Exact: every row of the k best (ties included) is
+    among the rows kept, with its true text."""
     if len(partial) > k:
         kth = np.partition(partial, len(partial) - k)[len(partial) - k]
         keep = np.flatnonzero(partial >= kth - weight * (1 + 1e-9))
     else:
         keep = np.arange(len(partial))
-    if len(keep):
-        out[keep] = text_of(keep)
-    return out
+    return keep, (text_of(keep) if len(keep) else np.zeros(0))
 
 
 def _wage_fit(wage_min, wage_max, wish):
+    """How far a wage range meets a wish (1: its minimum does; 0: not even its maximum)."""
     wage_min, wage_max, wish = (np.asarray(x, dtype=np.float64) for x in (wage_min, wage_max, wish))
     span = np.where(wage_max > wage_min, wage_max - wage_min, 1.0)
     partial = np.where(wage_max >= wish, (wage_max - wish) / span, 0.0)
@@ -192,27 +207,44 @@ def rank_jobs(
     if limit_km is not None:
         if not has_point:
             return np.zeros(0, dtype=np.int64), {}
-        mask &= haversine_km(profile.lat, profile.lng, cols["lat"], cols["lng"]) <= limit_km
+        mask &= (
+            haversine_km(
+                profile.lat, profile.lng, cols["lat"], cols["lng"], cols["lat_rad"], cols["lat_cos"]
+            )
+            <= limit_km
+        )
     rows = np.flatnonzero(mask)
-    occ = take(cols["occupation"], rows)
-    occupation = np.zeros(len(rows))
-    depth = np.zeros(len(rows), dtype=np.int64)
+    # occupation and certificate fit per distinct occupation, then looked up per row
+    codes, ids = cols[OCCUPATION_CODES], take(cols["occupation_id"], rows)
+    occupation = np.zeros(len(codes))
+    depth = np.zeros(len(codes), dtype=np.int64)
     for wish in profile.wishes:
-        d = leading_depth(occ, np.array(wish[:4]))
+        d = leading_depth(codes, np.array(wish[:4]))
         fit = np.where((d >= wish[4]) & (d > 0), 1.0, FIT[d])
         better = (fit > occupation) | ((fit == occupation) & (d > depth))
         occupation, depth = np.where(better, fit, occupation), np.where(better, d, depth)
-    certificate = np.zeros(len(rows))
-    cert_pick = np.full(len(rows), -1)
+    certificate = np.zeros(len(codes))
+    cert_pick = np.full(len(codes), -1)
     for i, (levels, _, _) in enumerate(profile.certificates):
-        c = np.where(occ[:, 3] == levels[3], 1.0, np.where(occ[:, 2] == levels[2], 0.5, 0.0))
+        c = np.where(codes[:, 3] == levels[3], 1.0, np.where(codes[:, 2] == levels[2], 0.5, 0.0))
         better = c > certificate
         certificate, cert_pick = np.where(better, c, certificate), np.where(better, i, cert_pick)
-    wish_wage = -1 if profile.wish_min_wage is None else profile.wish_min_wage
-    wage = _wage_fit(take(cols["wage_min"], rows), take(cols["wage_max"], rows), wish_wage)
+    occupation, depth = np.take(occupation, ids), np.take(depth, ids)
+    certificate, cert_pick = np.take(certificate, ids), np.take(cert_pick, ids)
+    if profile.wish_min_wage is None:
+        wage = np.zeros(len(rows))
+    else:
+        wage = _wage_fit(
+            take(cols["wage_min"], rows), take(cols["wage_max"], rows), profile.wish_min_wage
+        )
     if has_point:
         distance = haversine_km(
-            profile.lat, profile.lng, take(cols["lat"], rows), take(cols["lng"], rows)
+            profile.lat,
+            profile.lng,
+            None,
+            take(cols["lng"], rows),
+            take(cols["lat_rad"], rows),
+            take(cols["lat_cos"], rows),
         )
     else:
         distance = np.full(len(rows), np.nan)

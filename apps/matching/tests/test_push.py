@@ -2,6 +2,7 @@
 every offer within the hard filters, and a report of who got none and why."""
 
 import datetime as dt
+from collections import Counter
 
 import pytest
 
@@ -114,3 +115,52 @@ def test_pushes_stay_in_scope_and_say_why(clerk):
         create_push(user=clerk, region_prefix="341282001", radius_km=10_000)
     empty = push(clerk, group="veteran")
     assert empty.status == Push.Status.DONE and empty.people == 0 and "没有人员" in empty.message
+
+
+def test_a_push_ranked_in_several_processes_sends_what_one_process_sends(
+    clerk, monkeypatch, settings, tmp_path
+):
+    """Large pushes are ranked by forked processes, a chunk of people each; the capacity
+    is still decided in the people's order, so the offers (who, which job, in which
+    order, with which score and reasons) are those of ranking in one process."""
+    import os
+
+    from apps.matching import push as push_module
+    from apps.services.models import ServiceRecord
+
+    for i in range(9):
+        migrant(i, wishes=("6-18-02-04", "4-03-02-01") if i % 3 else ("6-18-02-04",))
+    for i in range(5):
+        job(f"焊工{i}", km=0.5 + i, headcount=1)  # three offers each
+        job(f"厨师{i}", occupation_id="4-03-02-01", km=2 + i, headcount=1)
+    settings.MATCHING = {**settings.MATCHING, "push_chunk": 2}
+    pids = tmp_path / "pids"
+    rank = push_module.PushRanker.rank
+
+    def rank_and_say_where(self, piece):
+        with pids.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        return rank(self, piece)
+
+    monkeypatch.setattr(push_module.PushRanker, "rank", rank_and_say_where)
+
+    def offers_of(processes: int) -> list:
+        settings.MATCHING = {**settings.MATCHING, "push_processes": processes}
+        pids.write_text("")
+        done = push(clerk, offers_per_person=3)
+        assert done.status == Push.Status.DONE, done.message
+        sent = list(
+            Offer.objects.order_by("id").values_list("person_id", "job_id", "score", "reasons")
+        )
+        where = set(pids.read_text().split())
+        ServiceRecord.objects.all().delete()
+        Offer.objects.all().delete()  # the next run starts from the same state
+        return sent, where
+
+    forked, where = offers_of(2)
+    assert len(where) == 2 and str(os.getpid()) not in where  # ranked in two children
+    alone, where = offers_of(1)
+    assert where == {str(os.getpid())}
+    assert forked == alone
+    per_job = Counter(job_id for _, job_id, _, _ in alone)
+    assert max(per_job.values()) == 3  # openings ran out: the order decided who got them
