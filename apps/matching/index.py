@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from apps.jobs.models import Job, JobStatus
 from apps.people.models import KeyGroupTag, LabourStatus, Person
+from apps.regions.geo import unit_vector
 
 from .features import (
     EDU_RANK,
@@ -48,6 +49,13 @@ class ColumnIndex:
         "text_terms": (np.int32, (TEXT_SLOTS,), -1),
         "text_weights": (np.float64, (TEXT_SLOTS,), 0.0),
     }
+    # Every index keeps each row's point on the unit sphere, for distances
+    # (ranking.distance_km); NaN without coordinates.
+    POINT_COLUMNS = {c: (np.float64, (), np.nan) for c in "xyz"}
+
+    @property
+    def all_columns(self) -> dict:
+        return {**self.columns, **self.TEXT_COLUMNS, **self.POINT_COLUMNS}
 
     def __init__(self):
         self.lock = threading.RLock()
@@ -67,7 +75,7 @@ class ColumnIndex:
         old, old_alive = self.cols, self.alive
         self.cols = {
             name: np.full((capacity, *shape), fill, dtype=dtype)
-            for name, (dtype, shape, fill) in {**self.columns, **self.TEXT_COLUMNS}.items()
+            for name, (dtype, shape, fill) in self.all_columns.items()
         }
         self.alive = np.zeros(capacity, dtype=bool)
         if old:
@@ -76,13 +84,18 @@ class ColumnIndex:
             self.alive[: self.size] = old_alive[: self.size]
 
     def put(self, pk: int, values: dict) -> None:
+        """Set a row's columns (the unit vector of its point worked out here)."""
+        values = dict(
+            values,
+            **dict(zip("xyz", unit_vector(values.get("lat"), values.get("lng")), strict=True)),
+        )
         row = self.row_of.get(pk)
         if row is None:
             if self.size == len(self.alive):
                 self._allocate(max(1024, 2 * len(self.alive)))
             row = self.row_of[pk] = self.size
             self.size += 1
-        for name, (_, _, fill) in {**self.columns, **self.TEXT_COLUMNS}.items():
+        for name, (_, _, fill) in self.all_columns.items():
             self.cols[name][row] = values.get(name, fill)
         self.alive[row] = True
         self.version += 1
@@ -216,8 +229,6 @@ class JobIndex(ColumnIndex):
         "age_max": (np.int16, (), 999),
         "lat": (np.float64, (), np.nan),
         "lng": (np.float64, (), np.nan),
-        "lat_rad": (np.float64, (), np.nan),  # kept for the distance (ranking.haversine_km)
-        "lat_cos": (np.float64, (), np.nan),
         "valid_from": (np.int32, (), 0),
         "valid_to": (np.int32, (), 0),
         "required_certificate": (np.int64, (), NO_CODE),
@@ -257,16 +268,8 @@ class JobIndex(ColumnIndex):
         self.occupations = Distinct(4)
 
     def put(self, pk: int, values: dict) -> None:
-        """As ColumnIndex.put, with the columns derived from others worked out here."""
-        lat = values.get("lat", np.nan)
         super().put(
-            pk,
-            {
-                **values,
-                "occupation_id": self.occupations.id(tuple(values["occupation"])),
-                "lat_rad": math.radians(lat),
-                "lat_cos": math.cos(math.radians(lat)),
-            },
+            pk, {**values, "occupation_id": self.occupations.id(tuple(values["occupation"]))}
         )
 
     def view(self) -> tuple[dict[str, np.ndarray], np.ndarray]:

@@ -66,7 +66,11 @@ class Offer(models.Model):
         APPLIED = "applied", "已投递"
         DECLINED = "declined", "不感兴趣"
 
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="offers")
+    # No index of its own for the person: the unique (person, job) index serves lookups by
+    # person, and a push writes offers by the hundred thousand.
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="offers", db_index=False
+    )
     job = models.ForeignKey("jobs.Job", on_delete=models.CASCADE, related_name="offers")
     push = models.ForeignKey(
         Push, on_delete=models.SET_NULL, null=True, blank=True, related_name="offer_set"
@@ -75,8 +79,13 @@ class Offer(models.Model):
     reasons = models.JSONField("推荐理由", default=list)
     status = models.CharField("状态", max_length=8, choices=Status.choices, default=Status.SENT)
     created_at = models.DateTimeField("推送时间", auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    created_by = models.ForeignKey(  # never searched by (accounts are deactivated, not deleted)
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:

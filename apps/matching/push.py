@@ -24,7 +24,7 @@ import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count
 from django.utils import timezone
 
 from apps.accounts.scoping import region_prefix_q, user_scope_prefix
@@ -197,6 +197,9 @@ def _run(push: Push, on_progress) -> None:
                 on_progress(done, len(pks))
             cache.set(push.progress_key, (done, len(pks)), timeout=3600)
     counts[0] = len(none)
+    from apps.services.services import record_pushed_offers
+
+    record_pushed_offers(push.pk)  # each offer is a service to the person (岗位推送)
     push.offers = len(offers)
     push.report = {
         "offers_per_person": {str(k): v for k, v in sorted(counts.items())},
@@ -271,7 +274,10 @@ class PushRanker:
                 k_of[pk],
                 query=self.jobs.query(profile.text),
             )
-            out.append((pk, (profile, rows[local], parts)))
+            # as lists: cheaper to send back and to read one by one than arrays
+            out.append(
+                (pk, (profile, rows[local].tolist(), {n: v.tolist() for n, v in parts.items()}))
+            )
         return out
 
 
@@ -392,17 +398,12 @@ def _choose(push, profile, jobs, jcols, rows, parts, capacity, used, sent):
 
 
 def _deliver(push: Push, offers: list[dict], contacts: dict, job_names: dict) -> None:
-    """Record some of the push's offers, each as a service to its person (岗位推送), and
-    send the notices, one per person with all their offers. ``job_names``: job →
-    (employer, title), filled as needed."""
-    from apps.services.services import record_pushed_offers
-
+    """Record some of the push's offers and send the notices, one per person with all
+    their offers. ``job_names``: job → (employer, title), filled as needed."""
     if not offers:
         return
     by = {"push_id": push.pk, "created_by_id": push.created_by_id, "status": Offer.Status.SENT}
-    before = Offer.objects.filter(push=push).aggregate(last=Max("id"))["last"] or 0
     insert_rows(Offer, [{**offer, **by} for offer in offers])
-    record_pushed_offers(push.pk, after_id=before)
     new = {o["job_id"] for o in offers} - job_names.keys()
     job_names.update(
         (pk, (employer, title))

@@ -24,6 +24,16 @@ def haversine_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
 
 
+def unit_vector(lat: float | None, lng: float | None) -> tuple[float, float, float]:
+    """The point on the unit sphere (x, y, z), NaN without coordinates. The chord c
+    between two such points gives the great-circle distance 2R·asin(c/2), the value of
+    the haversine formula without a sine per pair."""
+    if lat is None or lng is None or math.isnan(lat) or math.isnan(lng):
+        return math.nan, math.nan, math.nan
+    phi, lam = math.radians(lat), math.radians(lng)
+    return math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi)
+
+
 def offset_km(lat: float, lng: float, north_km: float, east_km: float) -> tuple[float, float]:
     """The point north_km north and east_km east of (lat, lng); fine for city distances."""
     dlat = north_km / 110.574

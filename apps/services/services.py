@@ -46,9 +46,8 @@ def record_service(
     return record
 
 
-def record_pushed_offers(push_id: int, after_id: int = 0) -> int:
-    """One service record (岗位推送) per offer of a push (those numbered above
-    ``after_id``), in one statement."""
+def record_pushed_offers(push_id: int) -> int:
+    """One service record (岗位推送) per offer of a push, in one statement."""
     from apps.matching.models import Offer
 
     service, offer = ServiceRecord._meta.db_table, Offer._meta.db_table
@@ -56,8 +55,8 @@ def record_pushed_offers(push_id: int, after_id: int = 0) -> int:
         cursor.execute(
             f"INSERT INTO {service} (person_id, kind, at, by_id, outcome, job_id, offer_id, "
             f"generated) SELECT person_id, %s, created_at, created_by_id, %s, job_id, id, %s "
-            f"FROM {offer} WHERE push_id = %s AND id > %s",
-            [ServiceKind.OFFER, "批量送岗", False, push_id, after_id],
+            f"FROM {offer} WHERE push_id = %s",
+            [ServiceKind.OFFER, "批量送岗", False, push_id],
         )
         return cursor.rowcount
 
