@@ -164,7 +164,8 @@ def _run(push: Push, on_progress) -> None:
         ):
             if job_id in row_of_job:
                 used[row_of_job[job_id]] = n
-        offers, none, job_names = [], {}, {}
+        # offers are counted per job, not kept: each chunk's are written and let go
+        per_job, none, job_names = Counter(), {}, {}
         counts = Counter()
         size = settings.MATCHING["push_chunk"]
         pieces = (
@@ -191,7 +192,7 @@ def _run(push: Push, on_progress) -> None:
                 if not picked:
                     none[pk] = why
             _deliver(push, picked_here, contacts, job_names)  # as the next pieces rank
-            offers += picked_here
+            per_job.update(offer["job_id"] for offer in picked_here)
             done += len(found)
             if on_progress:
                 on_progress(done, len(pks))
@@ -200,12 +201,12 @@ def _run(push: Push, on_progress) -> None:
     from apps.services.services import record_pushed_offers
 
     record_pushed_offers(push.pk)  # each offer is a service to the person (岗位推送)
-    push.offers = len(offers)
+    push.offers = per_job.total()
     push.report = {
         "offers_per_person": {str(k): v for k, v in sorted(counts.items())},
         "none": dict(Counter(none.values())),
         "none_people": [[pk, reason] for pk, reason in list(none.items())[:500]],
-        "jobs": _capacity_report(offers, jcols, row_of_job),
+        "jobs": _capacity_report(per_job, jcols, row_of_job),
     }
 
 
@@ -231,39 +232,64 @@ class PushRanker:
         self.by_middle = {
             int(m): rows for m, rows in zip(keys, np.split(open_rows[order], starts[1:]))
         }
-        self.slice = functools.lru_cache(maxsize=512)(self._cut)
+        self.whole = functools.lru_cache(maxsize=128)(self._cut)  # in each process
+        self.slice = functools.lru_cache(maxsize=1024)(self._of_kind)
 
     def _cut(self, middles: tuple[int, ...]):
+        """The open jobs of some 中类, their columns cut once, ordered by kind of work."""
         parts = [self.by_middle[m] for m in middles if m in self.by_middle]
         rows = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+        rows = rows[np.argsort(self.jcols["kind"][rows], kind="stable")]
         sub = {
             name: Gathered(col, rows) if name in self.TEXT else take(col, rows)
             for name, col in self.jcols.items()
             if name != OCCUPATION_CODES
         }
         sub[OCCUPATION_CODES] = self.jcols[OCCUPATION_CODES]
+        return rows, sub
+
+    def _of_kind(self, middles: tuple[int, ...], kind: int | None):
+        """The jobs of those 中类 of one kind of work (all kinds for None): a view of the
+        slice, whose rows are ordered by kind, so the filters run over fewer rows."""
+        rows, sub = self.whole(middles)
+        if kind is not None:
+            kinds = sub["kind"]
+            a, b = np.searchsorted(kinds, kind, "left"), np.searchsorted(kinds, kind, "right")
+            rows = rows[a:b]
+            sub = {
+                name: (
+                    col
+                    if name == OCCUPATION_CODES
+                    else Gathered(col.column, rows)
+                    if isinstance(col, Gathered)
+                    else col[a:b]
+                )
+                for name, col in sub.items()
+            }
         return rows, sub, np.ones(len(rows), dtype=bool)
 
     def rank(self, piece) -> list[tuple[int, object]]:
         """Each person of the piece with (profile, job rows best first, components), or
         the reason they cannot be ranked; in the piece's order."""
         pks, certificates, k_of = piece
-        seekers, out = self.seekers, []
+        seekers, found, ready = self.seekers, {}, []
         for pk in pks:
             row = seekers.row_of.get(pk)
             if row is None or not seekers.alive[row]:
-                out.append((pk, NOT_SEEKING))
+                found[pk] = NOT_SEEKING
                 continue
             profile = seekers.profile(row, self.today, certificates.get(pk, []))
             if not profile.wishes:
-                out.append((pk, NO_WISHES))
-                continue
-            if self.radius_km is not None and profile.lat is None:
-                out.append((pk, NO_POINT))
-                continue
-            rows, sub, sub_alive = self.slice(tuple(sorted({w[1] for w in profile.wishes})))
+                found[pk] = NO_WISHES
+            elif self.radius_km is not None and profile.lat is None:
+                found[pk] = NO_POINT
+            else:
+                ready.append((tuple(sorted({w[1] for w in profile.wishes})), pk, profile))
+        ready.sort(key=lambda item: item[0])  # people of one slice together: cut it once
+        for key, pk, profile in ready:
+            rows, sub, sub_alive = self.slice(key, profile.wish_kind)
             if not len(rows):
-                out.append((pk, NO_JOB))
+                found[pk] = NO_JOB
                 continue
             local, parts = rank_jobs(
                 profile,
@@ -275,10 +301,8 @@ class PushRanker:
                 query=self.jobs.query(profile.text),
             )
             # as lists: cheaper to send back and to read one by one than arrays
-            out.append(
-                (pk, (profile, rows[local].tolist(), {n: v.tolist() for n, v in parts.items()}))
-            )
-        return out
+            found[pk] = (profile, rows[local].tolist(), {n: v.tolist() for n, v in parts.items()})
+        return [(pk, found[pk]) for pk in pks]
 
 
 class Gathered:
@@ -421,9 +445,8 @@ def _deliver(push: Push, offers: list[dict], contacts: dict, job_names: dict) ->
         channel.send(list(notices.values()), push)
 
 
-def _capacity_report(offers: list[dict], jcols, row_of_job) -> dict:
+def _capacity_report(per_job: Counter, jcols, row_of_job) -> dict:
     """How offers per job compare with each job's openings."""
-    per_job = Counter(o["job_id"] for o in offers)
     if not per_job:
         return {"jobs_offered": 0}
     ratios = [n / max(1, int(jcols["headcount"][row_of_job[j]])) for j, n in per_job.items()]

@@ -164,3 +164,18 @@ def test_a_push_ranked_in_several_processes_sends_what_one_process_sends(
     assert forked == alone
     per_job = Counter(job_id for _, job_id, _, _ in alone)
     assert max(per_job.values()) == 3  # openings ran out: the order decided who got them
+
+
+def test_a_push_offers_the_kind_of_work_wished_and_any_kind_to_who_said_none(clerk):
+    """The push ranks each person over the jobs of their wished kind (its slice is
+    ordered by kind); who named no kind is ranked over every kind but those reserved."""
+    part_timer = migrant(0, wish_job_kind="part_time")
+    anyone = migrant(1)
+    job("焊工全职", km=1, headcount=3)
+    job("焊工兼职", km=2, headcount=3, kind="part_time")
+    job("焊工零工", km=3, headcount=3, kind="gig")
+    job("焊工公益岗", km=0.5, headcount=3, kind="public_welfare")  # reserved for others
+    push(clerk, offers_per_person=3)
+    offered = lambda person: {o.job.title for o in Offer.objects.filter(person=person)}  # noqa: E731
+    assert offered(part_timer) == {"焊工兼职"}
+    assert offered(anyone) == {"焊工全职", "焊工兼职", "焊工零工"}
