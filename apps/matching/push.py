@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import itertools
 import logging
 import math
@@ -360,7 +361,14 @@ def ranked_in_order(ranker: PushRanker, pieces, processes: int):
     pieces = iter(pieces)
     pending: deque = deque()
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+    # What exists now is left out of garbage collection until the push ends (as the gc
+    # module advises before forking): the children's collections then do not write to
+    # the pages they share with this process, and this one's do not walk a large heap
+    # (a Celery worker's, a process that has just imported a file) again and again.
+    gc.freeze()
+    with contextlib.ExitStack() as stack:
+        stack.callback(gc.unfreeze)
+        pool = stack.enter_context(ProcessPoolExecutor(max_workers=processes, mp_context=context))
         with _fork_lock, _may_fork():  # they fork at the first submit, holding this ranker
             _forked_ranker = ranker
             try:
