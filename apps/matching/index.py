@@ -136,23 +136,11 @@ class ColumnIndex:
 
     def text_of(self, row: int) -> dict[str, float]:
         terms, weights = self.cols["text_terms"][row], self.cols["text_weights"][row]
-        return {
-            self.vocab.terms[t]: float(w) for t, w in zip(terms, weights, strict=True) if t >= 0
+        return {  # as lists: reading NumPy scalars one by one costs more than the rest
+            self.vocab.terms[t]: w
+            for t, w in zip(terms.tolist(), weights.tolist(), strict=True)
+            if t >= 0
         }
-
-    def shared_terms(self, row: int, vector: dict[str, float], n: int = 2) -> list[str]:
-        """text.shared_terms of the row's text and a vector, read off the row's columns."""
-        terms = self.vocab.terms
-        common = [
-            (-(vector[term] * weight), term)
-            for i, weight in zip(
-                self.cols["text_terms"][row].tolist(),
-                self.cols["text_weights"][row].tolist(),
-                strict=True,
-            )
-            if i >= 0 and (term := terms[i]) in vector
-        ]
-        return [term for _, term in sorted(common)[:n]]
 
     def drop(self, pk: int) -> None:
         row = self.row_of.get(pk)

@@ -41,6 +41,7 @@ from .models import Offer, Push
 from .ranking import rank_jobs, take
 from .rules import LEVEL_LABEL, reasons
 from .services import MatchingError, certificates_of, check_radius
+from .text import shared_terms
 
 log = logging.getLogger(__name__)
 
@@ -388,7 +389,6 @@ def _choose(push, profile, jobs, jcols, rows, parts, capacity, used, sent):
     sent before and have room."""
     picked, full = [], False
     for i, row in enumerate(rows):
-        row = int(row)
         job_id = int(jcols["pk"][row])
         if parts["occupation"][i] < settings.MATCHING["push_min_occupation_fit"]:
             break  # ranked best first: nothing suitable further down
@@ -414,7 +414,7 @@ def _choose(push, profile, jobs, jcols, rows, parts, capacity, used, sent):
             None if math.isnan(distance) else distance,
             int(parts["days"][i]),
             bool(jcols["edu"][row] > 0),
-            shared=jobs.shared_terms(row, profile.text),
+            shared=shared_terms(profile.text, jobs.text_of(row)),
         )
         picked.append(
             {

@@ -26,7 +26,7 @@ from .index import WISH_SLOTS, job_index, seeker_index
 from .ranking import rank_jobs_pruned, rank_seekers_pruned
 from .rerank import load_model, rerank_order, take
 from .rules import LEVEL_LABEL, JobProfile, Match, PersonProfile, reasons
-from .text import Vocabulary, job_text, person_text
+from .text import Vocabulary, job_text, person_text, shared_terms
 
 
 class MatchingError(ValueError):
@@ -159,7 +159,7 @@ def jobs_for_person(
         rows, parts = _rerank(model, rows, parts, k)
         pks = cols["pk"][rows].tolist()
         edu_required = (cols["edu"][rows] > 0).tolist()
-        shared = [index.shared_terms(r, profile.text) for r in rows]
+        shared = [shared_terms(profile.text, index.text_of(r)) for r in rows]
     jobs = Job.objects.select_related("employer", "occupation", "region").in_bulk(pks)
     out = []
     for i, pk in enumerate(pks):
@@ -212,7 +212,7 @@ def candidates_for_job(
         )
         rows, parts = _rerank(model, rows, parts, k)
         pks = cols["pk"][rows].tolist()
-        shared = {pk: index.shared_terms(r, profile.text) for pk, r in zip(pks, rows)}
+        shared = {pk: shared_terms(index.text_of(r), profile.text) for pk, r in zip(pks, rows)}
     people = Person.objects.select_related("community").in_bulk(pks)
     names = _certificate_names(pks, job)
     return [
