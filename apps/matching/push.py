@@ -38,7 +38,7 @@ from .channels import OfferNotice, channels
 from .features import GROUP_BIT, OCCUPATION_CODES
 from .index import job_index, seeker_index
 from .models import Offer, Push
-from .ranking import rank_jobs, take
+from .ranking import Gathered, rank_jobs, take
 from .rules import LEVEL_LABEL, reasons
 from .services import MatchingError, certificates_of, check_radius
 from .text import shared_terms
@@ -305,19 +305,6 @@ class PushRanker:
             # as lists: cheaper to send back and to read one by one than arrays
             found[pk] = (profile, rows[local].tolist(), {n: v.tolist() for n, v in parts.items()})
         return [(pk, found[pk]) for pk in pks]
-
-
-class Gathered:
-    """Some rows of an index column, gathered only when taken (``np.take`` calls
-    ``.take``): a slice's text columns, read for the few rows that need them."""
-
-    __slots__ = ("column", "rows")
-
-    def __init__(self, column: np.ndarray, rows: np.ndarray):
-        self.column, self.rows = column, rows
-
-    def take(self, positions, axis=0, **_):
-        return np.take(self.column, self.rows[positions], axis=0)
 
 
 def _processes(people: int) -> int:

@@ -4,6 +4,7 @@ over whole index columns at once. Tests hold the two equal."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import numpy as np
 from django.conf import settings
@@ -11,9 +12,31 @@ from django.conf import settings
 from apps.regions.geo import EARTH_RADIUS_KM, unit_vector
 
 from .features import NO_CODE, OCCUPATION_CODES
+from .kernels import NO_LEVEL, RESULT, rank_jobs_kernel
 from .rules import OCCUPATION_FIT, JobProfile, PersonProfile, reserved_kinds, weights
 
 FIT = np.array(OCCUPATION_FIT)
+WEIGHTS = ("occupation", "certificate", "wage", "distance", "recency", "text")
+# The job index's columns the compiled ranking reads, in its arguments' order.
+JOB_COLUMNS = (
+    "valid_from",
+    "valid_to",
+    "edu",
+    "age_min",
+    "age_max",
+    "required_certificate",
+    "required_level",
+    "kind",
+    "occupation_id",
+    "wage_min",
+    "wage_max",
+    "x",
+    "y",
+    "z",
+    "pk",
+)
+_NO_ROWS = np.zeros(0, dtype=np.int64)
+_NO_QUERY = np.zeros(0)
 
 
 def haversine_km(lat: float, lng: float, lats: np.ndarray, lngs: np.ndarray) -> np.ndarray:
@@ -186,59 +209,77 @@ def rank_jobs(
             alive,
             prefilter,
         )
-    t = today.toordinal()
-    mask = alive & (cols["valid_from"] <= t) & (cols["valid_to"] >= t)
-    mask &= (cols["edu"] == 0) | (cols["edu"] <= profile.edu_rank)
-    mask &= (cols["age_min"] <= profile.age) & (cols["age_max"] >= profile.age)
-    certified = cols["required_certificate"] == NO_CODE
-    for levels, level, _ in profile.certificates:
-        level_ok = (cols["required_level"] == 0) | (
-            level is not None and (level <= cols["required_level"])
+    if k <= 0 or (limit_km is not None and (profile.lat is None or profile.lng is None)):
+        return np.zeros(0, dtype=np.int64), {}
+    cfg, w = settings.MATCHING, weights()
+    text_terms, text_weights = cols["text_terms"], cols["text_weights"]
+    text_rows = _NO_ROWS
+    if isinstance(text_terms, Gathered):  # a slice's text, read through its rows
+        text_rows, text_terms, text_weights = (
+            text_terms.rows,
+            text_terms.column,
+            text_weights.column,
         )
-        certified |= (cols["required_certificate"] == levels[3]) & level_ok
-    mask &= certified
-    if profile.wish_kind is not None:
-        mask &= cols["kind"] == profile.wish_kind
-    for kind, bits in reserved_kinds().items():
-        if not profile.groups & bits:
-            mask &= cols["kind"] != kind
-    has_point = profile.lat is not None and profile.lng is not None
-    if limit_km is not None:
-        if not has_point:
-            return np.zeros(0, dtype=np.int64), {}
-        mask &= distance_km(profile.lat, profile.lng, cols) <= limit_km
-    rows = np.flatnonzero(mask)
-    # occupation and certificate fit per distinct occupation, then looked up per row
-    codes, ids = cols[OCCUPATION_CODES], take(cols["occupation_id"], rows)
-    occupation = np.zeros(len(codes))
-    depth = np.zeros(len(codes), dtype=np.int64)
-    for wish in profile.wishes:
-        d = leading_depth(codes, np.array(wish[:4]))
-        fit = np.where((d >= wish[4]) & (d > 0), 1.0, FIT[d])
-        better = (fit > occupation) | ((fit == occupation) & (d > depth))
-        occupation, depth = np.where(better, fit, occupation), np.where(better, d, depth)
-    certificate = np.zeros(len(codes))
-    cert_pick = np.full(len(codes), -1)
-    for i, (levels, _, _) in enumerate(profile.certificates):
-        c = np.where(codes[:, 3] == levels[3], 1.0, np.where(codes[:, 2] == levels[2], 0.5, 0.0))
-        better = c > certificate
-        certificate, cert_pick = np.where(better, c, certificate), np.where(better, i, cert_pick)
-    occupation, depth = np.take(occupation, ids), np.take(depth, ids)
-    certificate, cert_pick = np.take(certificate, ids), np.take(cert_pick, ids)
-    if profile.wish_min_wage is None:
-        wage = np.zeros(len(rows))
-    else:
-        wage = _wage_fit(
-            take(cols["wage_min"], rows), take(cols["wage_max"], rows), profile.wish_min_wage
-        )
-    if has_point:
-        distance = distance_km(profile.lat, profile.lng, cols, rows)
-    else:
-        distance = np.full(len(rows), np.nan)
-    days = np.maximum(0, t - take(cols["valid_from"], rows))
-    text = _deferred_text(cols, rows, query)
-    parts = (occupation, depth, certificate, cert_pick, wage, distance, days, text)
-    return _best(rows, take(cols["pk"], rows), parts, k)
+    positions, out = rank_jobs_kernel(
+        alive,
+        *(cols[name] for name in JOB_COLUMNS),
+        text_terms,
+        text_weights,
+        text_rows,
+        today.toordinal(),
+        profile.edu_rank,
+        profile.age,
+        np.array([levels[3] for levels, _, _ in profile.certificates], dtype=np.int64),
+        np.array(
+            [NO_LEVEL if level is None else level for _, level, _ in profile.certificates],
+            dtype=np.int64,
+        ),
+        -1 if profile.wish_kind is None else profile.wish_kind,
+        np.array(
+            [kind for kind, bits in reserved_kinds().items() if not profile.groups & bits],
+            dtype=np.int64,
+        ),
+        np.nan if limit_km is None else float(limit_km),
+        np.array(unit_vector(profile.lat, profile.lng)),
+        -1.0 if profile.wish_min_wage is None else float(profile.wish_min_wage),
+        cols[OCCUPATION_CODES],
+        np.array(profile.wishes, dtype=np.int64).reshape(-1, 5),
+        np.array([levels[2] for levels, _, _ in profile.certificates], dtype=np.int64),
+        FIT,
+        _NO_QUERY if query is None else query,
+        np.array([w[name] for name in WEIGHTS]),
+        cfg["distance_scale_km"],
+        _recency_table(cfg["recency_days"]),
+        cfg["recency_days"],
+        EARTH_RADIUS_KM,
+        # a cosine is at most 1 (a bound only while no weight is negative)
+        (1.0 + 1e-9 if query is not None else 0.0) if min(w.values()) >= 0 else np.inf,
+        k,
+    )
+    parts = dict(zip(RESULT, out.T, strict=True))
+    for name in ("depth", "cert_pick", "days"):
+        parts[name] = parts[name].astype(np.int64)
+    return positions, parts
+
+
+@functools.lru_cache(maxsize=4)
+def _recency_table(recency_days: float) -> np.ndarray:
+    """The recency score of 0 … 3,999 days since posting (as _best computes it)."""
+    return np.exp(-np.arange(4000) / recency_days)
+
+
+class Gathered:
+    """Some rows of an index column, gathered only when taken (``np.take`` calls
+    ``.take``): a slice's text columns, read for the few rows that need them (the job
+    ranking reads them through their rows)."""
+
+    __slots__ = ("column", "rows")
+
+    def __init__(self, column: np.ndarray, rows: np.ndarray):
+        self.column, self.rows = column, rows
+
+    def take(self, positions, axis=0, **_):
+        return np.take(self.column, self.rows[positions], axis=0)
 
 
 def rank_seekers(

@@ -2,6 +2,7 @@
 same people and jobs pass the hard filters, with the same scores, components and reasons.
 Random cities from hypothesis; no database needed."""
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -530,3 +531,57 @@ def test_the_kept_mask_of_who_wishes_a_trade_follows_every_change():
     index.drop(1)
     cols, alive = index.view()
     assert np.array_equal(index.wishing(welding), wishing_mask(cols, welding))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), st.integers(1, 8), st.one_of(st.none(), st.floats(0.5, 5)), st.booleans())
+def test_the_k_best_are_those_of_ranking_every_job(data, k, limit, close):
+    """The compiled ranking leaves a job as soon as a bound shows it cannot reach the k
+    best so far; what it keeps must be exactly the first k of ranking every job (ties
+    by id: some jobs are copies of others), in the rules' order of scores, also when the
+    text is read through a slice's rows (the push). ``close``: the jobs crowd around the
+    person in the trades they wish, so that the bounds are tight and the text decides."""
+    from apps.matching.ranking import Gathered
+
+    person, _ = data.draw(people(1))
+    profiles = [data.draw(jobs(i)) for i in range(1, data.draw(st.integers(1, 60)) + 1)]
+    if close:
+        person = dataclasses.replace(person, lat=33.2, lng=115.3)
+        offsets = st.tuples(st.floats(-0.02, 0.02), st.floats(-0.02, 0.02))
+        trades = st.sampled_from([*person.wishes, *(occupation_levels(c) for c in CODES[:2])])
+        profiles = [
+            dataclasses.replace(
+                j,
+                lat=33.2 + (o := data.draw(offsets))[0],
+                lng=115.3 + o[1],
+                occupation=(*data.draw(trades)[:4], 4),
+            )
+            for j in profiles
+        ]
+    copies = data.draw(st.lists(st.sampled_from(profiles), max_size=8))
+    profiles += [dataclasses.replace(j, job_id=len(profiles) + 1 + i) for i, j in enumerate(copies)]
+    index = job_index(profiles)
+    cols, alive = index.view()
+    query = index.query(person.text)
+    every_row, every = rank_jobs(person, cols, alive, TODAY, limit, len(profiles), query=query)
+    rows, parts = rank_jobs(person, cols, alive, TODAY, limit, k, query=query)
+    assert rows.tolist() == every_row[:k].tolist()
+    if not len(rows):
+        return
+    for name, values in parts.items():
+        assert np.array_equal(values, every[name][:k], equal_nan=True), name
+    matches = [reference_match(person, j, TODAY, limit) for j in profiles]
+    if not any(near_limit(m, limit) for m in matches):
+        expected = sorted((m.score for m in matches if m), reverse=True)
+        assert np.allclose(parts["score"], expected[:k], rtol=0, atol=EPS)
+    # a slice: every other row, the text columns read through the slice's rows
+    some = np.arange(0, len(profiles), 2)
+    sliced = {n: c if n == "occupation_codes" else c[some] for n, c in cols.items()}
+    for name in ("text_terms", "text_weights"):
+        sliced[name] = Gathered(cols[name], some)
+    slice_rows, slice_parts = rank_jobs(person, sliced, alive[some], TODAY, limit, k, query=query)
+    within = [r for r in every_row.tolist() if r in set(some.tolist())][:k]
+    assert some[slice_rows].tolist() == within
+    assert slice_parts["score"].tolist() == [
+        every["score"][every_row.tolist().index(r)] for r in within
+    ]

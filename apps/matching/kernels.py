@@ -1,0 +1,312 @@
+"""The job ranking's inner loop, compiled (numba): every hard filter, every component and
+the k best of one person's ranking in one pass over the job rows, instead of some forty
+NumPy passes over them, each writing a temporary array. A row is scored in stages and
+left as soon as a bound shows that it cannot reach the k best found so far, so most rows
+never have their distance or text worked out. ``ranking.rank_jobs`` prepares the
+arguments and reads the result; the tests hold it equal to the plain rules.
+
+Compiled once per machine (cached beside this file, or in NUMBA_CACHE_DIR), at the first
+ranking of a process otherwise."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit
+
+# Columns of the result, one row per job kept, best first.
+RESULT = (
+    "score",
+    "occupation",
+    "depth",
+    "certificate",
+    "cert_pick",
+    "wage",
+    "distance",
+    "distance_km",
+    "recency",
+    "days",
+    "text",
+)
+NO_LEVEL = 127  # a certificate without a level: it meets no required level
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _wage_fit(wage_min, wage_max, wish):
+    """ranking._wage_fit for one job: 1 when its minimum meets the wish, partial when only
+    its maximum does; 0 without a wish (negative)."""
+    if wish < 0:
+        return 0.0
+    if wage_min >= wish:
+        return 1.0
+    if wage_max >= wish:
+        return (wage_max - wish) / (wage_max - wage_min if wage_max > wage_min else 1.0)
+    return 0.0
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _recency(days, recency_of, recency_days):
+    """e^(-days / recency_days), from the table of the first days."""
+    return recency_of[days] if days < len(recency_of) else math.exp(-days / recency_days)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _chord(x, y, z, px, py, pz):
+    """The chord between two unit vectors (NaN when either has no point)."""
+    return math.sqrt((x - px) ** 2 + (y - py) ** 2 + (z - pz) ** 2)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _km(chord, earth_radius_km):
+    """Great-circle km from the chord (ranking.distance_km)."""
+    return 2 * earth_radius_km * math.asin(chord / 2)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _near(km, scale):
+    """The distance score e^(-km / scale); none without a distance."""
+    return 0.0 if math.isnan(km) else math.exp(-km / scale)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _near_bound(chord, earth_radius_km, scale):
+    """At least the distance score, without its transcendental functions: km ≥ R·chord
+    (asin v ≥ v) and e^-u ≤ 1 / (1 + u + u²/2 + u³/6), with room for rounding."""
+    u = earth_radius_km * chord / scale
+    return min(1.0, (1 + 1e-9) / (1 + u * (1 + u * (0.5 + u / 6))))
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _text(r, terms, weights, query):
+    """The cosine of text row r with the query (a dense vector over the vocabulary)."""
+    text = 0.0
+    for s in range(terms.shape[1]):
+        if terms[r, s] >= 0:
+            text += weights[r, s] * query[terms[r, s]]
+    return text
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _worse(score_a, id_a, score_b, id_b):
+    """Whether a ranks after b: a lower score, or an equal score and a larger id."""
+    return score_a < score_b or (score_a == score_b and id_a > id_b)
+
+
+@njit(cache=True, nogil=True)
+def _sift_down(scores, ids, where, i, n):
+    """Restore the heap (its root the worst kept) below position i."""
+    while True:
+        child = 2 * i + 1
+        if child >= n:
+            return
+        if child + 1 < n and _worse(scores[child + 1], ids[child + 1], scores[child], ids[child]):
+            child += 1
+        if not _worse(scores[child], ids[child], scores[i], ids[i]):
+            return
+        scores[i], scores[child] = scores[child], scores[i]
+        ids[i], ids[child] = ids[child], ids[i]
+        where[i], where[child] = where[child], where[i]
+        i = child
+
+
+@njit(cache=True, nogil=True)
+def _sift_up(scores, ids, where, i):
+    while i > 0:
+        parent = (i - 1) // 2
+        if not _worse(scores[i], ids[i], scores[parent], ids[parent]):
+            return
+        scores[i], scores[parent] = scores[parent], scores[i]
+        ids[i], ids[parent] = ids[parent], ids[i]
+        where[i], where[parent] = where[parent], where[i]
+        i = parent
+
+
+@njit(cache=True, nogil=True)
+def _occupation_fit(codes, wishes, cert_codes, cert_minor, fit_of_depth):
+    """Per distinct occupation: the fit of the person's best wish (a wish given at a
+    coarser level is fully met inside it) and its depth in common; the certificate of
+    that occupation (1) or of its 小类 (0.5), and which certificate."""
+    n = len(codes)
+    fit, depth = np.zeros(n), np.zeros(n, dtype=np.int64)
+    certificate, pick = np.zeros(n), np.full(n, -1, dtype=np.int64)
+    for o in range(n):
+        for m in range(len(wishes)):
+            d = 0
+            while d < 4 and codes[o, d] != -1 and codes[o, d] == wishes[m, d]:
+                d += 1
+            f = 1.0 if d >= wishes[m, 4] and d > 0 else fit_of_depth[d]
+            if f > fit[o] or (f == fit[o] and d > depth[o]):
+                fit[o], depth[o] = f, d
+        for c in range(len(cert_codes)):
+            value = (
+                1.0
+                if codes[o, 3] == cert_codes[c]
+                else 0.5
+                if codes[o, 2] == cert_minor[c]
+                else 0.0
+            )
+            if value > certificate[o]:
+                certificate[o], pick[o] = value, c
+    return fit, depth, certificate, pick
+
+
+@njit(cache=True, nogil=True)
+def rank_jobs_kernel(
+    alive,
+    valid_from,
+    valid_to,
+    edu,
+    age_min,
+    age_max,
+    required_certificate,
+    required_level,
+    kind,
+    occupation_id,
+    wage_min,
+    wage_max,
+    x,
+    y,
+    z,
+    pk,
+    text_terms,
+    text_weights,
+    text_rows,
+    t,
+    edu_rank,
+    age,
+    cert_codes,
+    cert_levels,
+    wish_kind,
+    blocked_kinds,
+    limit_km,
+    point,
+    wish_wage,
+    codes,
+    wishes,
+    cert_minor,
+    fit_of_depth,
+    query,
+    w,
+    distance_scale_km,
+    recency_of,
+    recency_days,
+    earth_radius_km,
+    text_max,
+    k,
+):
+    """Positions of the k best rows passing every hard filter (best first; ties by pk)
+    and their components (columns as RESULT).
+
+    ``occupation_id``: each row's occupation in ``codes`` (its four levels, once per
+    distinct occupation); ``wishes``: the person's occupation_levels() (depth last);
+    ``cert_codes``, ``cert_minor``, ``cert_levels``: their certificates' occupation and
+    小类 and level; ``fit_of_depth``: rules.OCCUPATION_FIT.
+    ``text_rows``: each row's row in the text columns (empty: the same row). ``point``:
+    the person's unit vector, NaN without coordinates; ``limit_km`` NaN for no limit;
+    ``wish_wage`` negative for none; ``query`` empty for no text; ``w``: the weights of
+    occupation, certificate, wage, distance, recency and text; ``recency_of``: the
+    recency score of 0, 1, 2 … days; ``text_max``: no row's text exceeds it.
+
+    The score is summed in the order ranking._best sums it. Floating-point addition is
+    monotone, so a sum with a component replaced by its bound is at least the score: a
+    row whose bound falls below the k-th best so far is left (ties stay: they may win on
+    the id), and the rows kept are exactly those of scoring every row."""
+    occupation_fit, occupation_depth, certificate_fit, certificate_pick = _occupation_fit(
+        codes, wishes, cert_codes, cert_minor, fit_of_depth
+    )
+    px, py, pz = point[0], point[1], point[2]
+    w0, w1, w2, w3, w4, w5 = w[0], w[1], w[2], w[3], w[4], w[5]
+    scale, radius = distance_scale_km, earth_radius_km
+    has_limit, has_query = not math.isnan(limit_km), len(query) > 0
+    heap_score = np.empty(k)
+    heap_id = np.empty(k, dtype=np.int64)
+    heap_pos = np.empty(k, dtype=np.int64)
+    size, worst = 0, -math.inf
+    for i in range(len(alive)):
+        # hard filters
+        if not alive[i] or valid_from[i] > t or valid_to[i] < t:
+            continue
+        if (edu[i] != 0 and edu[i] > edu_rank) or age_min[i] > age or age_max[i] < age:
+            continue
+        if wish_kind >= 0 and kind[i] != wish_kind:
+            continue
+        needed = required_certificate[i]
+        if needed != -1:
+            certified = False
+            for c in range(len(cert_codes)):
+                if cert_codes[c] == needed and (
+                    required_level[i] == 0 or cert_levels[c] <= required_level[i]
+                ):
+                    certified = True
+            if not certified:
+                continue
+        blocked = False
+        for b in range(len(blocked_kinds)):
+            blocked |= kind[i] == blocked_kinds[b]
+        if blocked:
+            continue
+        chord = _chord(x[i], y[i], z[i], px, py, pz)
+        if has_limit and not _km(chord, radius) <= limit_km:
+            continue
+        # the score, in stages
+        o = occupation_id[i]
+        wage = _wage_fit(wage_min[i], wage_max[i], wish_wage)
+        recency = _recency(max(0, t - valid_from[i]), recency_of, recency_days)
+        base = w0 * occupation_fit[o] + w1 * certificate_fit[o] + w2 * wage
+        if base + w3 + w4 * recency + w5 * text_max < worst:
+            continue
+        if not math.isnan(chord):
+            bound = _near_bound(chord, radius, scale)
+            if base + w3 * bound + w4 * recency + w5 * text_max < worst:
+                continue
+        partial = base + w3 * _near(_km(chord, radius), scale) + w4 * recency
+        if partial + w5 * text_max < worst:
+            continue
+        text = 0.0
+        if has_query:
+            text = _text(text_rows[i] if len(text_rows) else i, text_terms, text_weights, query)
+        score = partial + w5 * text
+        # the k best so far, in a heap whose root is the worst of them
+        if size < k:
+            heap_score[size], heap_id[size], heap_pos[size] = score, pk[i], i
+            _sift_up(heap_score, heap_id, heap_pos, size)
+            size += 1
+            if size == k:
+                worst = heap_score[0]
+        elif _worse(heap_score[0], heap_id[0], score, pk[i]):
+            heap_score[0], heap_id[0], heap_pos[0] = score, pk[i], i
+            _sift_down(heap_score, heap_id, heap_pos, 0, size)
+            worst = heap_score[0]
+    # best first: the worst taken off the heap, placed from the back
+    positions = np.empty(size, dtype=np.int64)
+    for j in range(size - 1, -1, -1):
+        positions[j] = heap_pos[0]
+        heap_score[0], heap_id[0], heap_pos[0] = heap_score[j], heap_id[j], heap_pos[j]
+        _sift_down(heap_score, heap_id, heap_pos, 0, j)
+    # the components of the rows kept, by the same steps
+    out = np.empty((size, len(RESULT)))
+    for j in range(size):
+        i = positions[j]
+        o = occupation_id[i]
+        km = _km(_chord(x[i], y[i], z[i], px, py, pz), radius)
+        near = _near(km, scale)
+        wage = _wage_fit(wage_min[i], wage_max[i], wish_wage)
+        days = max(0, t - valid_from[i])
+        recency = _recency(days, recency_of, recency_days)
+        text = 0.0
+        if has_query:
+            text = _text(text_rows[i] if len(text_rows) else i, text_terms, text_weights, query)
+        base = w0 * occupation_fit[o] + w1 * certificate_fit[o] + w2 * wage
+        out[j, 0] = base + w3 * near + w4 * recency + w5 * text
+        out[j, 1] = occupation_fit[o]
+        out[j, 2] = occupation_depth[o]
+        out[j, 3] = certificate_fit[o]
+        out[j, 4] = certificate_pick[o]
+        out[j, 5] = wage
+        out[j, 6] = near
+        out[j, 7] = km
+        out[j, 8] = recency
+        out[j, 9] = days
+        out[j, 10] = text
+    return positions, out
