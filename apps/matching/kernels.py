@@ -154,6 +154,7 @@ def _occupation_fit(codes, wishes, cert_codes, cert_minor, fit_of_depth):
 @njit(cache=True, nogil=True)
 def rank_jobs_kernel(
     alive,
+    rows,
     valid_from,
     valid_to,
     edu,
@@ -171,7 +172,6 @@ def rank_jobs_kernel(
     pk,
     text_terms,
     text_weights,
-    text_rows,
     t,
     edu_rank,
     age,
@@ -195,14 +195,14 @@ def rank_jobs_kernel(
     text_max,
     k,
 ):
-    """Positions of the k best rows passing every hard filter (best first; ties by pk)
-    and their components (columns as RESULT).
+    """The k best of the rows (index rows; empty: every row) passing every hard filter,
+    best first (ties by pk), and their components (columns as RESULT).
 
     ``occupation_id``: each row's occupation in ``codes`` (its four levels, once per
     distinct occupation); ``wishes``: the person's occupation_levels() (depth last);
     ``cert_codes``, ``cert_minor``, ``cert_levels``: their certificates' occupation and
     小类 and level; ``fit_of_depth``: rules.OCCUPATION_FIT.
-    ``text_rows``: each row's row in the text columns (empty: the same row). ``point``:
+    ``point``:
     the person's unit vector, NaN without coordinates; ``limit_km`` NaN for no limit;
     ``wish_wage`` negative for none; ``query`` empty for no text; ``w``: the weights of
     occupation, certificate, wage, distance, recency and text; ``recency_of``: the
@@ -223,7 +223,9 @@ def rank_jobs_kernel(
     heap_id = np.empty(k, dtype=np.int64)
     heap_pos = np.empty(k, dtype=np.int64)
     size, worst = 0, -math.inf
-    for i in range(len(alive)):
+    every = len(rows) == 0
+    for j in range(len(alive) if every else len(rows)):
+        i = j if every else rows[j]
         # hard filters
         if not alive[i] or valid_from[i] > t or valid_to[i] < t:
             continue
@@ -265,7 +267,7 @@ def rank_jobs_kernel(
             continue
         text = 0.0
         if has_query:
-            text = _text(text_rows[i] if len(text_rows) else i, text_terms, text_weights, query)
+            text = _text(i, text_terms, text_weights, query)
         score = partial + w5 * text
         # the k best so far, in a heap whose root is the worst of them
         if size < k:
@@ -279,15 +281,15 @@ def rank_jobs_kernel(
             _sift_down(heap_score, heap_id, heap_pos, 0, size)
             worst = heap_score[0]
     # best first: the worst taken off the heap, placed from the back
-    positions = np.empty(size, dtype=np.int64)
+    found = np.empty(size, dtype=np.int64)
     for j in range(size - 1, -1, -1):
-        positions[j] = heap_pos[0]
+        found[j] = heap_pos[0]
         heap_score[0], heap_id[0], heap_pos[0] = heap_score[j], heap_id[j], heap_pos[j]
         _sift_down(heap_score, heap_id, heap_pos, 0, j)
     # the components of the rows kept, by the same steps
     out = np.empty((size, len(RESULT)))
     for j in range(size):
-        i = positions[j]
+        i = found[j]
         o = occupation_id[i]
         km = _km(_chord(x[i], y[i], z[i], px, py, pz), radius)
         near = _near(km, scale)
@@ -296,7 +298,7 @@ def rank_jobs_kernel(
         recency = _recency(days, recency_of, recency_days)
         text = 0.0
         if has_query:
-            text = _text(text_rows[i] if len(text_rows) else i, text_terms, text_weights, query)
+            text = _text(i, text_terms, text_weights, query)
         base = w0 * occupation_fit[o] + w1 * certificate_fit[o] + w2 * wage
         out[j, 0] = base + w3 * near + w4 * recency + w5 * text
         out[j, 1] = occupation_fit[o]
@@ -309,4 +311,4 @@ def rank_jobs_kernel(
         out[j, 8] = recency
         out[j, 9] = days
         out[j, 10] = text
-    return positions, out
+    return found, out

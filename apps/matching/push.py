@@ -38,7 +38,7 @@ from .channels import OfferNotice, channels
 from .features import GROUP_BIT, OCCUPATION_CODES
 from .index import job_index, seeker_index
 from .models import Offer, Push
-from .ranking import Gathered, rank_jobs, take
+from .ranking import rank_jobs, take
 from .rules import LEVEL_LABEL, reasons
 from .services import MatchingError, certificates_of, check_radius
 from .text import shared_terms
@@ -213,12 +213,11 @@ def _run(push: Push, on_progress) -> None:
 
 
 class PushRanker:
-    """What ranking a push's people needs, prepared once per push: the jobs open and
-    valid today grouped by 中类, and the columns of each set of wished 中类 cut once (the
-    text columns are gathered only for the rows that need them). Ranking processes
-    forked for the push inherit it."""
-
-    TEXT = ("text_terms", "text_weights")
+    """What ranking a push's people needs, prepared once per push: the columns of the
+    jobs open and valid today, copied in the order of their 中类 and kind of work (a few
+    MB for 100,000 jobs), so that the jobs of a set of wished 中类 and one kind are a few
+    runs of consecutive rows, read in order. Ranking processes forked for the push
+    inherit it."""
 
     def __init__(self, push: Push, jobs, seekers, today):
         self.radius_km, self.today = push.radius_km, today
@@ -229,46 +228,27 @@ class PushRanker:
             jalive & (self.jcols["valid_from"] <= t) & (self.jcols["valid_to"] >= t)
         )
         middles = self.jcols["occupation"][open_rows, 1]
-        order = np.argsort(middles, kind="stable")
-        keys, starts = np.unique(middles[order], return_index=True)
-        self.by_middle = {
-            int(m): rows for m, rows in zip(keys, np.split(open_rows[order], starts[1:]))
-        }
-        self.whole = functools.lru_cache(maxsize=128)(self._cut)  # in each process
-        self.slice = functools.lru_cache(maxsize=1024)(self._of_kind)
-
-    def _cut(self, middles: tuple[int, ...]):
-        """The open jobs of some 中类, their columns cut once, ordered by kind of work."""
-        parts = [self.by_middle[m] for m in middles if m in self.by_middle]
-        rows = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-        rows = rows[np.argsort(self.jcols["kind"][rows], kind="stable")]
-        sub = {
-            name: Gathered(col, rows) if name in self.TEXT else take(col, rows)
+        kinds = self.jcols["kind"][open_rows].astype(np.int64)
+        order = np.lexsort((kinds, middles))
+        self.rows = open_rows[order]  # each ordered row's row in the index
+        self.cols = {
+            name: col if name == OCCUPATION_CODES else take(col, self.rows)
             for name, col in self.jcols.items()
-            if name != OCCUPATION_CODES
         }
-        sub[OCCUPATION_CODES] = self.jcols[OCCUPATION_CODES]
-        return rows, sub
+        self.alive = np.ones(len(self.rows), dtype=bool)
+        self.runs = defaultdict(list)  # (中类, kind or None) → [(start, end)]
+        pairs = np.stack([middles[order], kinds[order]], axis=1)
+        _, starts = np.unique(pairs, axis=0, return_index=True)
+        for start, end in zip(starts, [*starts[1:], len(pairs)], strict=True):
+            middle, kind = (int(v) for v in pairs[start])
+            self.runs[middle, kind].append((int(start), int(end)))
+            self.runs[middle, None].append((int(start), int(end)))
+        self.slice = functools.lru_cache(maxsize=1024)(self._slice)  # in each process
 
-    def _of_kind(self, middles: tuple[int, ...], kind: int | None):
-        """The jobs of those 中类 of one kind of work (all kinds for None): a view of the
-        slice, whose rows are ordered by kind, so the filters run over fewer rows."""
-        rows, sub = self.whole(middles)
-        if kind is not None:
-            kinds = sub["kind"]
-            a, b = np.searchsorted(kinds, kind, "left"), np.searchsorted(kinds, kind, "right")
-            rows = rows[a:b]
-            sub = {
-                name: (
-                    col
-                    if name == OCCUPATION_CODES
-                    else Gathered(col.column, rows)
-                    if isinstance(col, Gathered)
-                    else col[a:b]
-                )
-                for name, col in sub.items()
-            }
-        return rows, sub, np.ones(len(rows), dtype=bool)
+    def _slice(self, middles: tuple[int, ...], kind: int | None) -> np.ndarray:
+        """The ordered rows of the open jobs of some 中类 and one kind (any for None)."""
+        spans = [np.arange(a, b) for m in middles for a, b in self.runs.get((m, kind), ())]
+        return np.concatenate(spans) if spans else np.zeros(0, dtype=np.int64)
 
     def rank(self, piece) -> list[tuple[int, object]]:
         """Each person of the piece with (profile, job rows best first, components), or
@@ -289,21 +269,26 @@ class PushRanker:
                 ready.append((tuple(sorted({w[1] for w in profile.wishes})), pk, profile))
         ready.sort(key=lambda item: item[0])  # people of one slice together: cut it once
         for key, pk, profile in ready:
-            rows, sub, sub_alive = self.slice(key, profile.wish_kind)
+            rows = self.slice(key, profile.wish_kind)
             if not len(rows):
                 found[pk] = NO_JOB
                 continue
-            local, parts = rank_jobs(
+            rows, parts = rank_jobs(
                 profile,
-                sub,
-                sub_alive,
+                self.cols,
+                self.alive,
                 self.today,
                 self.radius_km,
                 k_of[pk],
                 query=self.jobs.query(profile.text),
+                rows=rows,
             )
-            # as lists: cheaper to send back and to read one by one than arrays
-            found[pk] = (profile, rows[local].tolist(), {n: v.tolist() for n, v in parts.items()})
+            # index rows, as lists: cheaper to send back and to read one by one than arrays
+            found[pk] = (
+                profile,
+                self.rows[rows].tolist(),
+                {n: v.tolist() for n, v in parts.items()},
+            )
         return [(pk, found[pk]) for pk in pks]
 
 

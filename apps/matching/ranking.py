@@ -199,33 +199,24 @@ def rank_jobs(
     k: int,
     prefilter: np.ndarray | None = None,
     query: np.ndarray | None = None,
+    rows: np.ndarray | None = None,
 ) -> tuple[np.ndarray, dict]:
     """Rows of the job index that pass every hard filter for this person, best k first,
-    with their components. ``query``: the person's text over the index's vocabulary."""
+    with their components. ``query``: the person's text over the index's vocabulary;
+    only the rows a ``prefilter`` mask keeps, or only ``rows``, are ranked."""
     if prefilter is not None:
-        return _on_subset(
-            lambda c, a: rank_jobs(profile, c, a, today, limit_km, k, None, query),
-            cols,
-            alive,
-            prefilter,
-        )
+        rows = np.flatnonzero(alive & prefilter)
+    if rows is not None and not len(rows):
+        return rows.astype(np.int64), {}
     if k <= 0 or (limit_km is not None and (profile.lat is None or profile.lng is None)):
         return np.zeros(0, dtype=np.int64), {}
     cfg, w = settings.MATCHING, weights()
-    text_terms, text_weights = cols["text_terms"], cols["text_weights"]
-    text_rows = _NO_ROWS
-    if isinstance(text_terms, Gathered):  # a slice's text, read through its rows
-        text_rows, text_terms, text_weights = (
-            text_terms.rows,
-            text_terms.column,
-            text_weights.column,
-        )
-    positions, out = rank_jobs_kernel(
+    found, out = rank_jobs_kernel(
         alive,
+        _NO_ROWS if rows is None else rows,
         *(cols[name] for name in JOB_COLUMNS),
-        text_terms,
-        text_weights,
-        text_rows,
+        cols["text_terms"],
+        cols["text_weights"],
         today.toordinal(),
         profile.edu_rank,
         profile.age,
@@ -259,27 +250,13 @@ def rank_jobs(
     parts = dict(zip(RESULT, out.T, strict=True))
     for name in ("depth", "cert_pick", "days"):
         parts[name] = parts[name].astype(np.int64)
-    return positions, parts
+    return found, parts
 
 
 @functools.lru_cache(maxsize=4)
 def _recency_table(recency_days: float) -> np.ndarray:
     """The recency score of 0 … 3,999 days since posting (as _best computes it)."""
     return np.exp(-np.arange(4000) / recency_days)
-
-
-class Gathered:
-    """Some rows of an index column, gathered only when taken (``np.take`` calls
-    ``.take``): a slice's text columns, read for the few rows that need them (the job
-    ranking reads them through their rows)."""
-
-    __slots__ = ("column", "rows")
-
-    def __init__(self, column: np.ndarray, rows: np.ndarray):
-        self.column, self.rows = column, rows
-
-    def take(self, positions, axis=0, **_):
-        return np.take(self.column, self.rows[positions], axis=0)
 
 
 def rank_seekers(
