@@ -39,7 +39,7 @@ from .features import GROUP_BIT, OCCUPATION_CODES
 from .index import job_index, seeker_index
 from .models import Offer, Push
 from .ranking import rank_jobs, take
-from .rules import LEVEL_LABEL, reasons
+from .rules import LEVEL_LABEL, OCCUPATION_FIT, reasons
 from .services import MatchingError, certificates_of, check_radius
 from .text import shared_terms
 
@@ -239,11 +239,31 @@ class PushRanker:
         self.runs = defaultdict(list)  # (中类, kind or None) → [(start, end)]
         pairs = np.stack([middles[order], kinds[order]], axis=1)
         _, starts = np.unique(pairs, axis=0, return_index=True)
+        self.middles_of = defaultdict(set)  # 大类 → its 中类 with open jobs
+        majors = self.cols["occupation"][:, 0]
         for start, end in zip(starts, [*starts[1:], len(pairs)], strict=True):
             middle, kind = (int(v) for v in pairs[start])
             self.runs[middle, kind].append((int(start), int(end)))
             self.runs[middle, None].append((int(start), int(end)))
+            self.middles_of[int(majors[start])].add(middle)
         self.slice = functools.lru_cache(maxsize=1024)(self._slice)  # in each process
+
+    def middles(self, wishes) -> tuple[int, ...]:
+        """The 中类 whose jobs can be suitable for these wishes: each wished 中类 and every
+        中类 of a 大类 wished as a whole (any job inside it fits fully); every 中类 of the
+        wishes' 大类 when the minimum fit admits a job of the same 大类 alone, and every
+        中类 when it admits any job."""
+        least = settings.MATCHING["push_min_occupation_fit"]
+        if least <= OCCUPATION_FIT[0]:
+            return tuple(sorted({m for ms in self.middles_of.values() for m in ms}))
+        whole = least <= OCCUPATION_FIT[1]
+        out = set()
+        for wish in wishes:
+            if wish[4] >= 2 and not whole:
+                out.add(wish[1])
+            else:
+                out |= self.middles_of.get(wish[0], set())
+        return tuple(sorted(out))
 
     def _slice(self, middles: tuple[int, ...], kind: int | None) -> np.ndarray:
         """The ordered rows of the open jobs of some 中类 and one kind (any for None)."""
@@ -266,8 +286,8 @@ class PushRanker:
             elif self.radius_km is not None and profile.lat is None:
                 found[pk] = NO_POINT
             else:
-                ready.append((tuple(sorted({w[1] for w in profile.wishes})), pk, profile))
-        ready.sort(key=lambda item: item[0])  # people of one slice together: cut it once
+                ready.append((self.middles(profile.wishes), pk, profile))
+        ready.sort(key=lambda item: item[0])  # people of one slice together
         for key, pk, profile in ready:
             rows = self.slice(key, profile.wish_kind)
             if not len(rows):

@@ -179,3 +179,26 @@ def test_a_push_offers_the_kind_of_work_wished_and_any_kind_to_who_said_none(cle
     offered = lambda person: {o.job.title for o in Offer.objects.filter(person=person)}  # noqa: E731
     assert offered(part_timer) == {"焊工兼职"}
     assert offered(anyone) == {"焊工全职", "焊工兼职", "焊工零工"}
+
+
+def test_a_push_finds_every_job_a_wish_fits(clerk, settings):
+    """A wish given as a whole 大类 (or 中类) fits every job inside it fully, and the push
+    offers them; when the minimum fit is lowered to the same 大类, a job of another 中类
+    of it counts too. Every offer holds the rules' fit."""
+    whole_major = migrant(0, wishes=("6",))
+    whole_middle = migrant(1, wishes=("6-18",))
+    welder = migrant(2)
+    job("焊工", km=1, headcount=3)  # 6-18-02-04
+    other_middle = job("电工", km=2, headcount=3, occupation_id="6-31-01-03")
+    job("厨师", km=1, headcount=3, occupation_id="4-03-02-01")  # another 大类
+    push(clerk, offers_per_person=3)
+    offered = lambda person: {o.job.title for o in Offer.objects.filter(person=person)}  # noqa: E731
+    assert offered(whole_major) == {"焊工", "电工"}
+    assert offered(whole_middle) == {"焊工"}
+    assert offered(welder) == {"焊工"}
+    settings.MATCHING = {**settings.MATCHING, "push_min_occupation_fit": 0.1}
+    push(clerk, offers_per_person=3)
+    assert offered(welder) == {"焊工", "电工"}
+    offer = Offer.objects.get(person=welder, job=other_middle)
+    match = reference_match(person_profile(welder), job_profile(other_middle), TODAY)
+    assert match.components["occupation"] == 0.1 and offer.reasons[0] == "职业相近(同大类)"
