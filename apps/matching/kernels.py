@@ -5,8 +5,8 @@ left as soon as a bound shows that it cannot reach the k best found so far, so m
 never have their distance or text worked out. ``ranking.rank_jobs`` prepares the
 arguments and reads the result; the tests hold it equal to the plain rules.
 
-Compiled once per machine (cached beside this file, or in NUMBA_CACHE_DIR), at the first
-ranking of a process otherwise."""
+Compiled at the first ranking that finds no compiled copy (about 5 s), which is kept
+beside this file (or in NUMBA_CACHE_DIR) for the processes after it."""
 
 from __future__ import annotations
 
@@ -93,6 +93,14 @@ def _worse(score_a, id_a, score_b, id_b):
     return score_a < score_b or (score_a == score_b and id_a > id_b)
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _swap(scores, ids, where, a, b):
+    """Swap two entries of the heap."""
+    scores[a], scores[b] = scores[b], scores[a]
+    ids[a], ids[b] = ids[b], ids[a]
+    where[a], where[b] = where[b], where[a]
+
+
 @njit(cache=True, nogil=True)
 def _sift_down(scores, ids, where, i, n):
     """Restore the heap (its root the worst kept) below position i."""
@@ -104,21 +112,18 @@ def _sift_down(scores, ids, where, i, n):
             child += 1
         if not _worse(scores[child], ids[child], scores[i], ids[i]):
             return
-        scores[i], scores[child] = scores[child], scores[i]
-        ids[i], ids[child] = ids[child], ids[i]
-        where[i], where[child] = where[child], where[i]
+        _swap(scores, ids, where, i, child)
         i = child
 
 
 @njit(cache=True, nogil=True)
 def _sift_up(scores, ids, where, i):
+    """Restore the heap above position i (a new entry)."""
     while i > 0:
         parent = (i - 1) // 2
         if not _worse(scores[i], ids[i], scores[parent], ids[parent]):
             return
-        scores[i], scores[parent] = scores[parent], scores[i]
-        ids[i], ids[parent] = ids[parent], ids[i]
-        where[i], where[parent] = where[parent], where[i]
+        _swap(scores, ids, where, i, parent)
         i = parent
 
 

@@ -1,5 +1,6 @@
 """The vectorized twin of ``rules.reference_match``: the same filters and components
-over whole index columns at once. Tests hold the two equal."""
+over whole index columns at once (jobs for a person through the compiled loop of
+``kernels``, candidates for a job in NumPy). Tests hold them equal."""
 
 from __future__ import annotations
 
