@@ -79,10 +79,11 @@ def _near_bound(chord, earth_radius_km, scale):
 
 @njit(cache=True, nogil=True, inline="always")
 def _text(r, terms, weights, query):
-    """The cosine of text row r with the query (a dense vector over the vocabulary)."""
+    """The cosine of text row r with the query (a dense vector over the vocabulary; a
+    term it is too short to know weighs nothing there, and is never read past its end)."""
     text = 0.0
     for s in range(terms.shape[1]):
-        if terms[r, s] >= 0:
+        if 0 <= terms[r, s] < len(query):
             text += weights[r, s] * query[terms[r, s]]
     return text
 
