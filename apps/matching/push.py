@@ -214,9 +214,9 @@ def _run(push: Push, on_progress) -> None:
 
 class PushRanker:
     """What ranking a push's people needs, prepared once per push: the columns of the
-    jobs open and valid today, copied in the order of their 中类 and kind of work (a few
-    MB for 100,000 jobs), so that the jobs of a set of wished 中类 and one kind are a few
-    runs of consecutive rows, read in order. Ranking processes forked for the push
+    jobs open and valid today, copied in the order of their 中类 and kind of work (about
+    24 MB for 100,000 jobs), so that the jobs of a set of wished 中类 and one kind are a
+    few runs of consecutive rows, read in order. Ranking processes forked for the push
     inherit it."""
 
     def __init__(self, push: Push, jobs, seekers, today):
