@@ -207,10 +207,9 @@ def rank_jobs_kernel(
     ``occupation_id``: each row's occupation in ``codes`` (its four levels, once per
     distinct occupation); ``wishes``: the person's occupation_levels() (depth last);
     ``cert_codes``, ``cert_minor``, ``cert_levels``: their certificates' occupation and
-    小类 and level; ``fit_of_depth``: rules.OCCUPATION_FIT.
-    ``point``:
-    the person's unit vector, NaN without coordinates; ``limit_km`` NaN for no limit;
-    ``wish_wage`` negative for none; ``query`` empty for no text; ``w``: the weights of
+    小类 and level; ``fit_of_depth``: rules.OCCUPATION_FIT. ``point``: the person's unit
+    vector, NaN without coordinates; ``limit_km`` NaN for no limit; ``wish_wage``
+    negative for none; ``query`` empty for no text; ``w``: the weights of
     occupation, certificate, wage, distance, recency and text; ``recency_of``: the
     recency score of 0, 1, 2 … days; ``text_max``: no row's text exceeds it.
 
