@@ -36,13 +36,35 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = envbool("DEBUG", True)
-# A development key only works with DEBUG on; production must set SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "development-only-not-secret"
+# Off unless asked for: with DEBUG on, Django shows settings and URL patterns on errors.
+DEBUG = envbool("DEBUG", False)
+
+# SQLite file, private files, the generated secret: one folder outside the code.
+VAR_DIR = Path(os.environ.get("JIUYE_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # SQLite does not create its folder
+
+
+def local_secret(path: Path) -> str:
+    """A random key kept beside the data (mode 0600), made at the first start: a single
+    machine needs no setting, and no key ever lives in the repository. Several web
+    servers must share one key: set SECRET_KEY in their environment instead."""
+    import secrets
+    import tempfile
+
+    if not path.exists():
+        fd, draft = tempfile.mkstemp(dir=path.parent)  # created 0600
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
+        try:
+            os.link(draft, path)  # atomic: of two processes starting together, one wins
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(draft)
+    return path.read_text().strip()
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY") or local_secret(VAR_DIR / "secret_key")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
@@ -55,6 +77,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "csp",
     "apps.accounts",
     "apps.regions",
     "apps.taxonomy",
@@ -71,14 +95,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.accounts.middleware.StaffIdleTimeout",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out attempts
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "jiuye.urls"
@@ -101,8 +134,6 @@ TEMPLATES = [
 ]
 
 # SQLite by default (zero setup); DATABASE_URL=postgres://... switches engines.
-VAR_DIR = Path(os.environ.get("JIUYE_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)  # SQLite does not create its folder
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'jiuye.sqlite3'}"),
@@ -139,10 +170,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-MEDIA_URL = "media/"
+# Uploaded and generated files (import files, rejected rows) name people: they live in
+# private storage that no URL serves; apps.accounts.downloads checks and logs each download.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "apps.accounts.downloads.PrivateStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
@@ -168,6 +200,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 10 * 1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 2_000_000)
 IMPORT_CHUNK_ROWS = envint("IMPORT_CHUNK_ROWS", 2000)
+# A running import beats after every chunk; one silent this long is taken as interrupted.
+IMPORT_HEARTBEAT_SECONDS = envint("IMPORT_HEARTBEAT_SECONDS", 600)
 # Imports and batch pushes: "background" (Celery when CELERY_BROKER_URL is set, else a
 # thread of the web process) or "inline" (before the response; tests and commands).
 BACKGROUND_RUNNER = os.environ.get("BACKGROUND_RUNNER", "background")
@@ -269,9 +303,60 @@ POLICY_SWEEPS_KEPT = envint("POLICY_SWEEPS_KEPT", 3)
 # Demo logins; only created with DEBUG on or when DEMO_PASSWORD is set explicitly.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "")
 
+# --- Security (docs/security.md) ------------------------------------------------------
+# Behind HTTPS (production): redirect plain HTTP, HSTS, cookies only over HTTPS. The demo
+# on http://127.0.0.1 runs without it. TRUSTED_PROXIES: how many reverse proxies in front
+# add to X-Forwarded-For (0: the client is REMOTE_ADDR); the lockout and the access log
+# read the client's address through it.
+HTTPS = envbool("HTTPS", False)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31536000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+if HTTPS and envbool("BEHIND_TLS_PROXY", True):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", HTTPS)
+TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
+SESSION_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "apps.portal.errors.csrf_failure"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Sessions: staff sessions end after STAFF_IDLE_MINUTES without a request (the idle
+# limit of a back office holding a city's personal data); others after a day.
+SESSION_COOKIE_AGE = envint("SESSION_HOURS", 24) * 3600
+STAFF_IDLE_SECONDS = envint("STAFF_IDLE_MINUTES", 30) * 60
+
+# Login lockout (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one account,
+# or from one address, further attempts are refused for LOGIN_LOCKOUT_MINUTES (the right
+# password included); an administrator unlocks earlier in the admin (访问尝试: delete).
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = envint("LOGIN_LOCKOUT_MINUTES", 30) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "apps.accounts.requests.client_ip"
+AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp): scripts and styles only from the platform's own
+# static files, no inline script, no inline style; map tiles from MAP_TILE_URL's origin.
+_TILE_ORIGIN = "/".join(MAP_TILE_URL.split("/")[:3]).replace("{s}", "*")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *([_TILE_ORIGIN] if _TILE_ORIGIN else [])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,
@@ -279,5 +364,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # numexpr (under OpenFisca) announces its thread count at INFO on every start.
-    "loggers": {"numexpr.utils": {"level": "WARNING"}},
+    "loggers": {
+        "numexpr.utils": {"level": "WARNING"},
+        # django-axes reports every login at INFO; lockouts are warnings.
+        "axes": {"level": "WARNING"},
+    },
 }

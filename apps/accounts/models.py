@@ -121,17 +121,29 @@ class AuditEntry(AppendOnly):
 
 
 class AccessEntry(AppendOnly):
-    """One view of a person's file (个人信息保护法: who saw whose data, when, why)."""
+    """One look at personal data (个人信息保护法: who saw whose data, when, why): a view of a
+    person's file, a reveal of their identifiers, an export or a download. An export or
+    download is one entry naming what was taken, with which filter and how many rows, plus
+    one entry for each person it names (so a person's own page lists it)."""
 
     class Purpose(models.TextChoices):
         VIEW = "view", "查看档案"
         REVEAL = "reveal", "查看完整证件号和手机号"
         EXPORT = "export", "导出"
+        DOWNLOAD = "download", "下载文件"
+        SELF = "self", "本人查询"
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     viewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    # The viewer's office when they looked (a role and region that may change later).
+    office = models.CharField("经办机构", max_length=100, blank=True)
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     purpose = models.CharField("用途", max_length=16, choices=Purpose.choices)
+    resource = models.CharField("内容", max_length=200, blank=True)
+    filters = models.JSONField("筛选条件", default=dict, blank=True)
+    rows = models.PositiveIntegerField("行数", null=True, blank=True)
     ip = models.GenericIPAddressField("IP地址", null=True, blank=True)
 
     class Meta:
@@ -142,3 +154,10 @@ class AccessEntry(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.viewer_id} {self.purpose} {self.person_id}"
+
+
+def office_of(user: User) -> str:
+    """How a person's own page names who looked: the office (role and region), not the
+    staff member's name."""
+    region = user.scope_region.name if user.scope_region_id else ""
+    return f"{region}{user.get_role_display()}"[:100]

@@ -322,12 +322,18 @@ def simulate_claims(county_code: str, *, seed: int, log=print) -> int:
         if step < 0.15:
             continue  # still waiting for the first review
         if step < 0.2:
-            review(application.pk, user=first, approve=False, note="材料不全(演示生成)")
+            review(
+                application.pk,
+                user=first,
+                approve=False,
+                seen="submitted",
+                note="材料不全(演示生成)",
+            )
             continue
-        review(application.pk, user=first, approve=True)
+        review(application.pk, user=first, approve=True, seen="submitted")
         if step < 0.3:
             continue  # waiting for the second review
-        review(application.pk, user=second, approve=True)
+        review(application.pk, user=second, approve=True, seen="first_approved")
         approved.append(application.pk)
     months = max(1, today.month - 1)
     to_pay = approved[: len(approved) * 4 // 5]

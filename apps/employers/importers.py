@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from apps.imports.cells import parse_bool, parse_choice, parse_date, parse_int
-from apps.imports.specs import Column, ImportSpec, RowCleaner, upsert
+from apps.imports.specs import Column, ImportSpec, RowCleaner
 from apps.regions.geo import h3_cell
 from apps.regions.importers import read_point
 from apps.regions.selectors import placeable_regions
@@ -35,8 +35,11 @@ FIELDS = [
 class EmployerImport(ImportSpec):
     kind = "employers"
     label = "用人单位"
+    model = Employer
     region_field = "region_id"
     key_field = "credit_code"
+    sources = {"lat": ("经度", "纬度"), "lng": ("经度", "纬度"), "h3": ("经度", "纬度")}
+    derived = {"lat": "region_id", "lng": "region_id", "h3": "region_id"}
     columns = [
         Column("统一社会信用代码", "credit_code", True, "18位,含校验码"),
         Column("单位名称", "name", True),
@@ -116,4 +119,4 @@ class EmployerImport(ImportSpec):
         return cleaned
 
     def write(self, rows, job, ctx):
-        return upsert(Employer, "credit_code", rows, FIELDS, job=job, actor=job.created_by)
+        return self.upsert(rows, job, ctx, FIELDS)

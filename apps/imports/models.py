@@ -13,6 +13,11 @@ class ImportJob(models.Model):
         DONE = "done", "已完成"
         DONE_WITH_ERRORS = "partial", "已完成(有被拒行)"
         FAILED = "failed", "失败(未写入任何数据)"
+        # The process running it stopped (killed, restarted) before it finished; being one
+        # transaction, it wrote nothing. It can be run again.
+        INTERRUPTED = "interrupted", "已中断(未写入任何数据)"
+
+    STUCK = (Status.RUNNING, Status.INTERRUPTED)
 
     kind = models.CharField("导入类型", max_length=32)
     file = models.FileField("文件", upload_to="imports/%Y/%m/")
@@ -41,6 +46,15 @@ class ImportJob(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.original_name}"
 
+    def may_download(self, user) -> bool:
+        """The files of an import (the upload, its rejected rows) are its submitter's, and
+        an administrator's."""
+        from apps.accounts.models import Role
+
+        return user.is_active and (
+            user.role == Role.ADMIN or user.is_superuser or self.created_by_id == user.pk
+        )
+
     @property
     def progress_key(self) -> str:
         return f"import-progress:{self.pk}"
@@ -55,4 +69,30 @@ class ImportJob(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.DONE_WITH_ERRORS, self.Status.FAILED)
+        return self.status not in (self.Status.PENDING, self.Status.RUNNING)
+
+    # --- liveness: a running import beats in the cache after every chunk -------------
+    @property
+    def heartbeat_key(self) -> str:
+        return f"import-alive:{self.pk}"
+
+    def beat(self) -> None:
+        cache.set(self.heartbeat_key, 1, timeout=settings.IMPORT_HEARTBEAT_SECONDS)
+
+    def check_alive(self) -> None:
+        """A running job whose heartbeat has lapsed is marked interrupted (compare-and-set:
+        a job that finished meanwhile keeps its own status)."""
+        if self.status == self.Status.RUNNING and cache.get(self.heartbeat_key) is None:
+            if (
+                type(self)
+                .objects.filter(pk=self.pk, status=self.Status.RUNNING)
+                .update(
+                    status=self.Status.INTERRUPTED,
+                    message="导入进程在完成前停止(如服务重启),未写入任何数据;可重新导入",
+                )
+            ):
+                self.refresh_from_db()
+
+    @property
+    def interrupted(self) -> bool:
+        return self.status == self.Status.INTERRUPTED

@@ -5,10 +5,10 @@ rows. The whole run is one transaction: a failure writes nothing."""
 
 from __future__ import annotations
 
-import csv
 import io
 import logging
 import tempfile
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -19,9 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import STAFF_ROLES, Role
-from apps.accounts.scoping import user_scope_prefix
+from apps.accounts.permissions import change_refusal
+from apps.accounts.scoping import in_scope, user_scope_prefix
 from apps.accounts.services import record_audit
 from jiuye.background import run_after_commit
+from jiuye.exports import SafeCsvWriter
 
 from .models import ImportJob
 from .readers import FileFormatError, open_table
@@ -36,8 +38,11 @@ def create_import(*, kind: str, file, filename: str, user=None) -> ImportJob:
     spec = get_spec(kind)  # unknown kinds fail here, before anything is stored
     if user is not None and not can_import(user, spec):
         raise PermissionDenied(f"您的角色不能导入{spec.label}")
-    job = ImportJob(kind=kind, original_name=Path(filename).name, created_by=user)
-    job.file.save(Path(filename).name, file if hasattr(file, "chunks") else File(file), save=False)
+    name = Path(filename).name
+    job = ImportJob(kind=kind, original_name=name[-255:], created_by=user)
+    # Stored under a random name in private storage: nothing to guess, nothing served.
+    stored = f"{uuid.uuid4().hex}{Path(name).suffix.lower()[:10]}"
+    job.file.save(stored, file if hasattr(file, "chunks") else File(file), save=False)
     job.save()
     record_audit(
         actor=user,
@@ -62,11 +67,35 @@ def enqueue_import(job: ImportJob) -> None:
     run_after_commit(run_import_task, run_import, job.pk)
 
 
+def rerun_import(job: ImportJob, *, user) -> ImportJob:
+    """Queue an interrupted import again (its data was not written: one transaction)."""
+    if not job.interrupted:
+        raise ImportRerunError("只有已中断的导入任务可以重新导入")
+    moved = ImportJob.objects.filter(pk=job.pk, status__in=ImportJob.STUCK).update(
+        status=ImportJob.Status.PENDING, message="", started_at=None, finished_at=None
+    )
+    if moved != 1:
+        raise ImportRerunError("该导入任务已被他人处理,请刷新")
+    record_audit(actor=user, action="import_rerun", obj=job)
+    job.refresh_from_db()
+    enqueue_import(job)
+    return job
+
+
+class ImportRerunError(Exception):
+    pass
+
+
 def run_import(job_id: int, *, on_progress=None) -> ImportJob:
+    # Compare-and-set: a job runs once at a time, however often it is queued.
+    started = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
+        status=ImportJob.Status.RUNNING, started_at=timezone.now()
+    )
     job = ImportJob.objects.get(pk=job_id)
+    if not started:
+        return job
+    job.beat()
     spec = get_spec(job.kind)
-    job.status, job.started_at = ImportJob.Status.RUNNING, timezone.now()
-    job.save(update_fields=["status", "started_at"])
     errors = _ErrorSheet()
     scope = user_scope_prefix(job.created_by) if job.created_by else ""
     counts = {"created": 0, "updated": 0, "unchanged": 0, "processed": 0}
@@ -87,19 +116,21 @@ def run_import(job_id: int, *, on_progress=None) -> ImportJob:
         errors.headers = table.headers
         with transaction.atomic():
             ctx = spec.prepare(job)
-            seen: dict = {}
+            ctx["absent"] = spec.fields_absent(table.headers)
+            run = _Run(spec, job, ctx, errors, counts, scope)
             chunk: list[tuple[int, dict]] = []
             for number, cells in table.rows:
                 raw = dict(zip(table.headers, cells))
                 chunk.append((number, raw))
                 if len(chunk) >= settings.IMPORT_CHUNK_ROWS:
-                    _process_chunk(spec, job, ctx, chunk, seen, errors, counts, scope)
+                    run.chunk(chunk)
                     chunk = []
                     _publish(job, counts["processed"], total, on_progress)
-            _process_chunk(spec, job, ctx, chunk, seen, errors, counts, scope)
+            run.chunk(chunk)
             if counts["processed"] > settings.IMPORT_MAX_ROWS:
                 raise FileFormatError(f"超过单次导入上限{settings.IMPORT_MAX_ROWS}行,请拆分后导入")
             if counts["created"] or counts["updated"]:
+                job.beat()
                 spec.finish(job, scope or "")
         job.total_rows = counts["processed"]
         job.processed_rows = counts["processed"]
@@ -126,7 +157,7 @@ def run_import(job_id: int, *, on_progress=None) -> ImportJob:
     errors.close()
     job.finished_at = timezone.now()
     job.save()
-    cache.delete(job.progress_key)
+    cache.delete_many([job.progress_key, job.heartbeat_key])
     record_audit(
         actor=job.created_by,
         action="import_finished",
@@ -143,35 +174,68 @@ def run_import(job_id: int, *, on_progress=None) -> ImportJob:
     return job
 
 
-def _process_chunk(spec, job, ctx, chunk, seen, errors, counts, scope: str | None) -> None:
-    good = []
-    for number, raw in chunk:
-        try:
-            row = spec.clean(raw, ctx)
-        except RowInvalid as exc:
-            errors.add(number, raw, exc.problems)
-            continue
-        # scope "" is unrestricted (administrators, the command line); None sees nothing.
-        region = row[spec.region_field] or "" if spec.region_field else ""
-        if spec.region_field and scope != "" and (scope is None or not region.startswith(scope)):
-            header = next(c.header for c in spec.columns if c.field == spec.region_field)
-            errors.add(number, raw, [(header, f"{row[spec.region_field]}不在您的管辖区域内")])
-            continue
-        key = (
-            row[spec.key_field]
-            if isinstance(spec.key_field, str)
-            else tuple(row[k] for k in spec.key_field)
+class _Run:
+    """One import's pass over its chunks: clean, check scope and limits, write."""
+
+    def __init__(self, spec, job, ctx, errors, counts, scope: str | None):
+        self.spec, self.job, self.ctx = spec, job, ctx
+        self.errors, self.counts, self.scope = errors, counts, scope
+        self.seen: dict = {}
+        self.user = job.created_by
+        spec_field = spec.region_field
+        self.region_header = next(
+            (c.header for c in spec.columns if c.field == spec_field), spec.columns[0].header
         )
-        if key in seen:
-            errors.add(number, raw, [(spec.columns[0].header, f"与第{seen[key]}行重复")])
-            continue
-        seen[key] = number
-        good.append(row)
-    result = spec.write(good, job, ctx)
-    counts["created"] += result.created
-    counts["updated"] += result.updated
-    counts["unchanged"] += result.unchanged
-    counts["processed"] += len(chunk)
+        self.region_present = bool(spec_field) and spec_field not in ctx["absent"]
+
+    def chunk(self, chunk: list[tuple[int, dict]]) -> None:
+        spec = self.spec
+        cleaned, rejected = [], []
+        for number, raw in chunk:
+            try:
+                row = spec.clean(raw, self.ctx)
+                problems = spec.limit_problems(row)
+                if problems:
+                    raise RowInvalid(problems)
+            except RowInvalid as exc:
+                rejected.append((number, raw, exc.problems))
+                continue
+            key = spec.natural_key(row)
+            if key in self.seen:
+                duplicate = [(spec.columns[0].header, f"与第{self.seen[key]}行重复")]
+                rejected.append((number, raw, duplicate))
+                continue
+            self.seen[key] = number
+            cleaned.append((number, raw, row))
+        stored = spec.stored_regions([row for _, _, row in cleaned]) if self.user else {}
+        good = []
+        for number, raw, row in cleaned:
+            refusal = self._refusal(row, stored.get(spec.natural_key(row)))
+            if refusal:
+                rejected.append((number, raw, [(self.region_header, refusal)]))
+            else:
+                good.append(row)
+        for number, raw, problems in sorted(rejected, key=lambda r: r[0]):  # the file's order
+            self.errors.add(number, raw, problems)
+        result = spec.write(good, self.job, self.ctx)
+        self.counts["created"] += result.created
+        self.counts["updated"] += result.updated
+        self.counts["unchanged"] += result.unchanged
+        self.counts["processed"] += len(chunk)
+        self.job.beat()
+
+    def _refusal(self, row: dict, stored: str | None) -> str | None:
+        """Why this row may not be written by the importer (None: it may). Command-line
+        imports (no user) and administrators write everywhere."""
+        field = self.spec.region_field
+        if not field or self.user is None or self.scope == "":
+            return None
+        # The region the record ends up in: the row's, unless the file leaves it alone.
+        new = row[field] if self.region_present or stored is None else stored
+        refusal = change_refusal(self.user, stored=stored, new=new or "")
+        if refusal and stored is not None and not in_scope(self.user, stored):
+            return self.spec.refuse_update(row, stored, self.job)
+        return refusal
 
 
 def _publish(job, processed: int, total: int, on_progress) -> None:
@@ -182,7 +246,8 @@ def _publish(job, processed: int, total: int, on_progress) -> None:
 
 class _ErrorSheet:
     """The rejected rows: the original cells plus row number, column and reason, spooled
-    to a temporary file (a file of a million bad rows must not sit in memory). UTF-8 with
+    to a temporary file (a file of a million bad rows must not sit in memory), written by
+    the one export writer (a formula in a rejected cell comes back as text). UTF-8 with
     BOM so that Excel opens it in Chinese."""
 
     def __init__(self):
@@ -190,7 +255,7 @@ class _ErrorSheet:
         self.count = 0
         self._file = tempfile.TemporaryFile()
         self._text = io.TextIOWrapper(self._file, encoding="utf-8-sig", newline="")
-        self._writer = csv.writer(self._text)
+        self._writer = SafeCsvWriter(self._text)
 
     def add(self, number: int, raw: dict, problems: list[tuple[str, str]]) -> None:
         if not self.count:
@@ -206,7 +271,7 @@ class _ErrorSheet:
     def save_to(self, job: ImportJob) -> None:
         self._text.flush()
         self._file.seek(0)
-        job.error_file.save(f"import-{job.pk}-rejected.csv", File(self._file), save=False)
+        job.error_file.save(f"{uuid.uuid4().hex}.csv", File(self._file), save=False)
 
     def close(self) -> None:
         self._text.close()

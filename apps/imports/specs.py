@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connections, models, router
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 
 from apps.accounts.models import AuditEntry
@@ -74,12 +76,25 @@ class ImportSpec:
 
     kind: str = ""
     label: str = ""
+    model: type[models.Model] | None = None  # the registry table the rows upsert into
     columns: list[Column] = []
     key_field: str | tuple[str, ...] = ""  # the cleaned row's natural key
-    # The cleaned row's region code: an importer may only write rows inside their scope.
+    # The cleaned row's region code: an importer may only write rows inside their scope,
+    # and only change stored records that are inside it too.
     region_field: str | None = None
     # Classifications are national: only administrators replace them.
     admin_only: bool = False
+    # Model fields that no column names but that are computed from some: (their columns).
+    # A field whose columns are all absent from a file is left alone on stored records
+    # (fields that no column feeds, such as an import's constant, are always written).
+    sources: dict[str, tuple[str, ...]] = {}
+    # Absent fields derived from another (coordinates from the community): set on a stored
+    # record when the field they derive from changes.
+    derived: dict[str, str] = {}
+    # Dates of a history (status_since of labour_status): they move only with their value.
+    history_dates: dict[str, str] = {}
+    # Limits of values that are not fields of ``model``: cleaned key → (model, field).
+    limits: dict[str, tuple[type[models.Model], str]] = {}
 
     def prepare(self, job) -> dict:
         """Lookup tables shared by every row of one run (regions, codes …)."""
@@ -95,9 +110,86 @@ class ImportSpec:
         """After the last row, inside the import's transaction: what the registry derives
         from the rows (``scope``: the importer's region prefix, '' for everywhere)."""
 
+    def refuse_update(self, row: dict, stored_region: str, job) -> str:
+        """The reason given for a row that would change a record held by another region."""
+        return f"{self.label}已在其他区域登记,不能通过导入修改;请联系其所在地经办机构"
+
     @property
     def required_headers(self) -> list[str]:
         return [c.header for c in self.columns if c.required]
+
+    def fields_absent(self, headers) -> set[str]:
+        """The fields a file with these headers does not supply: those whose columns (a
+        column's own field, or the columns in ``sources``) are all missing from it."""
+        headers = set(headers)
+        sources: dict[str, set[str]] = {}
+        for c in self.columns:
+            sources.setdefault(c.field, set()).add(c.header)
+        for f, cols in self.sources.items():
+            sources.setdefault(f, set()).update(cols)
+        return {f for f, cols in sources.items() if not cols & headers}
+
+    def natural_key(self, row: dict):
+        key = self.key_field
+        return row[key] if isinstance(key, str) else tuple(row[k] for k in key)
+
+    def stored_regions(self, rows: list[dict]) -> dict:
+        """natural key → the region a stored record is held in, for the rows that exist."""
+        if not rows or self.model is None or not self.region_field:
+            return {}
+        keys = (self.key_field,) if isinstance(self.key_field, str) else self.key_field
+        first = {row[keys[0]] for row in rows if row[keys[0]] is not None}
+        found = self.model.objects.filter(**{f"{keys[0]}__in": first}).values_list(
+            *keys, self.region_field
+        )
+        return {(r[0] if len(keys) == 1 else tuple(r[:-1])): r[-1] for r in found}
+
+    def limit_problems(self, cleaned: dict) -> list[tuple[str, str]]:
+        """Values longer or larger than their database column holds, named by column: both
+        engines refuse the row alone (PostgreSQL would abort the whole file, SQLite would
+        store it)."""
+        problems = []
+        for column in self.columns:
+            value = cleaned.get(column.field)
+            target = self.limits.get(column.field)
+            if target is None and self.model is not None:
+                try:
+                    target = (self.model, self.model._meta.get_field(column.field).name)
+                except FieldDoesNotExist:
+                    continue
+            if target is None or value is None:
+                continue
+            field = target[0]._meta.get_field(target[1])
+            reason = _over_limit(field, value) if getattr(field, "concrete", False) else None
+            if reason:
+                problems.append((column.header, reason))
+        return problems
+
+    def upsert(self, rows: list[dict], job, ctx: dict, fields: list[str]) -> WriteResult:
+        """``upsert`` into ``model`` what this file supplies (``ctx["absent"]``: what not)."""
+        return upsert(
+            self.model,
+            self.key_field,
+            rows,
+            fields,
+            job=job,
+            actor=job.created_by,
+            absent=ctx.get("absent", set()),
+            derived=self.derived,
+            history_dates=self.history_dates,
+        )
+
+
+def _over_limit(field: models.Field, value: Any) -> str | None:
+    if isinstance(value, str) and field.max_length and len(value) > field.max_length:
+        return f"不能超过{field.max_length}个字符(实为{len(value)}个)"
+    if isinstance(value, int) and not isinstance(value, bool):
+        low, high = BaseDatabaseOperations.integer_field_ranges.get(
+            field.get_internal_type(), (None, None)
+        )
+        if (low is not None and value < low) or (high is not None and value > high):
+            return f"数值超出范围({low}至{high})"
+    return None
 
 
 def upsert(
@@ -108,16 +200,24 @@ def upsert(
     *,
     job=None,
     actor=None,
+    absent: set[str] = frozenset(),
+    derived: dict[str, str] | None = None,
+    history_dates: dict[str, str] | None = None,
 ) -> WriteResult:
     """Create or update ``model`` rows by their natural ``key``: one unique field, or a
     tuple of fields unique together (the first is used to prefetch).
 
-    ``rows`` hold the key fields and ``fields``. Changed rows get one audit entry each
-    listing the changed fields; created rows are traced by their ``import_job``."""
+    ``rows`` hold the key fields and ``fields``. New records take every field. A stored
+    record keeps its ``absent`` fields (the file has no column for them), except the
+    ``derived`` ones whose source changed, and a ``history_dates`` field changes only when
+    its value does.
+    Changed rows get one audit entry each listing the changed fields; created rows are
+    traced by their ``import_job``."""
     result = WriteResult()
     if not rows:
         return result
     keys = (key,) if isinstance(key, str) else key
+    derived, history_dates = derived or {}, history_dates or {}
 
     def natural(values: dict) -> Any:
         return values[keys[0]] if len(keys) == 1 else tuple(values[k] for k in keys)
@@ -127,19 +227,27 @@ def upsert(
     has_job = job is not None and any(f.name == "import_job" for f in model._meta.fields)
     to_create, to_update, audits = [], [], []
     for row in rows:
-        values = {f: row[f] for f in (*keys, *fields)}
         current = existing.get(natural(row))
         if current is None:
+            values = {f: row[f] for f in (*keys, *fields)}
             if has_job:
                 values["import_job_id"] = job.pk
             to_create.append(values)
             continue
         result.pks[natural(row)] = current["pk"]
-        changed = {f: [_plain(current[f]), _plain(row[f])] for f in fields if current[f] != row[f]}
+        supplied = [f for f in fields if f not in absent and f not in history_dates]
+        moved = {f for f in fields if f not in absent and current[f] != row[f]}
+        supplied += [f for f, source in derived.items() if f in absent and source in moved]
+        supplied += [f for f, value in history_dates.items() if value in moved]
+        changed = {
+            f: [_plain(current[f]), _plain(row[f])] for f in supplied if current[f] != row[f]
+        }
         if not changed:
             result.unchanged += 1
             continue
         result.changes[natural(row)] = changed
+        values = {f: current[f] for f in (*keys, *fields)}
+        values.update({f: row[f] for f in changed})
         obj = model(pk=current["pk"], **values)
         if has_job:
             obj.import_job = job
@@ -165,7 +273,8 @@ def upsert(
             }
         )
     if to_update:
-        update_fields = fields + (["import_job"] if has_job else [])
+        touched = set().union(*result.changes.values())
+        update_fields = [f for f in fields if f in touched] + (["import_job"] if has_job else [])
         # bulk_update skips auto_now; set it so that readers of changes (indexes) see them.
         stamped = [f.name for f in model._meta.fields if getattr(f, "auto_now", False)]
         now = timezone.now()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from apps.employers.models import Employer
 from apps.imports.cells import parse_choice, parse_date, parse_int
-from apps.imports.specs import Column, ImportSpec, RowCleaner, upsert
+from apps.imports.specs import Column, ImportSpec, RowCleaner
 from apps.people.importers import EDUCATION_ALIASES, LEVEL_ALIASES
 from apps.people.models import JobKind
 from apps.regions.geo import h3_cell
@@ -43,8 +43,16 @@ FIELDS = [
 class JobImport(ImportSpec):
     kind = "jobs"
     label = "岗位"
+    model = Job
     region_field = "region_id"
     key_field = ("employer_id", "reference")
+    sources = {
+        "employer_id": ("统一社会信用代码",),
+        "lat": ("经度", "纬度"),
+        "lng": ("经度", "纬度"),
+        "h3": ("经度", "纬度"),
+    }
+    derived = {"lat": "region_id", "lng": "region_id", "h3": "region_id"}
     columns = [
         Column("统一社会信用代码", "employer", True, "发布单位,须已登记"),
         Column("岗位编号", "reference", True, "单位内唯一"),
@@ -156,6 +164,4 @@ class JobImport(ImportSpec):
         return cleaned
 
     def write(self, rows, job, ctx):
-        return upsert(
-            Job, ("employer_id", "reference"), rows, FIELDS, job=job, actor=job.created_by
-        )
+        return self.upsert(rows, job, ctx, FIELDS)

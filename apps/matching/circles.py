@@ -28,7 +28,7 @@ from apps.people.selectors import IN_WORK, zero_employment_households
 from apps.regions.geo import haversine_km as haversine_point
 from apps.regions.models import Region, RegionLevel, ServiceStation
 from apps.taxonomy.models import Occupation
-from jiuye.excel import workbook
+from jiuye.exports import workbook
 
 from .features import NO_CODE, community_number
 from .index import job_index, seeker_index

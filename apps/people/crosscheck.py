@@ -40,6 +40,9 @@ class CrossCheckError(ValueError):
     """The file as a whole cannot be compared; the message says why."""
 
 
+NOT_FOUND = "您的管辖区域内没有此人"
+
+
 def _month(value: str) -> str:
     m = _MONTH.match(value.strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
@@ -93,10 +96,9 @@ def run_check(*, user: User, path: str | Path, filename: str) -> ContributionChe
     months: dict[int, dict[str, str]] = defaultdict(dict)  # person → month → employer
     for number, values in rows:
         person = people.get(values["id"])
-        if person is None:
-            rejected.append([number, "公民身份号码", "人员信息库中没有此人"])
-        elif not in_scope(user, person.community_id):
-            rejected.append([number, "公民身份号码", "不在您的管辖区域内"])
+        if person is None or not in_scope(user, person.community_id):
+            # One answer for both: whether another region holds an ID is not the clerk's to learn.
+            rejected.append([number, "公民身份号码", NOT_FOUND])
         else:
             months[person.pk][values["month"]] = values["employer"]
     latest = max((m for by in months.values() for m in by), default="")

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from apps.accounts.models import AuditEntry
 from apps.imports.cells import (
     parse_choice,
     parse_date,
@@ -13,7 +14,7 @@ from apps.imports.cells import (
     parse_int,
     split_list,
 )
-from apps.imports.specs import Column, ImportSpec, RowCleaner, insert_rows, upsert
+from apps.imports.specs import Column, ImportSpec, RowCleaner, insert_rows
 from apps.regions.geo import h3_cell
 from apps.regions.importers import read_point
 from apps.regions.selectors import placeable_regions
@@ -77,6 +78,7 @@ LEVEL_ALIASES = {
     "高级技师": "1",
 }
 MINIMUM_AGE = 16  # 劳动法 第十五条: no employment of minors under 16
+CERTIFICATE_NAME_MAX = Certificate._meta.get_field("name").max_length
 
 FIELDS = [
     "name",
@@ -104,11 +106,27 @@ def age_on(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+_COORDINATES = ("经度", "纬度")
+
+
 class PersonImport(ImportSpec):
     kind = "people"
     label = "人员(劳动力资源信息)"
+    model = Person
     region_field = "community_id"
     key_field = "id_number"
+    sources = {
+        "gender": ("身份证号",),
+        "birth_date": ("身份证号",),
+        "household_id": ("户号",),
+        "lat": _COORDINATES,
+        "lng": _COORDINATES,
+        "h3": _COORDINATES,
+    }
+    # A person moved within the importer's region without coordinates: the community's.
+    derived = {"lat": "community_id", "lng": "community_id", "h3": "community_id"}
+    history_dates = {"status_since": "labour_status"}
+    limits = {"household": (Household, "number"), "group_detail": (KeyGroupTag, "detail")}
     columns = [
         Column("身份证号", "id_number", True, "18位公民身份号码,含校验码"),
         Column("姓名", "name", True),
@@ -195,6 +213,8 @@ class PersonImport(ImportSpec):
                     level = int(parse_choice(level_text, SkillLevel, LEVEL_ALIASES))
                 except ValueError as exc:
                     row.fail("技能证书", str(exc))
+            if len(name.strip()) > CERTIFICATE_NAME_MAX:
+                row.fail("技能证书", f"证书名称不能超过{CERTIFICATE_NAME_MAX}个字符")
             certificates.append((name.strip(), level, ctx["occupation_by_name"].get(name.strip())))
         distance = row.get("可接受通勤距离", parse_float)
         if distance is not None and not 0 < distance <= 500:
@@ -239,9 +259,30 @@ class PersonImport(ImportSpec):
         row.done()
         return cleaned
 
+    def refuse_update(self, row, stored_region, job):
+        """A person held by another region: a transfer is asked of it (人员转移)."""
+        from .transfers import TransferError, request_transfer
+
+        person = Person.objects.get(id_number=row["id_number"])
+        try:
+            transfer = request_transfer(
+                user=job.created_by,
+                person=person,
+                to_region=row["community_id"],
+                address=row["address"],
+                reason=f"导入任务#{job.pk}",
+                import_job=job,
+            )
+        except TransferError as exc:
+            return f"此人已在其他区域登记:{exc}"
+        return (
+            f"此人已在其他区域登记,已向其所在地经办机构申请人员转移(转移申请#{transfer.pk});"
+            "对方同意后,请重新导入此行"
+        )
+
     def write(self, rows, job, ctx):
         _link_households(rows)
-        result = upsert(Person, "id_number", rows, FIELDS, job=job, actor=job.created_by)
+        result = self.upsert(rows, job, ctx, FIELDS)
         by_key = {row["id_number"]: row for row in rows}
         history = [
             {
@@ -264,15 +305,43 @@ class PersonImport(ImportSpec):
         insert_rows(StatusChange, history)
         # People created just now hold no wishes, tags or certificates yet: no need to look.
         known = set(result.pks.values()) - {result.pks[key] for key in result.created_keys}
-        touched = _sync_wishes(rows, result.pks, known)
-        touched |= _add_tags(rows, result.pks, known)
-        touched |= _add_certificates(rows, result.pks, known)
-        # A change to any part of a file is a change to the person: readers of changes
-        # (the matching index) look at Person.updated_at.
-        unchanged = touched - {result.pks[key] for key in result.changes}
-        if unchanged:
-            Person.objects.filter(pk__in=unchanged).update(updated_at=timezone.now())
+        added: dict[int, dict[str, list]] = {}
+        for part, changes in (
+            ("wish_occupations", _sync_wishes(rows, result.pks, known)),
+            ("groups", _add_tags(rows, result.pks, known)),
+            ("certificates", _add_certificates(rows, result.pks, known)),
+        ):
+            for pk, change in changes.items():
+                added.setdefault(pk, {})[part] = change
+        _count_other_changes(result, added, job)
         return result
+
+
+def _count_other_changes(result, added: dict[int, dict[str, list]], job) -> None:
+    """Wishes, tags and certificates changed: audited, and a person whose own fields did
+    not change is counted as updated all the same. A change to any part of a file is a
+    change to the person: readers of changes (the matching index) look at
+    Person.updated_at."""
+    if not added:
+        return
+    own = {result.pks[key] for key in result.changes}
+    others = [pk for pk in added if pk not in own]
+    if others:
+        Person.objects.filter(pk__in=others).update(updated_at=timezone.now())
+    result.updated += len(others)
+    result.unchanged -= len(others)
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=job.created_by,
+                action="import_update",
+                model=Person._meta.label,
+                object_id=str(pk),
+                changes={"import_job": job.pk, **parts},
+            )
+            for pk, parts in added.items()
+        ]
+    )
 
 
 def _link_households(rows: list[dict]) -> None:
@@ -286,9 +355,10 @@ def _link_households(rows: list[dict]) -> None:
         row["household_id"] = known.get(row["household"]) if row["household"] else None
 
 
-def _sync_wishes(rows: list[dict], pks: dict, known: set[int]) -> set[int]:
+def _sync_wishes(rows: list[dict], pks: dict, known: set[int]) -> dict[int, list]:
     """Set each person's wished occupations to the file's list, in the file's order (the
-    first is the main wish), where the column exists. Returns the existing people changed."""
+    first is the main wish), where the column exists. Returns the existing people changed,
+    with their new wishes."""
     through = Person.wish_occupations.through
     wanted = {
         pks[r["id_number"]]: list(dict.fromkeys(r["wish_occupations"]))
@@ -296,7 +366,7 @@ def _sync_wishes(rows: list[dict], pks: dict, known: set[int]) -> set[int]:
         if r["wish_occupations"] is not None
     }
     if not wanted:
-        return set()
+        return {}
     current: dict[int, list] = {pk: [] for pk in wanted}
     lookup = [pk for pk in wanted if pk in known]
     if lookup:
@@ -313,15 +383,15 @@ def _sync_wishes(rows: list[dict], pks: dict, known: set[int]) -> set[int]:
     insert_rows(
         through, [{"person_id": pk, "occupation_id": code} for pk in changed for code in wanted[pk]]
     )
-    return changed & known
+    return {pk: wanted[pk] for pk in changed & known}
 
 
-def _add_tags(rows: list[dict], pks: dict, known: set[int]) -> set[int]:
+def _add_tags(rows: list[dict], pks: dict, known: set[int]) -> dict[int, list]:
     """Add the key groups a row names that the person does not already hold (open-ended).
-    Returns the existing people given a new tag."""
+    Returns the existing people given a new tag, with the groups added."""
     tagged = [r for r in rows if r["groups"]]
     if not tagged:
-        return set()
+        return {}
     lookup = [pks[r["id_number"]] for r in tagged if pks[r["id_number"]] in known]
     active = set(
         KeyGroupTag.objects.filter(person_id__in=lookup, end__isnull=True).values_list(
@@ -342,15 +412,19 @@ def _add_tags(rows: list[dict], pks: dict, known: set[int]) -> set[int]:
         if (pks[r["id_number"]], g) not in active
     ]
     insert_rows(KeyGroupTag, new)
-    return {t["person_id"] for t in new} & known
+    added: dict[int, list] = {}
+    for t in new:
+        if t["person_id"] in known:
+            added.setdefault(t["person_id"], []).append(t["group"])
+    return added
 
 
-def _add_certificates(rows: list[dict], pks: dict, known: set[int]) -> set[int]:
+def _add_certificates(rows: list[dict], pks: dict, known: set[int]) -> dict[int, list]:
     """Add the certificates a row names that the person does not hold yet. Returns the
-    existing people given a new certificate."""
+    existing people given a new certificate, with the certificates added."""
     listed = [r for r in rows if r["certificates"]]
     if not listed:
-        return set()
+        return {}
     lookup = [pks[r["id_number"]] for r in listed if pks[r["id_number"]] in known]
     held = set(
         Certificate.objects.filter(person_id__in=lookup).values_list("person_id", "name", "level")
@@ -369,4 +443,8 @@ def _add_certificates(rows: list[dict], pks: dict, known: set[int]) -> set[int]:
                     "occupation_id": occupation,
                 }
     insert_rows(Certificate, list(new.values()))
-    return {pk for pk, _, _ in new} & known
+    added: dict[int, list] = {}
+    for pk, name, level in new:
+        if pk in known:
+            added.setdefault(pk, []).append(f"{name}/{level}" if level else name)
+    return added

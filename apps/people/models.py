@@ -375,3 +375,53 @@ class StatusProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.get_finding_display()}"
+
+
+class Transfer(models.Model):
+    """A person's transfer between regions (人员转移): staff of another region found the
+    person registered outside their scope (by an import, for now) and ask the holding
+    region to hand the record over. The holding region's staff accept (the person moves
+    to the new community with their whole history) or refuse with a reason."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待接收方处理"
+        ACCEPTED = "accepted", "已同意转移"
+        REFUSED = "refused", "已拒绝"
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="transfers")
+    from_region = models.ForeignKey(
+        "regions.Region", verbose_name="转出区域", on_delete=models.PROTECT, related_name="+"
+    )
+    to_region = models.ForeignKey(
+        "regions.Region", verbose_name="转入区域", on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField("新居住地址", max_length=255, blank=True)
+    reason = models.CharField("申请说明", max_length=255, blank=True)
+    import_job = models.ForeignKey(
+        "imports.ImportJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name="申请人"
+    )
+    requested_at = models.DateTimeField("申请时间", auto_now_add=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+    note = models.CharField("处理意见", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "人员转移"
+        verbose_name_plural = "人员转移"
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(status="pending"),
+                name="transfer_one_pending_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.from_region_id} → {self.to_region_id}"

@@ -261,7 +261,7 @@ def _money(value):
 
 
 def funds_workbook(report: dict) -> bytes:
-    from jiuye.excel import workbook
+    from jiuye.exports import workbook
 
     header = ["县(市、区)", "代码", "政策", "预算(元)", *[f"{m}月" for m in range(1, 13)]]
     header += ["已支付(元)", "支付笔数", "已审核待支付(元)", "结余(元)"]

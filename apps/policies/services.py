@@ -189,27 +189,41 @@ def _move(application: SubsidyApplication, frm, to) -> None:
     application.status = to
 
 
-def review(application_id: int, *, user, approve: bool, note: str = "") -> SubsidyApplication:
+def review_refusal(user, application: SubsidyApplication, reviewers: set[int]) -> str | None:
+    """Why ``user`` may not review ``application`` at its current stage (None: they may).
+    ``reviewers``: who has reviewed it so far (users' pks)."""
+    if not user.is_clerk or not in_scope(user, application.region_code):
+        return "只有本区域的经办人员可以审核"
+    if application.status == Status.FIRST_APPROVED:
+        if user.pk in reviewers:
+            return "复审须由初审以外的人员进行"
+        if ROLE_SCOPE_LEVEL.get(user.role, 0) > 3 and user.role != Role.ADMIN:
+            return "复审须由县级及以上经办人员进行"
+    elif application.status != Status.SUBMITTED:
+        return f"申请#{application.pk}当前状态为“{application.get_status_display()}”,不能审核"
+    return None
+
+
+def review(
+    application_id: int, *, user, approve: bool, seen: str, note: str = ""
+) -> SubsidyApplication:
     """First review (初审, any clerk of the region: the street usually) moves a submitted
     application on; second review (复审), by someone else of county level or above,
-    approves it for payment. Rejection needs a reason."""
+    approves it for payment. Rejection needs a reason. ``seen`` is the stage the reviewer
+    saw when deciding: a decision on a stage that has moved since is refused, so that a
+    stale click never becomes the next stage's review."""
     with transaction.atomic():
         application = SubsidyApplication.objects.select_for_update().get(pk=application_id)
-        if not user.is_clerk or not in_scope(user, application.region_code):
-            raise PolicyError("只有本区域的经办人员可以审核")
-        if application.status == Status.SUBMITTED:
-            level, to = 1, Status.FIRST_APPROVED
-        elif application.status == Status.FIRST_APPROVED:
-            level, to = 2, Status.APPROVED
-            first = application.reviews.filter(level=1).values_list("reviewer_id", flat=True)
-            if user.pk in first:
-                raise PolicyError("复审须由初审以外的人员进行")
-            if ROLE_SCOPE_LEVEL.get(user.role, 0) > 3 and user.role != Role.ADMIN:
-                raise PolicyError("复审须由县级及以上经办人员进行")
-        else:
-            raise PolicyError(
-                f"申请#{application.pk}当前状态为“{application.get_status_display()}”,不能审核"
-            )
+        if application.status != seen:
+            if not user.is_clerk or not in_scope(user, application.region_code):
+                raise PolicyError("只有本区域的经办人员可以审核")
+            raise PolicyError(f"申请#{application.pk}已被他人处理,请刷新后查看")
+        reviewers = set(application.reviews.values_list("reviewer_id", flat=True))
+        refusal = review_refusal(user, application, reviewers)
+        if refusal:
+            raise PolicyError(refusal)
+        level = 1 if application.status == Status.SUBMITTED else 2
+        to = Status.FIRST_APPROVED if level == 1 else Status.APPROVED
         if not approve and not note.strip():
             raise PolicyError("审核意见:不通过时须说明理由")
         frm = application.status

@@ -16,14 +16,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from apps.accounts.models import AccessEntry
+from apps.accounts.downloads import send_export
 from apps.accounts.scoping import in_scope, scope_queryset
 from apps.employers.models import Employer
 from apps.people.models import Person
-from apps.portal.access import back_office, clerk_only, client_ip, scope_or_refuse
+from apps.portal.access import back_office, clerk_only, scope_or_refuse
 from apps.regions.models import Region, RegionLevel
 from jiuye.background import run_after_commit
-from jiuye.excel import workbook, xlsx_response
+from jiuye.exports import XLSX, workbook
 
 from . import selectors
 from .models import Entitlement, PaymentBatch, SubsidyApplication, Sweep
@@ -36,6 +36,7 @@ from .services import (
     create_batch,
     pay_batch,
     review,
+    review_refusal,
     submit,
     withdraw,
 )
@@ -394,6 +395,7 @@ def reviews(request):
                     int(post.get("application") or 0),
                     user=request.user,
                     approve=post.get("action") == "approve",
+                    seen=post.get("seen", ""),
                     note=post.get("note", ""),
                 )
                 messages.success(
@@ -408,11 +410,18 @@ def reviews(request):
     qs = selectors.applications_in_scope(request.user).filter(status=status)
     if request.GET.get("policy"):
         qs = qs.filter(policy=request.GET["policy"])
+    page = _page(request, qs.prefetch_related("reviews__reviewer"))
+    reviewable = {
+        a.pk
+        for a in page
+        if not review_refusal(request.user, a, {r.reviewer_id for r in a.reviews.all()})
+    }
     return render(
         request,
         "policies/reviews.html",
         {
-            "page": _page(request, qs.prefetch_related("reviews__reviewer")),
+            "page": page,
+            "reviewable": reviewable,
             "status": status,
             "statuses": SubsidyApplication.Status.choices,
             "policies": catalog.policies().values(),
@@ -533,17 +542,15 @@ def batch_detail(request, pk: int):
                 )
             ]
         )
-        AccessEntry.objects.bulk_create(  # the sheet names the persons paid
-            AccessEntry(
-                viewer=request.user,
-                person_id=p.application.person_id,
-                purpose=AccessEntry.Purpose.EXPORT,
-                ip=client_ip(request),
-            )
-            for p in payments
-            if p.application.person_id
+        return send_export(
+            request,
+            content=body,
+            filename=f"batch-{batch.pk}.xlsx",
+            content_type=XLSX,
+            resource=f"补贴支付批次#{batch.pk}",
+            rows=len(rows),
+            person_ids=[p.application.person_id for p in payments if p.application.person_id],
         )
-        return xlsx_response(body, f"batch-{batch.pk}.xlsx")
     return render(
         request,
         "policies/batch.html",
@@ -565,5 +572,13 @@ def funds(request):
         year = _today().year
     report = selectors.funds(prefix, year)
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(selectors.funds_workbook(report), f"funds-{year}.xlsx")
+        return send_export(
+            request,
+            content=selectors.funds_workbook(report),
+            filename=f"funds-{year}.xlsx",
+            content_type=XLSX,
+            resource="就业补贴资金预算与支出",
+            filters={"region": prefix, "year": year},
+            rows=len(report["rows"]),
+        )
     return render(request, "policies/funds.html", {"report": report, "year": year})

@@ -19,10 +19,6 @@ def back_office(view):
     return wrapper
 
 
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
-
 def scope_or_refuse(request) -> str:
     """The viewer's region prefix ('' for all); an account without a region sees nothing."""
     prefix = user_scope_prefix(request.user)

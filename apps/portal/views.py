@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 
 from django.conf import settings
@@ -12,18 +10,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import AccessEntry, Role
+from apps.accounts.downloads import send_export
+from apps.accounts.models import Role
+from apps.accounts.requests import client_ip
 from apps.accounts.scoping import in_scope, region_prefix_q
 from apps.employers.models import Employer
 from apps.employers.selectors import employer_detail, employer_list, employers_in_scope
 from apps.imports.models import ImportJob
 from apps.imports.registry import get_spec
-from apps.imports.services import create_import, enqueue_import
+from apps.imports.services import ImportRerunError, create_import, enqueue_import, rerun_import
 from apps.jobs.models import Job, JobStatus, WelfarePlacement
 from apps.jobs.selectors import job_detail, job_list, jobs_in_scope
 from apps.jobs.welfare import WelfareError, welfare_year
@@ -75,9 +75,9 @@ from apps.services.services import (
 )
 from apps.taxonomy.models import Industry
 from jiuye.background import run_after_commit
-from jiuye.excel import xlsx_response
+from jiuye.exports import CSV, XLSX, csv_bytes
 
-from .access import back_office, clerk_only, client_ip, scope_or_refuse
+from .access import back_office, clerk_only, scope_or_refuse
 from .forms import (
     ImportForm,
     OnlineUnemploymentForm,
@@ -311,7 +311,17 @@ def ledgers(request):
     )
     label = KeyGroup(group).label
     if g.get("format") == "xlsx":
-        return xlsx_response(ledger_workbook(f"{label}实名制台账", people), f"ledger-{group}.xlsx")
+        content = ledger_workbook(f"{label}实名制台账", people)
+        return send_export(
+            request,
+            content=content,
+            filename=f"ledger-{group}.xlsx",
+            content_type=XLSX,
+            resource=f"{label}实名制台账",
+            filters={k: g.get(k) for k in ("group", "status", "community", "unserved")},
+            rows=len(people),
+            person_ids=[p.pk for p in people],
+        )
     return render(
         request,
         "portal/services/ledger.html",
@@ -477,7 +487,16 @@ def promises(request):
     prefix = scope_or_refuse(request)
     if request.GET.get("format") == "xlsx":
         board = promise_dashboard(prefix, everyone=True)
-        return xlsx_response(promise_workbook(board), "promises.xlsx")
+        return send_export(
+            request,
+            content=promise_workbook(board),
+            filename="promises.xlsx",
+            content_type=XLSX,
+            resource="服务承诺待兑现名单",
+            filters={"region": prefix},
+            rows=len(board.owed),
+            person_ids=[o.person_id for o in board.owed],
+        )
     try:
         number = max(1, int(request.GET.get("page", 1)))
     except ValueError:
@@ -720,12 +739,16 @@ def imports(request):
     jobs = ImportJob.objects.all()
     if request.user.role != Role.ADMIN:
         jobs = jobs.filter(created_by=request.user)
-    return render(request, "portal/imports/list.html", {"form": form, "page": _page(request, jobs)})
+    page = _page(request, jobs)
+    for job in page:
+        job.check_alive()
+    return render(request, "portal/imports/list.html", {"form": form, "page": page})
 
 
 @back_office
 def import_detail(request, pk: int):
     job = _own_import(request, pk)
+    job.check_alive()
     spec = get_spec(job.kind)
     return render(request, "portal/imports/detail.html", {"job": job, "spec": spec})
 
@@ -733,20 +756,22 @@ def import_detail(request, pk: int):
 @back_office
 def import_progress(request, pk: int):
     job = _own_import(request, pk)
+    job.check_alive()
     return render(request, "portal/imports/_progress.html", {"job": job})
 
 
 @back_office
-def import_errors(request, pk: int):
+@require_POST
+def import_rerun(request, pk: int):
+    """Run an interrupted import again, from the same stored file."""
     job = _own_import(request, pk)
-    if not job.error_file:
-        raise Http404("这个导入任务没有被拒行")
-    return FileResponse(
-        job.error_file.open("rb"),
-        as_attachment=True,
-        filename=f"import-{job.pk}-rejected.csv",
-        content_type="text/csv",
-    )
+    job.check_alive()
+    try:
+        rerun_import(job, user=request.user)
+        messages.success(request, "已重新开始导入")
+    except ImportRerunError as exc:
+        messages.error(request, str(exc))
+    return redirect("portal:import", pk=pk)
 
 
 @back_office
@@ -755,12 +780,8 @@ def import_template(request, kind: str):
         spec = get_spec(kind)
     except KeyError:
         raise Http404 from None
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([f"{c.header}*" if c.required else c.header for c in spec.columns])
-    response = HttpResponse(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
-    )
+    header = [f"{c.header}*" if c.required else c.header for c in spec.columns]
+    response = HttpResponse(csv_bytes(header, []), content_type=CSV)
     response["Content-Disposition"] = f'attachment; filename="template-{kind}.csv"'
     return response
 
@@ -784,7 +805,15 @@ def circles(request):
             request, "portal/circles/index.html", {"error": str(exc), **shown}, status=400
         )
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(report_workbook(report), "community-circles.xlsx")
+        return send_export(
+            request,
+            content=report_workbook(report),
+            filename="community-circles.xlsx",
+            content_type=XLSX,
+            resource="社区就业圈与服务圈汇总",
+            filters={"radius": radius, "walk": walk},
+            rows=len(report.communities),
+        )
     located = [c for c in report.communities if c.lat is not None and c.lng is not None]
     return render(
         request,
@@ -849,14 +878,15 @@ def circle_outside_export(request, code: str):
     clerk_only(request)
     report = _community_or_404(request, code)
     residents = residents_outside_service(code, code, report.walk_km)
-    AccessEntry.objects.bulk_create(
-        AccessEntry(
-            viewer=request.user, person=p, purpose=AccessEntry.Purpose.EXPORT, ip=client_ip(request)
-        )
-        for p, _ in residents
-    )
-    return xlsx_response(
-        outside_workbook(residents, report.walk_km), f"outside-service-{code}.xlsx"
+    return send_export(
+        request,
+        content=outside_workbook(residents, report.walk_km),
+        filename=f"outside-service-{code}.xlsx",
+        content_type=XLSX,
+        resource="服务圈外居民名单",
+        filters={"community": code, "walk": report.walk_km},
+        rows=len(residents),
+        person_ids=[p.pk for p, _ in residents],
     )
 
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from apps.imports.cells import parse_choice, parse_float
-from apps.imports.specs import Column, ImportSpec, RowCleaner, upsert
+from apps.imports.specs import Column, ImportSpec, RowCleaner
 
 from .geo import h3_cell, validate_china_point
 from .models import CoordinateSource, Region, RegionLevel, ServiceStation
@@ -27,8 +27,10 @@ def read_point(row: RowCleaner, *, required: bool) -> tuple[float | None, float 
 class CommunityImport(ImportSpec):
     kind = "communities"
     label = "社区(村)"
+    model = Region
     key_field = "code"
     region_field = "parent_id"
+    sources = {"h3": ("经度", "纬度")}
     columns = [
         Column("社区代码", "code", True, "12位统计用区划代码,前9位为所属街道(乡镇)代码"),
         Column("社区名称", "name", True),
@@ -75,10 +77,10 @@ class CommunityImport(ImportSpec):
         }
 
     def write(self, rows, job, ctx):
-        return upsert(
-            Region,
-            "code",
+        return self.upsert(
             rows,
+            job,
+            ctx,
             [
                 "name",
                 "parent_id",
@@ -90,16 +92,16 @@ class CommunityImport(ImportSpec):
                 "coordinate_source",
                 "generated",
             ],
-            job=job,
-            actor=job.created_by,
         )
 
 
 class StationImport(ImportSpec):
     kind = "stations"
     label = "服务站点"
+    model = ServiceStation
     key_field = "code"
     region_field = "region_id"
+    sources = {"h3": ("经度", "纬度")}
     columns = [
         Column("站点编码", "code", True),
         Column("站点名称", "name", True),
@@ -142,11 +144,9 @@ class StationImport(ImportSpec):
         }
 
     def write(self, rows, job, ctx):
-        return upsert(
-            ServiceStation,
-            "code",
+        return self.upsert(
             rows,
+            job,
+            ctx,
             ["name", "kind", "region_id", "address", "lat", "lng", "h3", "generated"],
-            job=job,
-            actor=job.created_by,
         )

@@ -4,7 +4,7 @@ everyone still owed (masked identifiers)."""
 from __future__ import annotations
 
 from apps.people.models import Person
-from jiuye.excel import workbook
+from jiuye.exports import workbook
 from jiuye.identifiers import mask_resident_id
 
 from .selectors import Dashboard

@@ -193,8 +193,12 @@ def test_a_change_to_related_records_marks_the_person_changed(run_file):
             [person_row(1, 重点群体="农民工;退役军人", 意向职业代码="6-31-01-03;6-18-02-04")]
         ),
     )
-    assert (job.updated_count, job.unchanged_count) == (0, 1)  # the person's own fields
+    # A new key group and new wishes are an update, reported and audited as one.
+    assert (job.updated_count, job.unchanged_count) == (1, 0)
+    entry = AuditEntry.objects.filter(action="import_update", object_id=str(person.pk)).first()
+    assert entry.changes["groups"] == ["veteran"]
+    assert entry.changes["wish_occupations"] == ["6-31-01-03", "6-18-02-04"]
     person.refresh_from_db()
-    assert person.updated_at > before  # but the file changed: indexes must see it
+    assert person.updated_at > before  # indexes must see it
     through = Person.wish_occupations.through.objects.filter(person=person).order_by("id")
     assert list(through.values_list("occupation_id", flat=True)) == ["6-31-01-03", "6-18-02-04"]

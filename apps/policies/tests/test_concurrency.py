@@ -73,10 +73,10 @@ def people(live_city):
 def test_two_reviewers_approving_the_same_claim_at_once(people):
     person, (first, r1, r2) = people
     app = submit(code="training_subsidy", subject=person, year=2026, user=first)
-    review(app.pk, user=first, approve=True)
+    review(app.pk, user=first, approve=True, seen="submitted")
     outcomes = race(
-        lambda: review(app.pk, user=r1, approve=True),
-        lambda: review(app.pk, user=r2, approve=True),
+        lambda: review(app.pk, user=r1, approve=True, seen="first_approved"),
+        lambda: review(app.pk, user=r2, approve=True, seen="first_approved"),
     )
     assert sum(isinstance(o, SubsidyApplication) for o in outcomes) == 1, outcomes
     assert sum(isinstance(o, PolicyError) for o in outcomes) == 1, outcomes
@@ -99,8 +99,8 @@ def test_two_clerks_submitting_the_same_claim_at_once(people):
 def test_two_batches_taking_the_same_application_at_once(people):
     person, (a, b, c) = people
     app = submit(code="training_subsidy", subject=person, year=2026, user=a)
-    review(app.pk, user=a, approve=True)
-    review(app.pk, user=b, approve=True)
+    review(app.pk, user=a, approve=True, seen="submitted")
+    review(app.pk, user=b, approve=True, seen="first_approved")
     outcomes = race(
         lambda: create_batch(user=b, application_ids=[app.pk], region_prefix="341282"),
         lambda: create_batch(user=c, application_ids=[app.pk], region_prefix="341282"),

@@ -105,16 +105,22 @@ def test_staff_take_a_finding_through_two_reviews_into_a_paid_batch_and_the_fund
     application = SubsidyApplication.objects.get()
     client.post(
         reverse("policies:reviews"),
-        {"application": application.pk, "action": "approve", "note": "材料齐全"},
+        {
+            "application": application.pk,
+            "action": "approve",
+            "note": "材料齐全",
+            "seen": "submitted",
+        },
     )
     same = client.post(
         reverse("policies:reviews") + "?status=first_approved",
-        {"application": application.pk, "action": "approve"},
+        {"application": application.pk, "action": "approve", "seen": "first_approved"},
         follow=True,
     )
     assert "复审须由初审以外的人员进行" in same.content.decode()
     login(client, second).post(
-        reverse("policies:reviews"), {"application": application.pk, "action": "approve"}
+        reverse("policies:reviews"),
+        {"application": application.pk, "action": "approve", "seen": "first_approved"},
     )
     application.refresh_from_db()
     assert application.status == "approved"
@@ -273,9 +279,38 @@ def test_exporting_a_batch_that_names_persons_is_logged(client, city, staff):
         staff("county_staff", "341282", "复审"),
     )
     application = submit(code="training_subsidy", subject=city["migrant"], year=2026, user=first)
-    review(application.pk, user=first, approve=True)
-    review(application.pk, user=second, approve=True)
+    review(application.pk, user=first, approve=True, seen="submitted")
+    review(application.pk, user=second, approve=True, seen="first_approved")
     batch = create_batch(user=second, application_ids=[application.pk], region_prefix="341282")
     login(client, second).get(reverse("policies:batch", args=[batch.pk]), {"format": "xlsx"})
-    entry = AccessEntry.objects.get()
+    entry = AccessEntry.objects.get(person__isnull=False)
     assert (entry.person, entry.viewer, entry.purpose) == (city["migrant"], second, "export")
+    summary = AccessEntry.objects.get(person__isnull=True)
+    assert (summary.viewer, summary.rows) == (second, 1)
+    assert summary.resource == f"补贴支付批次#{batch.pk}"
+
+
+def test_a_stale_click_never_becomes_the_second_review(client, city, staff):
+    """Two staff open the queue of 待初审 at the same moment and both approve: the later
+    click saw 待初审, not the first review, and is refused instead of counting as 复审."""
+    from apps.policies.models import Review
+    from apps.policies.services import submit
+
+    street = staff("township_staff", "341282001", "街道")
+    county = staff("county_staff", "341282", "县级")
+    application = submit(code="training_subsidy", subject=city["migrant"], year=2026, user=street)
+    queue = reverse("policies:reviews")
+    for who in (street, county):  # both see the button of the first review
+        page = login(client, who).get(queue).content.decode()
+        assert "初审通过" in page and 'name="seen" value="submitted"' in page
+    click = {"application": application.pk, "action": "approve", "seen": "submitted"}
+    login(client, street).post(queue, click)
+    stale = login(client, county).post(queue, click, follow=True).content.decode()
+    assert "已被他人处理,请刷新" in stale
+    application.refresh_from_db()
+    assert application.status == "first_approved"
+    assert list(Review.objects.values_list("level", "reviewer")) == [(1, street.pk)]
+    # The second review is offered to the county reviewer, never to the first reviewer.
+    second = queue + "?status=first_approved"
+    assert "复审通过" in login(client, county).get(second).content.decode()
+    assert "复审通过" not in login(client, street).get(second).content.decode()

@@ -46,8 +46,9 @@ def approved(code, subject, year, clerks):
         app.pk,
         user=clerks["a"] if app.region_code.startswith("341282001") else clerks["b"],
         approve=True,
+        seen="submitted",
     )
-    return review(app.pk, user=clerks["a2"], approve=True)
+    return review(app.pk, user=clerks["a2"], approve=True, seen="first_approved")
 
 
 def test_a_worker_applies_and_two_reviewers_approve_then_it_is_paid_once(city, clerks):
@@ -55,15 +56,15 @@ def test_a_worker_applies_and_two_reviewers_approve_then_it_is_paid_once(city, c
     app = submit(code="training_subsidy", subject=city["migrant"], year=2026, user=worker)
     assert (app.status, app.amount, app.channel) == (Status.SUBMITTED, Decimal(1200), "self")
     assert "本年度取得证书数:1" in app.reasons
-    review(app.pk, user=clerks["a"], approve=True, note="材料齐全")
+    review(app.pk, user=clerks["a"], approve=True, note="材料齐全", seen="submitted")
     with pytest.raises(PolicyError, match="复审须由初审以外的人员进行"):
-        review(app.pk, user=clerks["a"], approve=True)
+        review(app.pk, user=clerks["a"], approve=True, seen="first_approved")
     street_colleague = User.objects.create_user(
         "街道同事", password="x", role="township_staff", scope_region_id="341282001"
     )
     with pytest.raises(PolicyError, match="复审须由县级及以上经办人员进行"):
-        review(app.pk, user=street_colleague, approve=True)
-    review(app.pk, user=clerks["a2"], approve=True)
+        review(app.pk, user=street_colleague, approve=True, seen="first_approved")
+    review(app.pk, user=clerks["a2"], approve=True, seen="first_approved")
     app.refresh_from_db()
     assert app.status == Status.APPROVED
     assert list(app.reviews.values_list("level", "reviewer__username")) == [
@@ -107,12 +108,12 @@ def test_a_withdrawn_or_rejected_application_frees_the_claim(city, clerks):
     withdraw(app, worker)
     app2 = submit(code="job_seeking_subsidy", subject=city["graduate"], year=2026, user=worker)
     with pytest.raises(PolicyError, match="不通过时须说明理由"):
-        review(app2.pk, user=clerks["a"], approve=False)
-    review(app2.pk, user=clerks["a"], approve=False, note="学籍证明缺失")
+        review(app2.pk, user=clerks["a"], approve=False, seen="submitted")
+    review(app2.pk, user=clerks["a"], approve=False, note="学籍证明缺失", seen="submitted")
     app2.refresh_from_db()
     assert app2.status == Status.REJECTED
     with pytest.raises(PolicyError, match="当前状态为“未通过”,不能审核"):
-        review(app2.pk, user=clerks["a2"], approve=True)
+        review(app2.pk, user=clerks["a2"], approve=True, seen="rejected")
     assert submit(code="job_seeking_subsidy", subject=city["graduate"], year=2026, user=worker)
 
 
@@ -156,9 +157,9 @@ def test_region_scope_holds_for_applying_reviewing_and_paying(city, clerks):
         submit(code="training_subsidy", subject=city["migrant"], year=2026, user=clerks["b"])
     app = submit(code="training_subsidy", subject=city["migrant"], year=2026, user=clerks["a"])
     with pytest.raises(PolicyError, match="只有本区域的经办人员可以审核"):
-        review(app.pk, user=clerks["b"], approve=True)
-    review(app.pk, user=clerks["a"], approve=True)
-    review(app.pk, user=clerks["a2"], approve=True)
+        review(app.pk, user=clerks["b"], approve=True, seen="submitted")
+    review(app.pk, user=clerks["a"], approve=True, seen="submitted")
+    review(app.pk, user=clerks["a2"], approve=True, seen="first_approved")
     with pytest.raises(PolicyError) as err:
         create_batch(user=clerks["b"], application_ids=[app.pk], region_prefix="341282002")
     assert err.value.errors == [f"申请#{app.pk}:不在本批次的区域内"]
@@ -203,6 +204,6 @@ def test_a_review_stored_twice_at_one_level_is_refused_by_the_database(city, cle
     Review.objects.create(application=app, level=1, approve=True, reviewer=clerks["a"])
     # The status moved first (compare-and-set), then the review row collides: nothing stays.
     with pytest.raises(PolicyError, match="已被他人审核"):
-        review(app.pk, user=clerks["a2"], approve=True)
+        review(app.pk, user=clerks["a2"], approve=True, seen="submitted")
     app.refresh_from_db()
     assert app.status == Status.SUBMITTED

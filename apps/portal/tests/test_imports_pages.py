@@ -7,6 +7,7 @@ import io
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 
+from apps.accounts.models import AccessEntry
 from apps.imports.models import ImportJob
 from apps.imports.tests.conftest import csv_bytes
 from apps.imports.tests.test_people_import import person_row
@@ -29,13 +30,20 @@ def test_a_clerk_uploads_and_downloads_the_rejected_rows(
     assert response.status_code == 302 and response["Location"] == f"/imports/{job.pk}/"
     page = client.get(f"/imports/{job.pk}/").content.decode()
     assert "新增 1 条" in page and "被拒 2 行" in page and "下载被拒行" in page
-    download = client.get(f"/imports/{job.pk}/rejected.csv")
+    download = client.get(f"/files/import-rejected/{job.pk}/")
     rejected = list(
         csv.DictReader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig")))
     )
     assert [(r["行号"], r["错误列"]) for r in rejected] == [("3", "居住社区代码"), ("4", "姓名")]
     assert "不在您的管辖区域内" in rejected[0]["错误原因"]  # another street: out of scope
     assert list(Person.objects.values_list("name", flat=True)) == ["张1"]
+    taken = AccessEntry.objects.get(viewer=clerk, purpose="download")
+    assert (taken.resource, taken.rows) == (f"导入被拒行#{job.pk}", 2)
+    # Nobody else: another clerk and an anonymous visitor get nothing.
+    client.force_login(staff("township_staff", "341282002"))
+    assert client.get(f"/files/import-rejected/{job.pk}/").status_code == 404
+    client.logout()
+    assert client.get(f"/files/import-rejected/{job.pk}/").status_code == 302
 
 
 def test_progress_is_shown_while_running(client, staff):
@@ -45,6 +53,7 @@ def test_progress_is_shown_while_running(client, staff):
         kind="people", original_name="big.csv", created_by=user, status=ImportJob.Status.RUNNING
     )
     cache.set(job.progress_key, (4000, 10000))
+    job.beat()  # its process is alive
     page = client.get(f"/imports/{job.pk}/progress/").content.decode()
     assert 'value="4000"' in page and "已处理 4000 / 约 10000 行" in page
     assert 'hx-trigger="every 1s"' in page

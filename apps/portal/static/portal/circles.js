@@ -11,10 +11,25 @@
   if (points.length) map.fitBounds(points, { padding: [20, 20] });
   else map.setView([35, 105], 4);
 
+  // Names come from imports: they reach the page as text nodes, never as HTML.
+  function text(tag, value) {
+    var node = document.createElement(tag);
+    node.textContent = value;
+    return node;
+  }
+  function lines(parts) {
+    var box = document.createElement("div");
+    parts.forEach(function (part, i) {
+      if (i) box.appendChild(document.createElement("br"));
+      box.appendChild(typeof part === "string" ? document.createTextNode(part) : part);
+    });
+    return box;
+  }
+
   var services = L.layerGroup().addTo(map);
   data.stations.forEach(function (s) {
     L.circle([s.lat, s.lng], { radius: data.walk_m, color: "#12b76a", weight: 1, fillOpacity: 0.08 })
-      .bindTooltip(s.name + "(" + s.kind + ")").addTo(services);
+      .bindTooltip(text("span", s.name + "(" + s.kind + ")")).addTo(services);
     L.circleMarker([s.lat, s.lng], { radius: 4, color: "#027a48", fillOpacity: 1 }).addTo(services);
   });
   var selected = null;
@@ -22,10 +37,12 @@
     var marker = L.circleMarker([c.lat, c.lng], {
       radius: 7, weight: 2, color: c.meets ? "#1f5fa8" : "#b54708", fillOpacity: 0.7,
     }).addTo(map);
-    marker.bindPopup(
-      "<b>" + c.name + "</b><br>求职 " + c.seekers + " 人 · 圈内招聘 " + c.openings +
-      " 人<br>服务圈外 " + c.outside + " 人<br>" + (c.meets ? "充分就业社区达标" : "未达标")
-    );
+    marker.bindPopup(lines([
+      text("b", c.name),
+      "求职 " + c.seekers + " 人 · 圈内招聘 " + c.openings + " 人",
+      "服务圈外 " + c.outside + " 人",
+      c.meets ? "充分就业社区达标" : "未达标",
+    ]));
     marker.on("click", function () {
       if (selected) map.removeLayer(selected);
       selected = L.circle([c.lat, c.lng], {

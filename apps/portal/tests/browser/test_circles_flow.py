@@ -18,13 +18,16 @@ pytestmark = [
 ]
 
 
+XSS = "东城一站<img src=x onerror=alert(document.domain)>"
+
+
 @pytest.fixture
 def county(live_city, staff):
     staff("county_staff", "341282", username="clerk")
     a1 = Region.objects.get(code="341282001001")
     ServiceStation.objects.create(
         code="S1",
-        name="东城一站",
+        name=XSS,  # a name imported by an attacker
         kind="community",
         region=a1,
         lat=a1.lat,
@@ -38,6 +41,12 @@ def county(live_city, staff):
 
 def test_a_clerk_reads_the_circles_and_exports_who_is_outside(live_server, county, page):
     url = live_server.url
+    dialogs, blocked = [], []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on(
+        "console",
+        lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     page.goto(f"{url}/accounts/login/")
     page.fill("input[name=username]", "clerk")
     page.fill("input[name=password]", "pw-for-tests-only")
@@ -46,6 +55,13 @@ def test_a_clerk_reads_the_circles_and_exports_who_is_outside(live_server, count
     page.wait_for_selector("#circle-map[data-ready='4']")
     # four communities and one station with its 15-minute circle, drawn by Leaflet
     assert page.locator("#circle-map path.leaflet-interactive").count() >= 6
+    # The station's name, imported with markup, shows as text and runs nothing.
+    box = page.locator('path[stroke="#12b76a"]').first.bounding_box()
+    # Inside the circle near its left edge: its centre lies under the community's marker.
+    page.mouse.move(box["x"] + box["width"] * 0.1, box["y"] + box["height"] / 2)
+    tooltip = page.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    assert XSS in tooltip.inner_text() and tooltip.locator("img").count() == 0
     rows = page.locator("#circle-table tr").all_inner_texts()
     assert len(rows) == 5 and "测试01社区" in rows[1]
 
@@ -55,3 +71,4 @@ def test_a_clerk_reads_the_circles_and_exports_who_is_outside(live_server, count
         page.click("text=导出Excel")
     book = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
     assert [r[0] for r in book.active.iter_rows(values_only=True)] == ["姓名", "远站居民"]
+    assert dialogs == [] and blocked == []  # nothing ran, and the CSP blocked nothing of ours

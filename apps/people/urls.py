@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+urlpatterns = [
+    path("transfers/", views.transfer_list, name="transfers"),
+    path("transfers/<int:pk>/decide/", views.transfer_decide, name="transfer_decide"),
+]
