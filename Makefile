@@ -18,9 +18,12 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 install: $(BIN)/.installed
 
-# Migrate, load the reference data, generate the demo city (once) and serve it.
+# Migrate, load the reference data, generate the demo city (once) and serve it. DEBUG
+# stays off (as in production): WhiteNoise serves the collected static files.
+demo: export DEMO_PASSWORD := $(or $(DEMO_PASSWORD),jiuye-demo)
 demo: install
 	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_reference
 	$(BIN)/python manage.py generate_city --region $(DEMO_REGION) --people $(DEMO_PEOPLE) --seed $(DEMO_SEED)
 	-$(BIN)/python manage.py evaluate_matching --save --examples 0

@@ -1,9 +1,19 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth
 from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Sign-in, sign-out and changing one's password. No reset by e-mail: accounts are the
+    # bureau's, and an administrator resets a forgotten password in the admin.
+    path("accounts/login/", auth.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),
+    path("accounts/password_change/", auth.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password_change/done/",
+        auth.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("", include("apps.accounts.urls")),
     path("", include("apps.people.urls")),
     path("", include("apps.portal.urls")),

@@ -15,6 +15,7 @@ from apps.accounts.scoping import in_scope
 from apps.accounts.services import record_audit
 from apps.jobs.models import Job, JobStatus
 from apps.people.models import Person
+from apps.regions.selectors import city_prefix
 
 from .index import SEEKING_STATUSES
 from .models import Application, Offer
@@ -74,18 +75,23 @@ def put_forward(*, user: User, job: Job, person: Person) -> Application:
     """An employer invites a person to interview for its own job, or staff refer a person
     of their region (职业介绍): new, or an application moved on to the interview."""
     _open_job(job)
+    # A job is shared city-wide (一点发布、全市共享): its candidates are the city's people, as
+    # the candidates page and the push find them, whoever puts them forward.
+    same_city = city_prefix(person.community_id) == city_prefix(job.region_id)
     if user.role == Role.EMPLOYER:
         if not _may_decide(user, job):
             raise ApplicationError("只能为本单位的岗位邀约面试")
         # employers reach people who are looking for work, as the candidates page shows
         # them, not anyone in the registry
         seeking = person.labour_status in SEEKING_STATUSES or person.wish_occupations.exists()
-        if not seeking:
-            raise ApplicationError("该人员目前没有求职意向,不能邀约")
+        if not same_city or not seeking:
+            raise ApplicationError("只能邀约本市有求职意向的人员")
         source, stage = Source.EMPLOYER, Stage.INTERVIEW
     elif user.is_clerk:
         if not in_scope(user, person.community_id):
             raise ApplicationError("只能推荐本辖区的人员")
+        if not same_city:
+            raise ApplicationError("只能推荐到本市的岗位")
         source, stage = Source.STAFF, Stage.APPLIED
     else:
         raise ApplicationError("无权推荐或邀约")

@@ -128,7 +128,7 @@ def test_a_worker_withdraws_their_own_and_may_apply_again(job, worker):
 
 def test_an_employer_reaches_only_people_looking_for_work(job, boss):
     settled = PersonFactory(labour_status="employed")
-    with pytest.raises(ApplicationError, match="没有求职意向"):
+    with pytest.raises(ApplicationError, match="本市有求职意向"):
         put_forward(user=boss, job=job, person=settled)
     assert not Application.objects.exists()
 
