@@ -91,11 +91,12 @@ def send_export(
     filters: dict[str, Any] | None = None,
     rows: int,
     person_ids: Iterable[int] = (),
+    purpose: str = AccessEntry.Purpose.EXPORT,
 ) -> HttpResponse:
     """A generated file (written by jiuye.exports), logged before it is sent."""
     record_taking(
         viewer=request.user,
-        purpose=AccessEntry.Purpose.EXPORT,
+        purpose=purpose,
         resource=resource,
         filters=filters,
         rows=rows,
