@@ -35,6 +35,10 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
+	@# Django's deployment checklist, with the settings a production site sets (a throwaway key).
+	DEBUG=0 HTTPS=1 ALLOWED_HOSTS=jiuye.example.gov.cn SECRET_KEY=$$($(BIN)/python -c \
+	  "import secrets; print(secrets.token_urlsafe(50))") \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # The whole suite, against SQLite and against PostgreSQL, then the browser test.
 test: lint test-sqlite test-postgres test-live

@@ -9,6 +9,7 @@ class ImportsConfig(AppConfig):
         from apps.accounts.downloads import Downloadable, register
         from jiuye.exports import CSV
 
+        from . import checks  # noqa: F401 (registers the deployment checks)
         from .models import ImportJob
 
         register(

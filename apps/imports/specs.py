@@ -333,7 +333,9 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
                 for values in params:
                     copy.write_row(values)
         else:
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(params[0]))})"
+            # Table and column names from the model, values as parameters.
+            marks = ", ".join(["%s"] * len(params[0]))
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
             for start in range(0, len(params), 5000):
                 cursor.executemany(sql, params[start : start + 5000])
 

@@ -167,8 +167,9 @@ def _rule_sql(i: int, rule: PromiseRule, scope: str, today: dt.date) -> tuple[st
     ]
     columns = counts + ["0"] * (MAX_ITEMS - len(counts))
     table = connection.ops.quote_name(ServiceRecord._meta.db_table)
+    # Expressions and names built here from the rules' shape; every value is a parameter.
     sql = (
-        f"SELECT %s AS r, e.pid AS pid, e.home AS community, {since_sql} AS since, "
+        f"SELECT %s AS r, e.pid AS pid, e.home AS community, {since_sql} AS since, "  # noqa: S608
         f"CASE WHEN {owed_sql} THEN 1 ELSE 0 END AS owed, "
         + ", ".join(f"{c} AS n{k}" for k, c in enumerate(columns))
         + f" FROM ({eligible}) e LEFT JOIN {table} s ON s.person_id = e.pid"
@@ -227,8 +228,8 @@ def promise_dashboard(
                 row[0] += n_owed
                 oldest = _as_date(oldest)
                 row[1] = oldest if row[1] is None else min(row[1], oldest)
-        sql = (
-            f"SELECT r, pid, community, since, {columns} FROM promise_counts"
+        sql = (  # column names of our own; page numbers are ints
+            f"SELECT r, pid, community, since, {columns} FROM promise_counts"  # noqa: S608
             " WHERE owed = 1 ORDER BY since, pid, r"
         )
         if not everyone:

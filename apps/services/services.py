@@ -52,8 +52,8 @@ def record_pushed_offers(push_id: int) -> int:
 
     service, offer = ServiceRecord._meta.db_table, Offer._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {service} (person_id, kind, at, by_id, outcome, job_id, offer_id, "
+        cursor.execute(  # table names from the models; values as parameters
+            f"INSERT INTO {service} (person_id, kind, at, by_id, outcome, job_id, offer_id, "  # noqa: S608
             f"generated) SELECT person_id, %s, created_at, created_by_id, %s, job_id, id, %s "
             f"FROM {offer} WHERE push_id = %s",
             [ServiceKind.OFFER, "批量送岗", False, push_id],
