@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.accounts.scoping import in_scope, region_prefix_q
+from apps.accounts.permissions import may_change
+from apps.accounts.scoping import region_prefix_q
 from apps.accounts.services import record_audit
 from apps.people.models import JobKind, KeyGroupTag, Person, Registration
 from apps.people.registration import RegistrationError, register
@@ -47,7 +48,7 @@ def _limit(person: Person, first_start: dt.date) -> dt.date:
 def _check_staff(user: User, person: Person) -> None:
     if not user.is_clerk:
         raise WelfareError("只有经办人员可以办理公益性岗位安置")
-    if not in_scope(user, person.community_id):
+    if not may_change(user, stored=person.community_id):
         raise WelfareError("只能为本辖区的人员办理")
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import Role, User
-from apps.accounts.scoping import in_scope
+from apps.accounts.permissions import may_change
 from apps.accounts.services import record_audit
 from apps.jobs.models import Job, JobStatus
 from apps.people.models import Person
@@ -36,7 +36,7 @@ def _open_job(job: Job) -> None:
 def _may_decide(user: User, job: Job) -> bool:
     if user.role == Role.EMPLOYER:
         return bool(user.employer_id) and job.employer_id == user.employer_id
-    return user.is_clerk and in_scope(user, job.region_id)
+    return may_change(user, stored=job.region_id)
 
 
 def _audit(user: User, action: str, application: Application, **changes) -> None:
@@ -88,7 +88,7 @@ def put_forward(*, user: User, job: Job, person: Person) -> Application:
             raise ApplicationError("只能邀约本市有求职意向的人员")
         source, stage = Source.EMPLOYER, Stage.INTERVIEW
     elif user.is_clerk:
-        if not in_scope(user, person.community_id):
+        if not may_change(user, stored=person.community_id):
             raise ApplicationError("只能推荐本辖区的人员")
         if not same_city:
             raise ApplicationError("只能推荐到本市的岗位")

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.accounts.permissions import may_change
 from apps.accounts.scoping import in_scope, user_scope_prefix
 from apps.accounts.services import record_audit
 from apps.employers.models import Employer
@@ -153,7 +154,7 @@ def decide(*, user: User, proposal: StatusProposal, confirm: bool) -> StatusProp
     with transaction.atomic():
         proposal = StatusProposal.objects.select_for_update().get(pk=proposal.pk)
         person = proposal.person
-        if not user.is_clerk or not in_scope(user, person.community_id):
+        if not may_change(user, stored=person.community_id):
             raise CrossCheckError("无权处理该人员的比对结果")
         if proposal.decision != StatusProposal.Decision.PENDING:
             raise CrossCheckError(f"该建议已{proposal.get_decision_display()}")

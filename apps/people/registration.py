@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.accounts.models import Role, User
-from apps.accounts.scoping import in_scope
+from apps.accounts.permissions import may_change
 from apps.accounts.services import record_audit
 
 from .importers import age_on
@@ -69,7 +69,7 @@ def _check_actor(user: User, person: Person, channel: str, kind: str = "", emplo
         return
     if not user.is_clerk:
         raise RegistrationError("只有经办人员或本人可以办理登记")
-    if not in_scope(user, person.community_id):
+    if not may_change(user, stored=person.community_id):
         raise RegistrationError("只能为本辖区的人员办理登记")
 
 

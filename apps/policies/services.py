@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from apps.accounts.models import ROLE_SCOPE_LEVEL, Role
+from apps.accounts.permissions import may_change
 from apps.accounts.scoping import in_scope
 from apps.accounts.services import record_audit
 from apps.employers.models import Employer
@@ -105,7 +106,7 @@ def assess(code: str, subject, year: int) -> Assessment:
 def may_act_for(user, kind: str, subject, region: str) -> bool:
     """The person themselves, the employer's own account, or staff of the region."""
     if user.is_clerk:
-        return in_scope(user, region)
+        return may_change(user, stored=region)
     if kind == "person":
         return user.person_id is not None and user.person_id == subject.pk
     if kind == "enterprise":
@@ -192,7 +193,7 @@ def _move(application: SubsidyApplication, frm, to) -> None:
 def review_refusal(user, application: SubsidyApplication, reviewers: set[int]) -> str | None:
     """Why ``user`` may not review ``application`` at its current stage (None: they may).
     ``reviewers``: who has reviewed it so far (users' pks)."""
-    if not user.is_clerk or not in_scope(user, application.region_code):
+    if not may_change(user, stored=application.region_code):
         return "只有本区域的经办人员可以审核"
     if application.status == Status.FIRST_APPROVED:
         if user.pk in reviewers:
@@ -215,7 +216,7 @@ def review(
     with transaction.atomic():
         application = SubsidyApplication.objects.select_for_update().get(pk=application_id)
         if application.status != seen:
-            if not user.is_clerk or not in_scope(user, application.region_code):
+            if not may_change(user, stored=application.region_code):
                 raise PolicyError("只有本区域的经办人员可以审核")
             raise PolicyError(f"申请#{application.pk}已被他人处理,请刷新后查看")
         reviewers = set(application.reviews.values_list("reviewer_id", flat=True))
@@ -304,7 +305,7 @@ def create_batch(*, user, application_ids: list[int], region_prefix: str) -> Pay
 
 def pay_batch(batch: PaymentBatch, *, user, paid_on: datetime.date, reference: str) -> PaymentBatch:
     """Record that the bank paid the batch: each application becomes paid, once."""
-    if not user.is_clerk or not in_scope(user, batch.region_prefix):
+    if not may_change(user, stored=batch.region_prefix):
         raise PolicyError("只有本区域的经办人员可以确认支付")
     if not reference.strip():
         raise PolicyError("支付凭证号:请填写银行或国库支付凭证号")

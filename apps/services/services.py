@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.accounts.scoping import in_scope
+from apps.accounts.permissions import may_change
 from apps.accounts.services import record_audit
 from apps.people.models import Person
 
@@ -32,7 +32,7 @@ def record_service(
 ) -> ServiceRecord:
     if not user.is_clerk:
         raise ServiceError("只有经办人员可以登记服务")
-    if not in_scope(user, person.community_id):
+    if not may_change(user, stored=person.community_id):
         raise ServiceError("只能为本辖区的人员登记服务")
     if kind not in ServiceKind.values:
         raise ServiceError(f"未知的服务类型“{kind}”")
@@ -70,7 +70,7 @@ def open_plan(*, user: User, person: Person, goal: str, steps: list[dict] = ()):
 
     if not user.is_clerk:
         raise ServiceError("只有经办人员可以制定帮扶计划")
-    if not in_scope(user, person.community_id):
+    if not may_change(user, stored=person.community_id):
         raise ServiceError("只能为本辖区的人员制定帮扶计划")
     if not goal.strip():
         raise ServiceError("须填写帮扶目标")
