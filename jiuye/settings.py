@@ -319,6 +319,7 @@ SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", HTTPS)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", HTTPS)
 TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0)
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # pages carry the token in their forms and hx-headers
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "apps.portal.errors.csrf_failure"
@@ -329,13 +330,19 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_AGE = envint("SESSION_HOURS", 24) * 3600
 STAFF_IDLE_SECONDS = envint("STAFF_IDLE_MINUTES", 30) * 60
 
-# Login lockout (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one account,
-# or from one address, further attempts are refused for LOGIN_LOCKOUT_MINUTES (the right
-# password included); an administrator unlocks earlier in the admin (访问尝试: delete).
+# Login lockout (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one account
+# (from anywhere), or LOGIN_ADDRESS_FAILURE_LIMIT from one address (for any accounts: an
+# office shares one address), further attempts are refused for LOGIN_LOCKOUT_MINUTES (the
+# right password included); an administrator unlocks earlier in the admin (访问尝试).
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = max(AXES_FAILURE_LIMIT, envint("LOGIN_ADDRESS_FAILURE_LIMIT", 30))
+AXES_HANDLER = "apps.accounts.lockout.AccountOrAddressHandler"
 AXES_COOLOFF_TIME = envint("LOGIN_LOCKOUT_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A sign-in does not wipe the failures: otherwise anyone with an account could guess
+# another's password forever, signing in to their own between guesses. Failures expire
+# with the lockout time.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "apps.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "apps.accounts.requests.client_ip"
 AXES_VERBOSE = False

@@ -68,6 +68,7 @@ def simulate_history(*, seed: int, share: float = 0.1, days: int = 60, today=Non
                     source=Application.Source.WORKER,
                     stage=Application.Stage.APPLIED,
                     created_at=created,
+                    confirmed_at=created,  # the worker applied
                     generated=True,
                 )
                 if employer_view > 0.3:

@@ -56,8 +56,8 @@ class Employer(models.Model):
     blacklist_reason = models.CharField("列入原因", max_length=255, blank=True)
     blacklist_from = models.DateField("列入日期", null=True, blank=True)
     blacklist_to = models.DateField("移出日期", null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
     import_job = models.ForeignKey(
         "imports.ImportJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

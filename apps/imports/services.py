@@ -212,7 +212,7 @@ class _Run:
         for number, raw, row in cleaned:
             refusal = self._refusal(row, stored.get(spec.natural_key(row)))
             if refusal:
-                rejected.append((number, raw, [(self.region_header, refusal)]))
+                rejected.append((number, raw, [refusal]))
             else:
                 good.append(row)
         for number, raw, problems in sorted(rejected, key=lambda r: r[0]):  # the file's order
@@ -224,9 +224,9 @@ class _Run:
         self.counts["processed"] += len(chunk)
         self.job.beat()
 
-    def _refusal(self, row: dict, stored: str | None) -> str | None:
-        """Why this row may not be written by the importer (None: it may). Command-line
-        imports (no user) and administrators write everywhere."""
+    def _refusal(self, row: dict, stored: str | None) -> tuple[str, str] | None:
+        """(column, reason) why this row may not be written by the importer (None: it
+        may). Command-line imports (no user) and administrators write everywhere."""
         field = self.spec.region_field
         if not field or self.user is None or self.scope == "":
             return None
@@ -234,8 +234,10 @@ class _Run:
         new = row[field] if self.region_present or stored is None else stored
         refusal = change_refusal(self.user, stored=stored, new=new or "")
         if refusal and stored is not None and not in_scope(self.user, stored):
-            return self.spec.refuse_update(row, stored, self.job)
-        return refusal
+            return self.region_header, self.spec.refuse_update(row, stored, self.job)
+        if refusal:
+            return self.region_header, refusal
+        return self.spec.row_refusal(row, self.user)
 
 
 def _publish(job, processed: int, total: int, on_progress) -> None:

@@ -110,6 +110,11 @@ class ImportSpec:
         """After the last row, inside the import's transaction: what the registry derives
         from the rows (``scope``: the importer's region prefix, '' for everywhere)."""
 
+    def row_refusal(self, row: dict, user) -> tuple[str, str] | None:
+        """A kind's own (column, reason) why ``user`` may not write this row, beyond the
+        regions of the row and of the stored record."""
+        return None
+
     def refuse_update(self, row: dict, stored_region: str, job) -> str:
         """The reason given for a row that would change a record held by another region."""
         return f"{self.label}已在其他区域登记,不能通过导入修改;请联系其所在地经办机构"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from apps.accounts.permissions import may_change
 from apps.employers.models import Employer
 from apps.imports.cells import parse_choice, parse_date, parse_int
 from apps.imports.specs import Column, ImportSpec, RowCleaner
@@ -127,6 +128,7 @@ class JobImport(ImportSpec):
             row.fail("要求证书职业代码", f"{required}不是已知的职业分类代码")
         cleaned = {
             "employer_id": employer[0] if employer else None,
+            "employer_region": employer[1] if employer else None,  # who may post for it
             "reference": row.get("岗位编号", required=True),
             "title": row.get("岗位名称", required=True),
             "occupation_id": occupation,
@@ -162,6 +164,13 @@ class JobImport(ImportSpec):
         }
         row.done()
         return cleaned
+
+    def row_refusal(self, row, user):
+        """A posting is its employer's: staff post only for employers their region holds."""
+        if not may_change(user, stored=row["employer_region"]):
+            reason = "该单位不在您的管辖区域内,请由单位所在地经办机构或单位本身发布岗位"
+            return "统一社会信用代码", reason
+        return None
 
     def write(self, rows, job, ctx):
         return self.upsert(rows, job, ctx, FIELDS)

@@ -63,8 +63,8 @@ class Job(models.Model):
     status = models.CharField(
         "状态", max_length=8, choices=JobStatus.choices, default=JobStatus.OPEN, db_index=True
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
     import_job = models.ForeignKey(
         "imports.ImportJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -118,7 +118,11 @@ class WelfarePlacement(models.Model):
     exited_on = models.DateField("退出日期", null=True, blank=True)
     exit_reason = models.CharField("退出原因", max_length=64, blank=True)
     created_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="创建人",
     )
 
     class Meta:

@@ -52,6 +52,7 @@ def apply(*, user: User, job: Job) -> Application:
     _open_job(job)
     with transaction.atomic():
         offered = Offer.objects.filter(person=person, job=job)
+        now = timezone.now()
         application, created = Application.objects.select_for_update().get_or_create(
             person=person,
             job=job,
@@ -59,11 +60,18 @@ def apply(*, user: User, job: Job) -> Application:
                 "source": Source.OFFER if offered.exists() else Source.WORKER,
                 "stage": Stage.APPLIED,
                 "created_by": user,
+                "confirmed_at": now,
             },
         )
         if not created and application.stage == Stage.WITHDRAWN:
-            application.stage, application.created_at = Stage.APPLIED, timezone.now()
-            application.save(update_fields=["stage", "created_at"])
+            application.stage, application.created_at = Stage.APPLIED, now
+            application.confirmed_at = now
+            application.save(update_fields=["stage", "created_at", "confirmed_at"])
+        elif not created and application.confirmed_at is None:  # accepting an invitation
+            application.confirmed_at = now
+            application.save(update_fields=["confirmed_at"])
+            _audit(user, "accept_invitation", application, stage=[application.stage] * 2)
+            return application
         elif not created:
             return application
         offered.update(status=Offer.Status.APPLIED)
@@ -105,6 +113,8 @@ def put_forward(*, user: User, job: Job, person: Person) -> Application:
                 "stage": stage,
                 "created_by": user,
                 "interview_at": now if stage == Stage.INTERVIEW else None,
+                # staff refer a person who asked them; an invitation waits for the person
+                "confirmed_at": now if source == Source.STAFF else None,
             },
         )
         if created:
@@ -128,6 +138,9 @@ def decide(*, user: User, application: Application, hired: bool) -> Application:
             raise ApplicationError("无权处理这个岗位的申请")
         if application.stage not in Application.OPEN_STAGES:
             raise ApplicationError(f"这份申请已是“{application.get_stage_display()}”")
+        if hired and user.role == Role.EMPLOYER and application.confirmed_at is None:
+            # A hire registers employment: never on the employer's word alone.
+            raise ApplicationError("求职者尚未接受面试邀约,接受后才能录用")
         old = application.stage
         application.stage = Stage.HIRED if hired else Stage.REJECTED
         application.decided_at = timezone.now()

@@ -17,7 +17,11 @@ class Push(models.Model):
         FAILED = "failed", "失败"
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name="创建人",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     region_prefix = models.CharField("区域", max_length=12)
@@ -86,6 +90,7 @@ class Offer(models.Model):
         blank=True,
         related_name="+",
         db_index=False,
+        verbose_name="创建人",
     )
 
     class Meta:
@@ -106,7 +111,7 @@ class OutboundMessage(models.Model):
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     phone = models.CharField("手机号", max_length=11, blank=True)
     text = models.TextField("内容")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
     push = models.ForeignKey(
         Push, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -150,8 +155,17 @@ class Application(models.Model):
     created_at = models.DateTimeField("申请时间", default=timezone.now)
     interview_at = models.DateTimeField("邀约面试时间", null=True, blank=True)
     decided_at = models.DateTimeField("录用结果时间", null=True, blank=True)
+    # When the person said yes: at once when they applied or staff referred them at the
+    # counter; for an employer's invitation, when the person accepted it. An employer hires
+    # (and so registers employment) only a person who said yes.
+    confirmed_at = models.DateTimeField("求职者确认时间", null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="创建人",
     )
     note = models.CharField("备注", max_length=255, blank=True)
     generated = models.BooleanField("演示生成", default=False)

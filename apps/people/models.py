@@ -136,9 +136,14 @@ class StatusChange(models.Model):
     status = models.CharField("劳动状态", max_length=16, choices=LabourStatus.choices)
     since = models.DateField("起始日期")
     note = models.CharField("说明", max_length=255, blank=True)
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
     recorded_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="记录人",
     )
 
     class Meta:
@@ -242,9 +247,14 @@ class Registration(models.Model):
     ended_on = models.DateField("注销日期", null=True, blank=True)
     end_reason = models.CharField("注销原因", max_length=64, blank=True)
     recorded_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="记录人",
     )
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "就业失业登记"
@@ -322,9 +332,13 @@ class ContributionCheck(models.Model):
     """A social-insurance contribution file compared with the registry (社保数据比对)."""
 
     created_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="创建人",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
     filename = models.CharField("文件名", max_length=255)
     region_prefix = models.CharField("比对区域", max_length=12, blank=True)
     month = models.CharField("比对月份", max_length=7)  # the latest month in the file
@@ -364,9 +378,14 @@ class StatusProposal(models.Model):
         "处理", max_length=10, choices=Decision.choices, default=Decision.PENDING
     )
     decided_by = models.ForeignKey(
-        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="处理人",
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "状态变更建议"
@@ -406,7 +425,12 @@ class Transfer(models.Model):
     requested_at = models.DateTimeField("申请时间", auto_now_add=True)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
     decided_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="处理人",
     )
     decided_at = models.DateTimeField("处理时间", null=True, blank=True)
     note = models.CharField("处理意见", max_length=255, blank=True)

@@ -24,8 +24,8 @@ from .models import Person
 NESTED = {"services.PlanStep": "plan__person"}
 # Relations that are not the person's information (their login account is shown apart).
 SKIPPED = {"accounts.User"}
-# Fields about staff rather than about the person.
-STAFF_FIELDS = {"ip"}
+# Fields about staff rather than about the person (the access log keeps the office apart).
+STAFF_FIELDS = {"ip", "viewer"}
 
 
 def access_history(person: Person) -> QuerySet[AccessEntry]:
@@ -51,13 +51,25 @@ def _cell(obj: models.Model, field: models.Field):
     return value
 
 
+def _label(field: models.Field) -> str:
+    """The field's Chinese name; a link without one is named by what it links to."""
+    label = str(field.verbose_name)
+    if field.is_relation and label == field.name.replace("_", " "):
+        return (
+            "经办机构"
+            if field.related_model is User
+            else str(field.related_model._meta.verbose_name)
+        )
+    return label
+
+
 def _sheet(model: type[models.Model], rows: Iterable[models.Model], skip: set[str]):
     fields = [
         f
         for f in model._meta.concrete_fields
         if not f.primary_key and f.name not in skip and f.name not in STAFF_FIELDS
     ]
-    header = [str(f.verbose_name) for f in fields]
+    header = [_label(f) for f in fields]
     return (str(model._meta.verbose_name), header, [[_cell(r, f) for f in fields] for r in rows])
 
 

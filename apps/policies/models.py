@@ -129,9 +129,13 @@ class Sweep(models.Model):
     seconds = models.FloatField("用时(秒)", null=True, blank=True)
     error = models.TextField("错误", blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name="创建人",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "主动识别"
@@ -195,9 +199,12 @@ class SubsidyApplication(Subject):
         Entitlement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="提交人",
     )
-    submitted_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
     generated = models.BooleanField("演示生成", default=False)
 
     class Meta:
@@ -259,9 +266,12 @@ class PaymentBatch(models.Model):
     paid_on = models.DateField("支付日期", null=True, blank=True)
     reference = models.CharField("支付凭证号", max_length=64, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="创建人",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
         verbose_name = "支付批次"

@@ -273,9 +273,9 @@ def create_batch(*, user, application_ids: list[int], region_prefix: str) -> Pay
         errors = []
         for pk in ids:
             a = found.get(pk)
-            if a is None:
-                errors.append(f"申请#{pk}:不存在")
-            elif not in_scope(user, a.region_code) or not a.region_code.startswith(region_prefix):
+            if a is None or not in_scope(user, a.region_code):  # one answer for both
+                errors.append(f"申请#{pk}:不存在,或不在您的管辖区域内")
+            elif not a.region_code.startswith(region_prefix):
                 errors.append(f"申请#{pk}:不在本批次的区域内")
             elif pk in paid:
                 errors.append(f"申请#{pk}:已列入其他支付批次")

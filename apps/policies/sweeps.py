@@ -188,15 +188,17 @@ class Change:
     after: Decimal | None
 
 
-def compare(sweep: Sweep, base: Sweep) -> dict[str, list[Change]]:
-    """Who gains, who loses and whose amount changes between two sweeps."""
+def compare(sweep: Sweep, base: Sweep, region_prefix: str = "") -> dict[str, list[Change]]:
+    """Who gains, who loses and whose amount changes between two sweeps, among the
+    subjects of ``region_prefix`` (the viewer's region; '' for all)."""
 
     def amounts(s: Sweep) -> dict:
+        found = s.entitlements.all()
+        if region_prefix:
+            found = found.filter(region_prefix_q("region_code", region_prefix))
         return {
             (p, k): (a, r)
-            for p, k, a, r in s.entitlements.values_list(
-                "policy", "subject_key", "amount", "region_code"
-            )
+            for p, k, a, r in found.values_list("policy", "subject_key", "amount", "region_code")
         }
 
     now, then = amounts(sweep), amounts(base)

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from apps.accounts.downloads import send_export
@@ -172,9 +172,11 @@ def my_subsidies(request):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "withdraw":
-                application = get_object_or_404(
-                    SubsidyApplication, pk=request.POST.get("application") or 0, subject_key=key
-                )
+                application = SubsidyApplication.objects.filter(
+                    pk=request.POST.get("application") or 0, subject_key=key
+                ).first()
+                if application is None:
+                    raise PolicyError("没有这条申请")
                 withdraw(application, request.user)
                 messages.success(request, "已撤回")
             else:
@@ -305,9 +307,11 @@ def sweeps(request):
 
 def _sweep(request, pk: int) -> Sweep:
     prefix = scope_or_refuse(request)
-    sweep = get_object_or_404(Sweep, pk=pk)
-    if not (sweep.region_prefix.startswith(prefix) or prefix.startswith(sweep.region_prefix)):
-        raise Http404("没有这次识别")
+    sweep = Sweep.objects.filter(pk=pk).first()
+    if sweep is None or not (
+        sweep.region_prefix.startswith(prefix) or prefix.startswith(sweep.region_prefix)
+    ):
+        raise Http404("没有这次识别,或不在您的管辖区域内")
     return sweep
 
 
@@ -322,9 +326,9 @@ def sweep_detail(request, pk: int):
                 messages.success(request, f"已通知{told}个对象")
             else:
                 entitlement = scope_queryset(sweep.entitlements.all(), request.user, "region_code")
-                entitlement = get_object_or_404(
-                    entitlement, pk=request.POST.get("entitlement") or 0
-                )
+                entitlement = entitlement.filter(pk=request.POST.get("entitlement") or 0).first()
+                if entitlement is None:
+                    raise PolicyError("没有这条识别结果,或不在您的管辖区域内")
                 application = apply_from_entitlement(entitlement, request.user)
                 messages.success(request, f"已转为申请#{application.pk},等待初审")
         except (PolicyError, SweepError) as exc:
@@ -348,7 +352,11 @@ def sweep_detail(request, pk: int):
     }
     rows = [(e, claims.get((e.policy, e.subject_key))) for e in page]
     base = base_sweep(sweep)
-    diff = compare(sweep, base) if base and sweep.status == Sweep.Status.DONE else None
+    diff = (
+        compare(sweep, base, scope_or_refuse(request))
+        if base and sweep.status == Sweep.Status.DONE
+        else None
+    )
     return render(
         request,
         "policies/sweep.html",
@@ -391,8 +399,12 @@ def reviews(request):
                 )
                 messages.success(request, f"已代为申请#{application.pk}")
             else:
+                # Not there and not in scope read the same.
+                pk = int(post.get("application") or 0)
+                if not selectors.applications_in_scope(request.user).filter(pk=pk).exists():
+                    raise SubsidyApplication.DoesNotExist
                 application = review(
-                    int(post.get("application") or 0),
+                    pk,
                     user=request.user,
                     approve=post.get("action") == "approve",
                     seen=post.get("seen", ""),
@@ -404,7 +416,7 @@ def reviews(request):
         except PolicyError as exc:
             _error(request, exc)
         except (ValueError, SubsidyApplication.DoesNotExist):
-            messages.error(request, "申请:没有这条申请,或年度不是四位年份")
+            messages.error(request, "申请:没有这条申请(或不在您的管辖区域内),或年度不是四位年份")
         return redirect(request.get_full_path())
     status = request.GET.get("status", SubsidyApplication.Status.SUBMITTED)
     qs = selectors.applications_in_scope(request.user).filter(status=status)
@@ -491,9 +503,9 @@ def batches(request):
 
 def _batch(request, pk: int) -> PaymentBatch:
     prefix = scope_or_refuse(request)
-    batch = get_object_or_404(PaymentBatch, pk=pk)
-    if not batch.region_prefix.startswith(prefix):
-        raise Http404("没有这个支付批次")
+    batch = PaymentBatch.objects.filter(pk=pk).first()
+    if batch is None or not batch.region_prefix.startswith(prefix):
+        raise Http404("没有这个支付批次,或不在您的管辖区域内")
     return batch
 
 

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -38,6 +39,7 @@ from apps.matching.circles import (
     report_workbook,
     residents_outside_service,
 )
+from apps.matching.index import SEEKING_STATUSES
 from apps.matching.models import Application, Offer, Push
 from apps.matching.push import create_push, run_push
 from apps.matching.services import MatchingError, candidates_for_job, jobs_for_person
@@ -63,6 +65,7 @@ from apps.people.selectors import (
 )
 from apps.people.services import open_person_file
 from apps.policies.selectors import unclaimed
+from apps.regions.selectors import city_prefix
 from apps.services.exports import ledger_workbook, promise_workbook
 from apps.services.models import PlanStep, ServiceKind
 from apps.services.selectors import ledger, promise_dashboard, timeline
@@ -448,11 +451,11 @@ def welfare(request):
                 messages.success(request, "已安置")
             else:
                 placement = WelfarePlacement.objects.select_related("person", "job").filter(
-                    pk=post.get("placement") or 0
+                    pk=post.get("placement") or 0, person__in=people_in_scope(user)
                 )
                 placement = placement.first()
-                if placement is None:
-                    raise WelfareError("没有这条安置记录")
+                if placement is None:  # none, or not the clerk's: one answer
+                    raise WelfareError("没有这条安置记录,或不在您的管辖区域内")
                 if post.get("action") == "renew":
                     welfare_renew(user=user, placement=placement)
                     messages.success(request, "已续签")
@@ -911,6 +914,8 @@ def _person_stages(job: Job, person_pks) -> dict[int, str]:
 @login_required
 @require_POST
 def job_apply(request, pk: int):
+    if request.user.role != Role.WORKER or request.user.person_id is None:
+        raise PermissionDenied("只有关联了人员档案的劳动者可以申请岗位")
     job = Job.objects.filter(pk=pk).first()
     if job is None:
         raise Http404("没有这个岗位")
@@ -932,10 +937,20 @@ def my_applications(request):
     return render(request, "portal/matching/my_applications.html", {"items": items})
 
 
-def _application_or_404(pk: int) -> Application:
-    application = Application.objects.select_related("job", "person").filter(pk=pk).first()
+def _application_or_404(request, pk: int) -> Application:
+    """An application the user may act on: their own (worker), one to their own job
+    (employer), one to a job of their region (staff); else 404, as for none at all."""
+    user = request.user
+    found = Application.objects.select_related("job", "person").filter(pk=pk)
+    if user.role == Role.WORKER:
+        found = found.filter(person_id=user.person_id or 0)
+    elif user.role == Role.EMPLOYER:
+        found = found.filter(job__employer_id=user.employer_id or 0)
+    else:
+        found = found.filter(job__in=jobs_in_scope(user))
+    application = found.first()
     if application is None:
-        raise Http404("没有这份申请")
+        raise Http404("没有这份申请,或不在您的管辖范围内")
     return application
 
 
@@ -943,7 +958,7 @@ def _application_or_404(pk: int) -> Application:
 @require_POST
 def application_withdraw(request, pk: int):
     try:
-        withdraw(user=request.user, application=_application_or_404(pk))
+        withdraw(user=request.user, application=_application_or_404(request, pk))
         messages.success(request, "已撤回申请")
     except ApplicationError as exc:
         messages.error(request, str(exc))
@@ -953,10 +968,28 @@ def application_withdraw(request, pk: int):
 @login_required
 @require_POST
 def put_forward_view(request, pk: int, person_pk: int):
-    job = Job.objects.filter(pk=pk).first()
-    person = Person.objects.filter(pk=person_pk).first()
+    """Only jobs and people the user could have found on their pages: an employer's own
+    job and the city's job seekers (its candidates); staff, their region's people and
+    their city's jobs. Anything else is 404, as for none at all."""
+    user = request.user
+    jobs, people = Job.objects.all(), people_in_scope(user)
+    if user.role == Role.EMPLOYER:
+        jobs = jobs.filter(employer_id=user.employer_id or 0)
+        job = jobs.filter(pk=pk).first()
+        people = Person.objects.filter(
+            region_prefix_q("community_id", city_prefix(job.region_id) if job else "-"),
+            Q(labour_status__in=SEEKING_STATUSES) | Q(wish_occupations__isnull=False),
+        ).distinct()
+    elif user.is_clerk:
+        scope = scope_or_refuse(request)
+        if scope:
+            jobs = jobs.filter(region_prefix_q("region_id", city_prefix(scope)))
+    else:
+        raise PermissionDenied("无权推荐或邀约")
+    job = jobs.filter(pk=pk).first()
+    person = people.filter(pk=person_pk).first()
     if job is None or person is None:
-        raise Http404("没有这个岗位或人员")
+        raise Http404("没有这个岗位或人员,或不在您的范围内")
     try:
         put_forward(user=request.user, job=job, person=person)
         messages.success(request, "已邀约面试" if request.user.role == Role.EMPLOYER else "已推荐")
@@ -993,7 +1026,7 @@ def job_applications(request, pk: int):
 @login_required
 @require_POST
 def application_decide(request, pk: int):
-    application = _application_or_404(pk)
+    application = _application_or_404(request, pk)
     hired = request.POST.get("hired") == "1"
     try:
         decide(user=request.user, application=application, hired=hired)

@@ -140,7 +140,7 @@ class AssistancePlan(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="责任人", on_delete=models.PROTECT, related_name="+"
     )
     goal = models.CharField("帮扶目标", max_length=255)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
     closed_on = models.DateField("结案日期", null=True, blank=True)
     close_reason = models.CharField("结案原因", max_length=64, blank=True)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -198,6 +199,21 @@ def world(db, staff):
     w.neighbour_offer = Offer.objects.create(
         person=w.neighbour, job=w.our_job, reasons=["邻"], score=0.5
     )
+    # theirs for a community's or a street's staff: a person of another street of our
+    # county, found by two sweeps of the whole county (an official one and a trial)
+    w.street_b = PersonFactory(name="邻街人员庚", community_id="341282002001")
+    county_subject = dict(
+        subject_kind="person",
+        person=w.street_b,
+        subject_key=f"P{w.street_b.pk}",
+        region_code=w.street_b.community_id,
+    )
+    for trial, amount in ((False, 1000), (True, 2000)):
+        sweep = Sweep.objects.create(year=2026, region_prefix="341282", status="done", trial=trial)
+        Entitlement.objects.create(
+            sweep=sweep, policy="job_seeking_subsidy", amount=Decimal(amount), **county_subject
+        )
+    w.county_trial = sweep
     # another clerk of our own street: their tasks are theirs
     colleague = staff("township_staff", "341282001", "街道乙")
     w.colleague_import = ImportJob.objects.create(
@@ -223,6 +239,8 @@ def secrets(w: World, role: str) -> list[str]:
         "外区帮扶",
         "外区步骤",
     ]
+    if role in OTHER_STREET_IS_THEIRS:
+        shown += ["邻街人员庚", f"<td>P{w.street_b.pk}</td>"]
     if role in ("worker", "employer"):
         shown += ["同区他人丁", w.neighbour.id_number, "本区人员"]
     if role == "employer":
@@ -231,6 +249,21 @@ def secrets(w: World, role: str) -> list[str]:
 
 
 # --- the routes' arguments ----------------------------------------------------------------
+class OtherStreet(dict):
+    """Arguments naming a record of the whole county that holds rows of another street:
+    a community's or a street's staff may open it but must see none of those rows."""
+
+    opens = True  # so its refusals are not compared with those for records that do not exist
+
+
+OTHER_STREET_IS_THEIRS = ("anonymous", "community", "township", "worker", "employer")
+
+
+class Neighbours(dict):
+    """Arguments naming another worker's or employer's records in our own community:
+    theirs for a worker or an employer, the region's own for its staff."""
+
+
 ARGS = {
     # Route name → argument sets pointing at others' records.
     "download": lambda w: [
@@ -250,17 +283,23 @@ ARGS = {
     "portal:job": lambda w: [{"pk": w.job.pk}],
     "portal:job_candidates": lambda w: [{"pk": w.job.pk}],
     "portal:job_apply": lambda w: [{"pk": w.job.pk}],
-    "portal:job_applications": lambda w: [{"pk": w.job.pk}, {"pk": w.neighbour_job.pk}],
+    "portal:job_applications": lambda w: [{"pk": w.job.pk}, Neighbours(pk=w.neighbour_job.pk)],
     "portal:put_forward": lambda w: [
         {"pk": w.job.pk, "person_pk": w.our_person.pk},
         {"pk": w.our_job.pk, "person_pk": w.person.pk},
-        {"pk": w.neighbour_job.pk, "person_pk": w.our_person.pk},
+        Neighbours(pk=w.neighbour_job.pk, person_pk=w.our_person.pk),
     ],
-    "portal:withdraw": lambda w: [{"pk": w.application.pk}, {"pk": w.neighbour_application.pk}],
-    "portal:decide": lambda w: [{"pk": w.application.pk}, {"pk": w.neighbour_application.pk}],
+    "portal:withdraw": lambda w: [
+        {"pk": w.application.pk},
+        Neighbours(pk=w.neighbour_application.pk),
+    ],
+    "portal:decide": lambda w: [
+        {"pk": w.application.pk},
+        Neighbours(pk=w.neighbour_application.pk),
+    ],
     "portal:push": lambda w: [{"pk": w.push.pk}, {"pk": w.colleague_push.pk}],
     "portal:push_progress": lambda w: [{"pk": w.push.pk}, {"pk": w.colleague_push.pk}],
-    "portal:my_candidates": lambda w: [{"pk": w.job.pk}, {"pk": w.neighbour_job.pk}],
+    "portal:my_candidates": lambda w: [{"pk": w.job.pk}, Neighbours(pk=w.neighbour_job.pk)],
     "portal:circle": lambda w: [{"code": w.x_region.code}, {"code": w.x_region.parent_id}],
     "portal:circle_outside": lambda w: [{"code": w.x_region.code}],
     "portal:import_template": lambda w: [{"kind": "people"}],
@@ -270,7 +309,7 @@ ARGS = {
     "policies:detail": lambda w: [{"code": "job_seeking_subsidy"}],
     "policies:card": lambda w: [{"code": "job_seeking_subsidy"}],
     "policies:check": lambda w: [{"code": "job_seeking_subsidy"}],
-    "policies:sweep": lambda w: [{"pk": w.sweep.pk}],
+    "policies:sweep": lambda w: [{"pk": w.sweep.pk}, OtherStreet(pk=w.county_trial.pk)],
     "policies:sweep_status": lambda w: [{"pk": w.sweep.pk}],
     "policies:batch": lambda w: [{"pk": w.batch.pk}],
 }
@@ -349,7 +388,7 @@ def their_state(w: World, role: str) -> dict:
     community are the region staff's to work with, but not another worker's or employer's.
     A worker may apply to any job (jobs are public), so only staff and employers must not
     add applications to another city's job."""
-    people = [w.person.pk]
+    people = [w.person.pk] + ([w.street_b.pk] if role in OTHER_STREET_IS_THEIRS else [])
     jobs = [w.job.pk] if role != "worker" else []
     employers = [w.employer.pk]
     if role in ("worker", "employer"):
@@ -399,6 +438,50 @@ def routes():
     return out
 
 
+MISSING_PK = 987654321
+MISSING_ID = make_resident_id("340102", dt.date(1977, 7, 7), 987)  # valid, registered nowhere
+
+
+def _missing(values: dict) -> dict:
+    """The same arguments naming records that do not exist."""
+    out = {}
+    for key, value in values.items():
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit() and key != "year"):
+            out[key] = MISSING_PK if isinstance(value, int) else str(MISSING_PK)
+        elif isinstance(value, list):
+            out[key] = [MISSING_PK for _ in value]
+        elif isinstance(value, str) and len(value) == 18:
+            out[key] = MISSING_ID
+        else:
+            out[key] = value
+    return out
+
+
+def _refusal(response) -> tuple | None:
+    """How a refusal reads (status, where it sends, its messages, its error page's reason),
+    numbers blanked; None when the answer is not a refusal."""
+    from django.contrib.messages import constants, get_messages
+
+    said = list(get_messages(response.wsgi_request))
+    errors = [m for m in said if m.level >= constants.ERROR]
+    if response.status_code not in (403, 404) and not errors:
+        return None
+
+    def blank(text: str) -> str:
+        return re.sub(r"\d+", "#", text)
+
+    reason = ""
+    if response.status_code in (403, 404):
+        found = re.search(r"<h1>(.*?)</h1>\s*<p>(.*?)</p>", response.content.decode(), re.S)
+        reason = blank(found.group(2)) if found else ""
+    return (
+        response.status_code,
+        blank(response.get("Location", "")),
+        tuple(sorted(blank(str(m)) for m in said)),
+        reason,
+    )
+
+
 def _body(response) -> str:
     if getattr(response, "streaming", False):
         data = b"".join(response.streaming_content)
@@ -443,6 +526,10 @@ def test_no_role_reaches_anothers_records_through_any_route(world, client, role)
     for name, pattern in routes():
         arg_sets = ARGS[name](w) if pattern.pattern.converters else [{}]
         for kwargs in arg_sets:
+            if isinstance(kwargs, Neighbours) and role not in ("worker", "employer"):
+                continue  # the staff's own region: the arguments test opens such routes
+            if isinstance(kwargs, OtherStreet) and role not in OTHER_STREET_IS_THEIRS:
+                continue
             url = reverse(name, kwargs=kwargs)
             client.logout()
             if role != "anonymous":
@@ -450,9 +537,24 @@ def test_no_role_reaches_anothers_records_through_any_route(world, client, role)
             answers = [("GET", client.get(url, query)), ("GET", client.get(url))]
             signed_in = client.session.get("_auth_user_id")
             assert role == "anonymous" or signed_in, (role, url)  # the walk is not vacuous
+            missing_url = reverse(name, kwargs=_missing(kwargs))
             for payload in _payloads(w):
-                answers.append(("POST", client.post(url, payload)))
+                response = client.post(url, payload)
+                answers.append(("POST", response))
                 client.cookies.pop("messages", None)  # a message of mine is no leak
+                # A refusal must read as the answer for records that do not exist at all.
+                if (
+                    role != "anonymous"
+                    and not getattr(kwargs, "opens", False)
+                    and _refusal(response)
+                ):
+                    missing = client.post(missing_url, _missing(payload))
+                    client.cookies.pop("messages", None)
+                    if _refusal(response) != _refusal(missing):
+                        failures.append(
+                            f"{role} POST {url} {payload.get('action', '')}: theirs "
+                            f"{_refusal(response)} ≠ none {_refusal(missing)}"
+                        )
             for method, response in answers:
                 if role == "anonymous" and name not in PUBLIC:
                     if response.status_code not in (302, 403, 404, 405) or (

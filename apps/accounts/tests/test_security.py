@@ -127,10 +127,29 @@ def test_repeated_wrong_passwords_lock_the_account_even_for_the_right_one(client
 
 
 def test_an_address_guessing_many_accounts_is_locked(client, account):
-    for i in range(settings.AXES_FAILURE_LIMIT):
+    for i in range(settings.LOGIN_ADDRESS_FAILURE_LIMIT):
         attempt(client, f"user{i}", "guess", ip="10.0.0.9")
     assert attempt(client, "clerk", "right-pw-2026", ip="10.0.0.9").status_code == 429
     assert attempt(client, "clerk", "right-pw-2026", ip="10.0.0.3").status_code == 302
+
+
+def test_one_persons_typos_do_not_lock_their_office_out(client, account):
+    """An office reaches the platform from one address."""
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, "colleague", "typo", ip="10.0.0.7")
+    assert attempt(client, "colleague", "typo", ip="10.0.0.7").status_code == 429
+    assert attempt(client, "clerk", "right-pw-2026", ip="10.0.0.7").status_code == 302
+
+
+def test_signing_in_to_ones_own_account_does_not_clear_the_guesses(client, account):
+    """Guesses at another's password between sign-ins to one's own are still counted."""
+    User.objects.create_user(username="mine", password="my-own-pw-2026", role="worker")
+    for _ in range(3):
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            attempt(client, "clerk", "guess", ip="10.0.0.8")
+        assert attempt(client, "mine", "my-own-pw-2026", ip="10.0.0.8").status_code == 302
+        client.logout()
+    assert attempt(client, "clerk", "right-pw-2026", ip="10.0.0.8").status_code == 429
 
 
 def test_an_administrator_unlocks_in_the_admin(client, account):

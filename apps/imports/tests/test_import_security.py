@@ -30,6 +30,7 @@ def clerks(staff):
         "b1": staff("community_staff", B1),
         "street_a": staff("township_staff", "341282001"),
         "street_b": staff("township_staff", "341282002"),
+        "county": staff("county_staff", "341282"),
     }
 
 
@@ -245,3 +246,17 @@ def test_a_finished_import_cannot_be_run_again(run_file, staff):
     job = run_file("people", csv_bytes([person_row(1)]))
     with pytest.raises(Exception, match="已中断"):
         rerun_import(job, user=staff("county_staff", "341282"))
+
+
+def test_a_clerk_posts_jobs_only_for_employers_their_region_holds(run_file, clerks):
+    from apps.imports.tests.test_employer_job_import import job_row
+    from apps.jobs.models import Job
+
+    run_file("employers", csv_bytes([employer_row(所在区域代码="341282002")]))  # 西城
+    rows = [job_row("J1", 工作地点代码=A1)]
+    job = run_as(clerks["a1"], "jobs", rows, headers=[*job_row(), "工作地点代码"])
+    assert (job.created_count, job.rejected_count) == (0, 1) and not Job.objects.exists()
+    [row] = rejected_rows(job)
+    assert row["错误列"] == "统一社会信用代码" and "不在您的管辖区域内" in row["错误原因"]
+    ok = run_as(clerks["county"], "jobs", rows, headers=[*job_row(), "工作地点代码"])
+    assert ok.created_count == 1  # the county holds both the employer and the work place

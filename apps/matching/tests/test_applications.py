@@ -145,9 +145,16 @@ def test_a_hire_registers_the_employment(job, worker, boss):
     assert (registration.kind, registration.employer) == ("employment", job.employer)
 
 
+def accepts(person, job) -> None:
+    """The person accepts the invitation, from their own account."""
+    user = User.objects.create_user(f"p{person.pk}", password="x", role="worker", person=person)
+    apply(user=user, job=job)
+
+
 def test_a_hire_the_rules_refuse_to_register_stands_with_a_note(job, boss):
     old = seeker("老张", dt.date(1950, 1, 1), wishes=["6-18-02-04"], seq=555)
     application = put_forward(user=boss, job=job, person=old)
+    accepts(old, job)
     decide(user=boss, application=application, hired=True)
     application.refresh_from_db()
     assert application.stage == "hired" and "退休年龄" in application.note
@@ -162,3 +169,20 @@ def test_an_employer_registers_nobody_but_its_own_hires(job, boss):
         register(user=boss, person=PersonFactory(), kind="unemployment", basis="residence")
     with pytest.raises(RegistrationError, match="用人单位"):
         register(user=boss, person=PersonFactory(), kind="employment", employer=EmployerFactory())
+
+
+def test_an_employer_hires_an_invited_person_only_once_they_accept(job, boss, worker):
+    """A hire registers employment (ending unemployment): never on the employer's word
+    alone."""
+    person = worker.person
+    application = put_forward(user=boss, job=job, person=person)
+    with pytest.raises(ApplicationError, match="尚未接受面试邀约"):
+        decide(user=boss, application=application, hired=True)
+    person.refresh_from_db()
+    assert person.labour_status == "unemployed"
+    accepted = apply(user=worker, job=job)
+    assert accepted.pk == application.pk and accepted.stage == "interview"
+    assert accepted.confirmed_at is not None
+    decide(user=boss, application=accepted, hired=True)
+    person.refresh_from_db()
+    assert person.labour_status == "employed"

@@ -2,6 +2,7 @@
 everything the platform holds on them (个人信息保护法 art. 45)."""
 
 import io
+import re
 
 import openpyxl
 import pytest
@@ -55,6 +56,14 @@ def test_i_download_everything_the_platform_holds_on_me(client, staff, me):
     assert "赵经办" not in text and "10.9.9.9" not in text  # staff by office only
     taken = AccessEntry.objects.filter(person=person, purpose="self")
     assert taken.exists() and taken.first().viewer == user
+    # Every column says in Chinese what it holds.
+    headers = [c for s in book.worksheets[1:] for c in next(s.iter_rows(values_only=True))]
+    assert [h for h in headers if not re.search(r"[\u4e00-\u9fff]", str(h))] == []
+    assert [
+        r[0]
+        for r in book["基本信息"].iter_rows(values_only=True)
+        if not re.search(r"[\u4e00-\u9fff]", str(r[0]))
+    ] == []
 
 
 def test_only_the_person_themselves(client, staff, me):

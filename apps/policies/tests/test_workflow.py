@@ -162,7 +162,8 @@ def test_region_scope_holds_for_applying_reviewing_and_paying(city, clerks):
     review(app.pk, user=clerks["a2"], approve=True, seen="first_approved")
     with pytest.raises(PolicyError) as err:
         create_batch(user=clerks["b"], application_ids=[app.pk], region_prefix="341282002")
-    assert err.value.errors == [f"申请#{app.pk}:不在本批次的区域内"]
+    # 西城 staff cannot tell another street's application from none at all
+    assert err.value.errors == [f"申请#{app.pk}:不存在,或不在您的管辖区域内"]
     with pytest.raises(PolicyError, match="区域须在本人管辖范围内"):
         create_batch(user=clerks["b"], application_ids=[app.pk], region_prefix="34")
 
@@ -178,7 +179,7 @@ def test_a_batch_with_an_unapproved_application_names_each_and_creates_nothing(c
         )
     assert err.value.errors == [
         f"申请#{pending.pk}:状态为“待初审”,未审核通过",
-        "申请#999999:不存在",
+        "申请#999999:不存在,或不在您的管辖区域内",
     ]
     assert not Payment.objects.exists()
     ok.refresh_from_db()

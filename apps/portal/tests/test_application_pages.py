@@ -5,6 +5,7 @@ hires; leaders read, they do not decide."""
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.matching.models import Application
@@ -40,7 +41,11 @@ def test_a_worker_applies_from_jobs_for_me(client, city):
 def test_the_employer_invites_reads_and_hires(client, city):
     job = city["job"]
     Application.objects.create(
-        person=city["worker"].person, job=job, source="worker", stage="applied"
+        person=city["worker"].person,
+        job=job,
+        source="worker",
+        stage="applied",
+        confirmed_at=timezone.now(),
     )
     client.force_login(city["boss"])
     client.post(f"/jobs/{job.pk}/put-forward/{city['other'].pk}/")
