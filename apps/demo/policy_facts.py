@@ -244,7 +244,11 @@ def simulate_policy_facts(county_code: str, *, year: int, seed: int, today=None)
     if employers:
         ServiceStation.objects.filter(
             region_prefix_q("region_id", county_code), kind=ServiceStation.Kind.GIG
-        ).update(operator_id=employers[0][0], certified_on=dt.date(year, 4, 1))
+        ).update(
+            operator_id=employers[0][0],
+            certified_on=dt.date(year, 4, 1),
+            subsidy_claimed=180000,  # what its operator claimed (004: 不超过20万元)
+        )
 
     # Full-employment communities: about 40% certified (002's 2022 target).
     communities = list(

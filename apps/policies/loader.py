@@ -9,9 +9,11 @@ from collections import defaultdict
 
 import numpy
 from django.db.models import Q
+from django.utils import timezone
 
 from apps.accounts.scoping import region_prefix_q
 from apps.employers.models import Employer, EmployerSize
+from apps.jobs.models import WelfarePlacement
 from apps.matching.models import Application
 from apps.people.models import Certificate, JobKind, KeyGroup, KeyGroupTag, Person, Registration
 from apps.regions.models import Region, RegionLevel, ServiceStation
@@ -35,7 +37,7 @@ GROUP_FLAGS = {
 }
 SME = (EmployerSize.MICRO, EmployerSize.SMALL, EmployerSize.MEDIUM)
 NO_DATE = numpy.datetime64("1970-01-01", "D")
-SPECIAL_KINDS = (JobKind.INTERNSHIP, JobKind.TEMPORARY_SPECIAL)  # hires the rules count
+SPECIAL_KINDS = (JobKind.INTERNSHIP,)  # hires that make a person count for their employer
 
 
 def _dates(values) -> numpy.ndarray:
@@ -113,15 +115,20 @@ def load(
         pos, ok = _index(eids, [r[0] for r in yrows])
         for k, name in enumerate((*figures, "stopped_by_epidemic"), start=1):
             e_in[name][pos[ok]] = numpy.array([r[k] for r in yrows])[ok]
-    received = SubsidyApplication.objects.filter(
-        policy="retention_training_aid",
-        status__in=[SubsidyApplication.Status.APPROVED, SubsidyApplication.Status.PAID],
-        employer__isnull=False,
-        **filt,
-    ).values_list("employer_id", flat=True)
-    pos, ok = _index(eids, list(received))
-    e_in["received_retention_aid"] = numpy.zeros(len(eids), dtype=bool)
-    e_in["received_retention_aid"][pos[ok]] = True
+    # "Once per enterprise": what was approved or paid before, in any year.
+    for policy, name in (
+        ("retention_training_aid", "received_retention_aid"),
+        ("stabilisation_subsidy", "received_stabilisation_subsidy"),
+    ):
+        received = SubsidyApplication.objects.filter(
+            policy=policy,
+            status__in=[SubsidyApplication.Status.APPROVED, SubsidyApplication.Status.PAID],
+            employer__isnull=False,
+            **filt,
+        ).values_list("employer_id", flat=True)
+        pos, ok = _index(eids, list(received))
+        e_in[name] = numpy.zeros(len(eids), dtype=bool)
+        e_in[name][pos[ok]] = True
     for name, level in (
         ("apprentices_intermediate", Apprenticeship.Level.INTERMEDIATE),
         ("apprentices_senior", Apprenticeship.Level.SENIOR),
@@ -136,10 +143,15 @@ def load(
     )
     if not everyone:
         stations = stations.filter(operator_id__in=eids.tolist())
-    pos, ok = _index(eids, list(stations.values_list("operator_id", flat=True)))
+    srows = list(stations.values_list("operator_id", "subsidy_claimed"))
+    pos, ok = _index(eids, [r[0] for r in srows])
     e_in["gig_stations_certified"] = numpy.bincount(pos[ok], minlength=len(eids)).astype(
         numpy.int64
     )
+    claims = numpy.array([float(r[1] or 0) for r in srows], dtype=float)
+    e_in["gig_station_claimed"] = numpy.bincount(
+        pos[ok], weights=claims[ok], minlength=len(eids)
+    ).astype(float)
 
     # --- Persons -------------------------------------------------------------------------
     people = Person.objects.all()
@@ -241,10 +253,27 @@ def load(
         start[pos[ok]] = _dates([r[2] for r in spells])[ok]
         stop[pos[ok]] = _dates([r[3] for r in spells])[ok]
     p_in["employment_start"], p_in["employment_end"] = start, stop
-    for kind, name in (
-        (JobKind.INTERNSHIP, "internship_start"),
-        (JobKind.TEMPORARY_SPECIAL, "temporary_post_start"),
-    ):
+    # Public-welfare posts (公益性岗位): the placement overlapping the year, counted for the
+    # post's employer when that is the person's employer of the year (placing registers it).
+    welfare_start = numpy.full(len(pids), NO_DATE, dtype="datetime64[D]")
+    welfare_end = numpy.full(len(pids), NO_DATE, dtype="datetime64[D]")
+    placements = list(
+        WelfarePlacement.objects.filter(pfilt, start__lte=last)
+        .filter(Q(exited_on__isnull=True) | Q(exited_on__gte=first))
+        .order_by("start")
+        .values_list("person_id", "job__employer_id", "start", "end", "exited_on")
+    )
+    if placements:
+        pos, ok = _index(pids, [r[0] for r in placements])
+        employer = numpy.array([r[1] for r in placements])
+        free = ok & (enterprise_of[pos] < 0)
+        enterprise_of[pos[free]] = employer[free]
+        same = ok & (enterprise_of[pos] == employer)
+        welfare_start[pos[same]] = _dates([r[2] for r in placements])[same]
+        # Until the person left the post, or while it lasts: its term is renewed in place.
+        welfare_end[pos[same]] = _dates([r[4] for r in placements])[same]
+    p_in["welfare_post_start"], p_in["welfare_post_end"] = welfare_start, welfare_end
+    for kind, name in ((JobKind.INTERNSHIP, "internship_start"),):
         hires = list(
             Application.objects.filter(
                 pfilt,
@@ -264,9 +293,11 @@ def load(
             enterprise_of[pos[free]] = employer[free]
         p_in[name] = values
 
-    # --- Communities ---------------------------------------------------------------------
+    # --- Localities: communities, and streets (where a post or a person is recorded only
+    # at that level) ----------------------------------------------------------------------
     communities = Region.objects.filter(
-        region_prefix_q("code", region_prefix), level=RegionLevel.COMMUNITY
+        region_prefix_q("code", region_prefix),
+        level__in=[RegionLevel.TOWNSHIP, RegionLevel.COMMUNITY],
     )
     if not everyone:
         communities = communities.filter(code__in=list(community_codes or []))
@@ -277,6 +308,7 @@ def load(
         ).values_list("community_id", flat=True)
     )
     c_in = {"certified_full_employment": numpy.array([c in certified for c in ccodes], dtype=bool)}
+    c_in.update(_temporary_posts(ccodes, year))
 
     return _by_county(
         region_prefix,
@@ -291,6 +323,35 @@ def load(
         c_in,
         person_ids=None if everyone else set(person_ids or []),
     )
+
+
+def _temporary_posts(ccodes: numpy.ndarray, year: int) -> dict[str, numpy.ndarray]:
+    """Per locality: hires of the year into temporary special posts located there, and how
+    many of those hired had a registration of unemployment in force the day they were
+    hired (their post's place: the job's work place, a community or a street)."""
+    hires = list(
+        Application.objects.filter(
+            stage=Application.Stage.HIRED,
+            job__kind=JobKind.TEMPORARY_SPECIAL,
+            job__region_id__in=ccodes.tolist(),
+            decided_at__year=year,
+        ).values_list("person_id", "job__region_id", "decided_at")
+    )
+    spells = defaultdict(list)
+    for person_id, since, until in Registration.objects.filter(
+        kind=Registration.Kind.UNEMPLOYMENT, person_id__in={h[0] for h in hires}
+    ).values_list("person_id", "registered_on", "ended_on"):
+        spells[person_id].append((since, until))
+    local = {code: k for k, code in enumerate(ccodes)}
+    all_hires = numpy.zeros(len(ccodes), dtype=numpy.int64)
+    unemployed = numpy.zeros(len(ccodes), dtype=numpy.int64)
+    for person_id, region, decided in hires:
+        day = timezone.localtime(decided).date()
+        k = local[region]
+        all_hires[k] += 1
+        if any(s <= day and (u is None or u >= day) for s, u in spells[person_id]):
+            unemployed[k] += 1
+    return {"temporary_post_hires": all_hires, "temporary_post_hires_unemployed": unemployed}
 
 
 def _working_for(year: int, employers, unless: Q | None = None) -> set[int]:

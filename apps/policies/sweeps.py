@@ -47,12 +47,18 @@ def policies_in_force(system, year: int) -> list[catalog.PolicySpec]:
 
 
 def reasons_for(system, spec):
-    """(outcome, i) → the reasons of an entitled subject: the conditions (all held) and
-    the figures; the labels looked up once per policy, not per subject."""
-    held = [system.variables[name].label for name in spec.conditions]
+    """(outcome, i) → the reasons of an entitled subject, read off what the rule evaluated
+    for it: the conditions that held (the labels looked up once per policy) and the
+    figures. A subject paid while one of its policy's conditions failed is a rule that
+    does not apply its own conditions: refused, never stored as a reason."""
+    labels = [(name, system.variables[name].label) for name in spec.conditions]
     figures = [(name, system.variables[name].label) for name in spec.figures]
 
     def reasons(outcome, i: int) -> list[str]:
+        held = [label for name, label in labels if outcome.conditions[name][i]]
+        if len(held) != len(labels):
+            failed = [label for name, label in labels if not outcome.conditions[name][i]]
+            raise RulesError(f"{spec.code}: 条件“{'、'.join(failed)}”不满足却有金额")
         return held + [f"{label}:{outcome.figures[name][i]:g}" for name, label in figures]
 
     return reasons

@@ -438,6 +438,7 @@ def reviews(request):
             "statuses": SubsidyApplication.Status.choices,
             "policies": catalog.policies().values(),
             "names": {c: s.name for c, s in catalog.policies().items()},
+            "specs": catalog.policies(),
             "year": _today().year,
         },
     )
@@ -459,10 +460,13 @@ def _subject_by_identifier(request, identifier: str):
     employer = Employer.objects.filter(credit_code=identifier).first()
     if employer and in_scope(request.user, employer.region_id):
         return employer
-    community = Region.objects.filter(code=identifier, level=RegionLevel.COMMUNITY).first()
+    # A locality: a community, or a street (the locality of a post recorded at that level).
+    community = Region.objects.filter(
+        code=identifier, level__in=[RegionLevel.COMMUNITY, RegionLevel.TOWNSHIP]
+    ).first()
     if community and community.code.startswith(prefix):
         return community
-    raise PolicyError("申请对象:本辖区内没有这个身份证号、统一社会信用代码或社区代码")
+    raise PolicyError("申请对象:本辖区内没有这个身份证号、统一社会信用代码或社区(街道)代码")
 
 
 @back_office

@@ -15,6 +15,14 @@ class RegionAdmin(AuditedAdmin):
 
 @admin.register(ServiceStation)
 class ServiceStationAdmin(AuditedAdmin):
-    list_display = ("code", "name", "kind", "region", "certified_on", "generated")
+    list_display = (
+        "code",
+        "name",
+        "kind",
+        "region",
+        "certified_on",
+        "subsidy_claimed",
+        "generated",
+    )
     list_filter = ("kind", "generated")
     raw_id_fields = ("region", "operator", "import_job")

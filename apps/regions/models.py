@@ -94,6 +94,11 @@ class ServiceStation(models.Model):
         related_name="stations",
     )
     certified_on = models.DateField("认定日期", null=True, blank=True)
+    # 004 四.(一)2 pays a certified gig station "不超过20万元": what its operator claims
+    # (recorded by staff from the application) is paid up to that ceiling.
+    subsidy_claimed = models.DecimalField(
+        "申请补贴金额(元)", max_digits=12, decimal_places=2, null=True, blank=True
+    )
     lat = models.FloatField("纬度")
     lng = models.FloatField("经度")
     h3 = models.CharField("H3单元", max_length=16, db_index=True)

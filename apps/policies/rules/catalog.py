@@ -3,8 +3,11 @@ in a region: in force on a date, valid from/to, the standards (amounts, caps, li
 
 from __future__ import annotations
 
+import ast
 import datetime
 import functools
+import inspect
+import textwrap
 from dataclasses import dataclass, field
 
 import yaml
@@ -33,6 +36,10 @@ class PolicySpec:
     conditions: tuple[str, ...] = ()
     figures: tuple[str, ...] = ()
     standards: tuple[str, ...] = ()  # parameter paths shown as the standards
+    # What the platform cannot know from its data: (text, source) the applicant declares,
+    # and (text, source) staff check by hand at review.
+    declared: tuple[tuple[str, str], ...] = ()
+    staff_checks: tuple[tuple[str, str], ...] = ()
     order: int = 0
 
     @property
@@ -70,6 +77,11 @@ def policies() -> dict[str, PolicySpec]:
             raise RulesError(f"catalog.yaml: {code} 的 entity 应为 person/enterprise/community")
         if entry.get("frequency") not in FREQUENCY_LABELS:
             raise RulesError(f"catalog.yaml: {code} 的 frequency 应为 once/yearly")
+        for key in ("declared", "staff_checks"):
+            items = entry.get(key) or []
+            if not all(isinstance(i, dict) and i.get("text") and i.get("source") for i in items):
+                raise RulesError(f"catalog.yaml: {code} 的 {key} 每项须有 text 和 source")
+            entry[key] = [(i["text"], i["source"]) for i in items]
         specs[code] = PolicySpec(
             code=code,
             order=order,
@@ -143,8 +155,38 @@ def standards(spec: PolicySpec, system, day: datetime.date) -> list[tuple[str, o
     return rows
 
 
+def formula_reads(variable) -> set[str]:
+    """The variables a variable's formulas read by name (``entity("name", period)`` or
+    ``entity.members("name", period)``), found in their source."""
+    names = set()
+    for formula in variable.formulas.values():
+        tree = ast.parse(textwrap.dedent(inspect.getsource(formula)))
+        params = {a.arg for a in tree.body[0].args.args}
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            func, first = node.func, node.args[0]
+            reads = (isinstance(func, ast.Name) and func.id in params) or (
+                isinstance(func, ast.Attribute) and func.attr == "members"
+            )
+            if reads and isinstance(first, ast.Constant) and isinstance(first.value, str):
+                names.add(first.value)
+    return names
+
+
+def rule_conditions(spec: PolicySpec, system) -> set[str]:
+    """The yes/no variables the policy's amount formula reads: its conditions."""
+    return {
+        name
+        for name in formula_reads(system.variables[spec.code])
+        if system.variables[name].value_type is bool
+    }
+
+
 def check_catalog(system) -> None:
-    """Every policy names variables of its own entity and an existing parameter."""
+    """Every policy names variables of its own entity and an existing parameter; its
+    conditions are exactly those its rule applies, and each says where it comes from and
+    how the platform knows it."""
     for spec in policies().values():
         validity(spec, system)
         for path in spec.standards:
@@ -158,4 +200,23 @@ def check_catalog(system) -> None:
                 raise RulesError(
                     f"catalog.yaml: {spec.code} 是{spec.entity_label}政策,"
                     f"变量 {name} 属于 {variable.entity.key}"
+                )
+        applied = rule_conditions(spec, system)
+        listed = set(spec.conditions)
+        if listed - applied:
+            raise RulesError(
+                f"catalog.yaml: {spec.code} 列出的条件 {'、'.join(sorted(listed - applied))} "
+                "未被规则应用"
+            )
+        if applied - listed:
+            raise RulesError(
+                f"catalog.yaml: {spec.code} 的规则应用了未列出的条件 "
+                f"{'、'.join(sorted(applied - listed))}"
+            )
+        for name in (spec.code, *spec.conditions):
+            variable = system.variables[name]
+            if not variable.reference or not variable.documentation:
+                raise RulesError(
+                    f"变量 {name}({variable.label}) 须写明出处(reference)和平台如何得知"
+                    "(documentation)"
                 )

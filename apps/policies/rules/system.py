@@ -97,9 +97,12 @@ def _date(key, source: str, path: str) -> str:
 
 
 def apply_overlay(parameters: ParameterNode, path: Path) -> None:
-    """Apply one region file: its `parameters` map a parameter path to {date: value|null}."""
+    """Apply one region file: its `parameters` map a parameter path to {date: value|null},
+    its `references` each parameter path to the phrase of the document it comes from."""
     source = path.name
-    entries = read_overlay(path)["parameters"]
+    overlay = read_overlay(path)
+    entries = overlay["parameters"]
+    references = overlay.get("references") or {}
     for name, dated in entries.items():
         parameter = find_parameter(parameters, str(name))
         if not isinstance(parameter, Parameter):
@@ -111,8 +114,15 @@ def apply_overlay(parameters: ParameterNode, path: Path) -> None:
             if value is not None and not isinstance(value, (int, float)):
                 raise RulesError(f"{source}: 参数 {name} 在 {start} 的值 {value!r} 不是数值")
             parameter.update(start=start, value=value)
-        parameter.metadata = {**(parameter.metadata or {}), "set_by": source}
         check_parameter(str(name), parameter, source)
+        reference = references.get(name)
+        if not reference and not getattr(path, "what_if", False):
+            raise RulesError(f"{source}: 参数 {name} 缺少依据(references: 出处原文)")
+        parameter.metadata = {
+            **(parameter.metadata or {}),
+            "set_by": source,
+            **({"local_reference": str(reference)} if reference else {}),
+        }
 
 
 def build_system(
@@ -141,6 +151,7 @@ class _OverridesFile:
     """What-if overrides given as a mapping, read like an overlay file."""
 
     name = "试算参数"
+    what_if = True  # a trial value needs no source
 
     def __init__(self, overrides: dict) -> None:
         self._text = yaml.safe_dump({"parameters": overrides}, allow_unicode=True)

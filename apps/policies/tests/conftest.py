@@ -87,6 +87,41 @@ def city(db):
         stopped_by_epidemic=True,
         lockdown_days=10,
     )
+    # 2022: temporary special posts in 东城二社区 (A2) of a blacklisted employer; one hire was
+    # registered unemployed when placed, the other was not.
+    c["post_owner"] = EmployerFactory(
+        name="欠薪单位",
+        region_id=A2,
+        blacklisted=True,
+        blacklist_reason="拖欠工资",
+        blacklist_from=dt.date(2021, 1, 1),
+    )
+    for name, unemployed in (("失业后上岗庚", True), ("在职转岗辛", False)):
+        person = PersonFactory(name=name, community_id=B1)
+        if unemployed:
+            Registration.objects.create(
+                person=person,
+                kind=Registration.Kind.UNEMPLOYMENT,
+                registered_on=dt.date(2022, 3, 1),
+                ended_on=dt.date(2022, 5, 10),
+                office_id=B1,
+                channel=Registration.Channel.COUNTER,
+            )
+        job = JobFactory(
+            employer=c["post_owner"],
+            kind="temporary_special",
+            region_id=A2,
+            reference=f"T2022-{person.pk}",
+            valid_from=dt.date(2022, 4, 1),
+            valid_to=dt.date(2022, 12, 31),
+        )
+        Application.objects.create(
+            person=person,
+            job=job,
+            source=Application.Source.STAFF,
+            stage=Application.Stage.HIRED,
+            decided_at=timezone.make_aware(dt.datetime(2022, 5, 10, 10)),
+        )
     c["community"] = Region.objects.get(code=A1)
     CommunityCertification.objects.create(
         community=c["community"], year=2026, certified_on=dt.date(2026, 6, 1)

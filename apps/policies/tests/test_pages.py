@@ -193,8 +193,10 @@ def test_an_employer_applies_for_its_own_subsidy(
     )
     login(client, owner)
     page = client.get(reverse("policies:mine")).content.decode()
-    assert "就业见习补贴" in page and "临时性专项岗位一次性奖补" in page
-    assert "职业培训补贴" not in page.split("可申请的政策")[1]  # a person's policy
+    assert "就业见习补贴" in page
+    listed = page.split("可申请的政策")[1]
+    assert "职业培训补贴" not in listed  # a person's policy
+    assert "临时性专项岗位一次性奖补" not in listed  # paid to the post's locality (002 三.(五))
     client.post(reverse("policies:mine"), {"policy": "internship_subsidy", "year": "2026"})
     application = SubsidyApplication.objects.get()
     assert (application.employer, application.amount, application.channel) == (
@@ -314,3 +316,12 @@ def test_a_stale_click_never_becomes_the_second_review(client, city, staff):
     second = queue + "?status=first_approved"
     assert "复审通过" in login(client, county).get(second).content.decode()
     assert "复审通过" not in login(client, street).get(second).content.decode()
+
+
+def test_the_review_page_lists_what_staff_must_check_by_hand(client, city, staff):
+    from apps.policies.services import submit
+
+    clerk = staff("township_staff", "341282001", "核查")
+    submit(code="training_subsidy", subject=city["migrant"], year=2026, user=clerk)
+    page = login(client, clerk).get(reverse("policies:reviews")).content.decode()
+    assert "须人工核查" in page and "证书系经本次培训取得" in page

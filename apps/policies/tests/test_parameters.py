@@ -125,6 +125,11 @@ def test_a_default_standard_is_flagged_until_the_region_sets_it(rules_copy):
         + "".join(
             f"  training_subsidy.amount_by_level.level_{k}:\n    2017-10-01: {k * 500}\n"
             for k in range(1, 6)
+        )
+        + "references:\n"
+        + "".join(
+            f"  training_subsidy.amount_by_level.level_{k}: 某省职业培训补贴标准\n"
+            for k in range(1, 6)
         ),
         encoding="utf-8",
     )
@@ -163,10 +168,24 @@ def test_manage_py_check_reports_a_broken_parameter_file(rules_copy):
     assert rules_problems(params, regions) == []
     assert not [m for m in checks.run_checks(tags=["policies"]) if m.id == "policies.E001"]
     (regions / "xiongan.yaml").write_text(
-        'regions: ["130629"]\nparameters:\n  gig_station_subsidy.amount_per_station:\n'
+        'regions: ["130629"]\nparameters:\n  gig_station_subsidy.max_per_station:\n'
         "    2022-01-01: -1\n",
         encoding="utf-8",
     )
     assert rules_problems(params, regions) == [
-        "xiongan.yaml: 参数 gig_station_subsidy.amount_per_station 在 2022-01-01 的值 -1 为负数"
+        "xiongan.yaml: 参数 gig_station_subsidy.max_per_station 在 2022-01-01 的值 -1 为负数"
     ]
+
+
+def test_a_regional_value_without_its_source_is_refused(rules_copy):
+    """Every amount a region sets names the phrase of the document it comes from."""
+    params, regions = rules_copy
+    text = (regions / "jieshou.yaml").read_text(encoding="utf-8")
+    (regions / "jieshou.yaml").write_text(
+        text.replace(
+            "  stabilisation_subsidy.amount_per_employee: 002 三.(四)", "  unrelated: 002 三.(四)"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(RulesError, match="stabilisation_subsidy.amount_per_employee 缺少依据"):
+        build_system("341282", params, regions)

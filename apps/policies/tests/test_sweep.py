@@ -44,9 +44,9 @@ def test_the_sweep_finds_each_entitled_subject_with_amount_and_reasons(city):
         ("training_subsidy", f"P{c['migrant'].pk}"): Decimal(1200),  # 四级证书
         ("job_seeking_subsidy", f"P{c['graduate'].pk}"): Decimal(1000),
         ("social_insurance_subsidy", f"E{c['factory'].pk}"): Decimal(9 * 700),  # Apr–Dec
-        ("post_subsidy", f"E{c['factory'].pk}"): Decimal(9 * 300),
+        # no 公益性岗位补贴: the factory hired them into an ordinary job, not a welfare post
         ("internship_subsidy", f"E{c['office'].pk}"): Decimal(3 * 1100),  # Oct–Dec
-        ("temporary_post_award", f"E{c['office'].pk}"): Decimal(3000),
+        # the 2026 hire into a temporary special post is not paid: the award is 2022's
         ("full_employment_community_award", "C341282001001"): Decimal(6000),
     }
     reasons = found(s)[("training_subsidy", f"P{c['migrant'].pk}")].reasons
@@ -61,6 +61,10 @@ def test_2022_sweep_applies_the_2022_policies_with_the_cap(city):
     got = {k: e.amount for k, e in found(sweep(year=2022)).items()}
     assert got[("stabilisation_subsidy", f"E{city['restaurant'].pk}")] == Decimal(500000)
     assert got[("retention_training_aid", f"E{city['sme'].pk}")] == Decimal(40 * 500)
+    # 002 三.(五): the post's locality is paid for the one placed who was unemployed, and
+    # no employer (the blacklisted one that employs them included)
+    assert got[("temporary_post_award", "C341282001002")] == Decimal(3000)
+    assert not any(p == "temporary_post_award" and k.startswith("E") for p, k in got)
     # Expired in 2023: no longer found.
     policies_2023 = {p for p, _ in found(sweep(year=2023))}
     assert not policies_2023 & {"stabilisation_subsidy", "retention_training_aid"}
@@ -159,8 +163,8 @@ def test_bad_sweep_requests_are_refused(city):
 
 def test_notices_go_to_the_persons_found_once(city):
     s = sweep()
-    assert notify(s, region_prefix="341282002") == 2  # a 西城 clerk: 西城's only
-    assert notify(s) == 5  # every other entitlement, marked notified
+    assert notify(s, region_prefix="341282002") == 1  # a 西城 clerk: 西城's only
+    assert notify(s) == 4  # every other entitlement, marked notified
     messages = OutboundMessage.objects.filter(person__in=[city["migrant"], city["graduate"]])
     assert messages.count() == 2
     assert "职业培训补贴" in messages.get(person=city["migrant"]).text
@@ -175,7 +179,6 @@ def test_a_street_sweep_counts_employees_living_elsewhere_but_finds_only_its_res
     west = {k: e.amount for k, e in found(sweep(prefix="341282002")).items()}
     office = f"E{city['office'].pk}"
     assert west[("internship_subsidy", office)] == Decimal(3300)  # the intern lives in 东城
-    assert west[("temporary_post_award", office)] == Decimal(3000)
     assert ("training_subsidy", f"P{city['migrant'].pk}") not in west  # a 东城 resident
     east = {k: e.amount for k, e in found(sweep(prefix="341282001")).items()}
     assert east[("social_insurance_subsidy", f"E{city['factory'].pk}")] == Decimal(6300)

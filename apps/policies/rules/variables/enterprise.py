@@ -1,4 +1,8 @@
-"""Enterprise-level facts and the subsidies paid to employers."""
+"""Enterprise-level facts and the subsidies paid to employers.
+
+Every condition says where it comes from (``reference``: the phrase of the seed, or the
+national document where the seed defers to national rules) and how the platform knows it
+(``documentation``); docs/policies.md's fidelity table is generated from them."""
 
 import numpy
 from openfisca_core.periods import DateUnit
@@ -12,7 +16,11 @@ ETERNITY, YEAR = DateUnit.ETERNITY, DateUnit.YEAR
 EMPLOYEE = Enterprise.EMPLOYEE
 
 
-def _input(name: str, value_type, label: str, period=YEAR) -> type:
+def _input(
+    name: str, value_type, label: str, period=YEAR, *, source: str = "", known: str = ""
+) -> type:
+    """A fact the registry supplies; one that is a condition says where it comes from and
+    how the platform knows it."""
     return type(
         name,
         (Variable,),
@@ -23,6 +31,8 @@ def _input(name: str, value_type, label: str, period=YEAR) -> type:
             "label": label,
             "__module__": __name__,
             **({"max_length": 8} if value_type is str else {}),
+            **({"reference": [source]} if source else {}),
+            **({"documentation": known} if known else {}),
         },
     )
 
@@ -30,19 +40,48 @@ def _input(name: str, value_type, label: str, period=YEAR) -> type:
 # --- Inputs: the employer's file and its yearly figures ---------------------------------
 
 industry_code = _input("industry_code", str, "行业代码 (GB/T 4754-2017)", ETERNITY)
-is_sme = _input("is_sme", bool, "中小微企业", ETERNITY)
+_RETENTION_PHRASE = (
+    "002 三.(三):“……可对因疫情防控停产停业的中小微企业,依据参加失业保险职工人数,"
+    "按500元/人标准发放一次性留工培训补助”"
+)
+is_sme = _input(
+    "is_sme",
+    bool,
+    "中小微企业",
+    ETERNITY,
+    source=_RETENTION_PHRASE,
+    known="用人单位登记的企业规模为中型、小型或微型",
+)
 blacklisted = _input("blacklisted", bool, "列入欠薪黑名单")
 insured_employees = _input("insured_employees", int, "参加失业保险职工人数")
 headcount_start = _input("headcount_start", int, "年初参保职工人数")
 headcount_end = _input("headcount_end", int, "年末参保职工人数")
-stopped_by_epidemic = _input("stopped_by_epidemic", bool, "因疫情防控停产停业")
+stopped_by_epidemic = _input(
+    "stopped_by_epidemic",
+    bool,
+    "因疫情防控停产停业",
+    source=_RETENTION_PHRASE,
+    known="单位年度情况“因疫情防控停产停业”(经办人员在管理后台录入)",
+)
 lockdown_days = _input("lockdown_days", int, "所在县(市、区)静态管理天数")
 received_retention_aid = _input(
     "received_retention_aid", bool, "已享受过一次性留工培训补助", ETERNITY
 )
+received_stabilisation_subsidy = _input(
+    "received_stabilisation_subsidy", bool, "已享受过一次性稳定就业补贴", ETERNITY
+)
+gig_station_claimed = _input(
+    "gig_station_claimed", float, "本年度认定的零工驿站申请补贴金额合计(元)"
+)
 apprentices_intermediate = _input("apprentices_intermediate", int, "中级工学徒人数")
 apprentices_senior = _input("apprentices_senior", int, "高级工及以上学徒人数")
 gig_stations_certified = _input("gig_stations_certified", int, "本年度认定的零工驿站数")
+
+
+GOOD_STANDING_SOURCE = (
+    "国办发〔2016〕1号 关于全面治理拖欠农民工工资问题的意见:拖欠工资的失信用人单位在"
+    "政府资金支持等方面依法依规予以限制(全国规定,种子未写)"
+)
 
 
 class in_good_standing(Variable):
@@ -50,6 +89,8 @@ class in_good_standing(Variable):
     entity = Enterprise
     definition_period = YEAR
     label = "未列入欠薪黑名单"
+    reference = [GOOD_STANDING_SOURCE]
+    documentation = "用人单位登记的欠薪黑名单(本年度内在列即不享受;导入或管理后台维护)"
 
     def formula(enterprise, period):
         return numpy.logical_not(enterprise("blacklisted", period))
@@ -66,6 +107,11 @@ class has_insured_employees(Variable):
 
 
 # --- One-off job-retention training aid (一次性留工培训补助, 002 三.(三)) -------------
+RETENTION = (
+    "002 三.(三):“2022年,因疫情防控实施静态管理7日以上的县(市、区),可对因疫情防控停产停业"
+    "的中小微企业,依据参加失业保险职工人数,按500元/人标准发放一次性留工培训补助,同一企业只能"
+    "享受一次”"
+)
 
 
 class lockdown_long_enough(Variable):
@@ -73,6 +119,8 @@ class lockdown_long_enough(Variable):
     entity = Enterprise
     definition_period = YEAR
     label = "所在县(市、区)因疫情防控实施静态管理7日以上"
+    reference = [RETENTION]
+    documentation = "单位年度情况“所在县(市、区)静态管理天数”不少于参数所定天数(7日)"
 
     def formula(enterprise, period, parameters):
         p = parameters(period).retention_training_aid
@@ -84,6 +132,8 @@ class not_yet_received_retention_aid(Variable):
     entity = Enterprise
     definition_period = YEAR
     label = "此前未享受过留工培训补助(同一企业只能享受一次)"
+    reference = [RETENTION]
+    documentation = "平台内该单位没有已审核通过或已支付的一次性留工培训补助申请"
 
     def formula(enterprise, period):
         return numpy.logical_not(enterprise("received_retention_aid", period))
@@ -95,7 +145,8 @@ class retention_training_aid(Variable):
     definition_period = YEAR
     unit = "currency-CNY"
     label = "一次性留工培训补助"
-    reference = "界首市就业促进行动方案 三.(三)"
+    reference = [RETENTION]
+    documentation = "参加失业保险职工人数 × 每人标准(参数)"
 
     def formula(enterprise, period, parameters):
         p = parameters(period).retention_training_aid
@@ -110,6 +161,10 @@ class retention_training_aid(Variable):
 
 
 # --- One-off stabilisation subsidy for hard-hit industries (阶段性稳就业补贴, 002 三.(四))
+STABILISATION = (
+    "002 三.(四):“对在疫情防控期间保持正常生产、不裁员或少裁员的餐饮、零售、旅游、民航、"
+    "公路水路铁路运输等特困行业企业,按500元/人标准发放一次性稳定就业补贴,最高不超过50万元”"
+)
 
 
 class in_hard_hit_industry(Variable):
@@ -117,6 +172,8 @@ class in_hard_hit_industry(Variable):
     entity = Enterprise
     definition_period = YEAR
     label = "属餐饮、零售、旅游、民航、公路水路铁路运输等特困行业"
+    reference = [STABILISATION]
+    documentation = "用人单位登记的行业代码(GB/T 4754-2017)以参数所列特困行业代码开头"
 
     def formula(enterprise, period, parameters):
         industries = parameters(period).stabilisation_subsidy.hard_hit_industries
@@ -128,11 +185,29 @@ class in_hard_hit_industry(Variable):
         return hit
 
 
+class kept_normal_production(Variable):
+    value_type = bool
+    entity = Enterprise
+    definition_period = YEAR
+    label = "疫情防控期间保持正常生产"
+    reference = [STABILISATION]
+    documentation = "单位年度情况“因疫情防控停产停业”为否(经办人员在管理后台录入)"
+
+    def formula(enterprise, period):
+        return numpy.logical_not(enterprise("stopped_by_epidemic", period))
+
+
 class kept_staff(Variable):
     value_type = bool
     entity = Enterprise
     definition_period = YEAR
     label = "不裁员或少裁员"
+    reference = [
+        STABILISATION,
+        "人社部发〔2022〕23号:“少裁员”指裁员率不高于上年度全国城镇调查失业率控制目标(5.5%),"
+        "30人(含)以下企业不高于20%(种子未定义“少裁员”,按全国规定)",
+    ]
+    documentation = "单位年度情况的年初、年末参保职工人数:减少人数不超过年初人数乘以裁员率上限"
 
     def formula(enterprise, period, parameters):
         p = parameters(period).stabilisation_subsidy
@@ -144,62 +219,48 @@ class kept_staff(Variable):
         return (start > 0) * (lost <= allowed * start)
 
 
+class not_yet_received_stabilisation_subsidy(Variable):
+    value_type = bool
+    entity = Enterprise
+    definition_period = YEAR
+    label = "此前未享受过一次性稳定就业补贴"
+    reference = [STABILISATION + "(“一次性”)"]
+    documentation = "平台内该单位没有已审核通过或已支付的一次性稳定就业补贴申请"
+
+    def formula(enterprise, period):
+        return numpy.logical_not(enterprise("received_stabilisation_subsidy", period))
+
+
 class stabilisation_subsidy(Variable):
     value_type = float
     entity = Enterprise
     definition_period = YEAR
     unit = "currency-CNY"
     label = "一次性稳定就业补贴"
-    reference = "界首市就业促进行动方案 三.(四)"
+    reference = [STABILISATION]
+    documentation = (
+        "“人”按参加失业保险的职工人数计(单位年度情况;补贴按可核验的参保职工核定,种子未另作"
+        "规定)× 每人标准,不超过每户上限(参数)"
+    )
 
     def formula(enterprise, period, parameters):
         p = parameters(period).stabilisation_subsidy
         eligible = (
             enterprise("in_hard_hit_industry", period)
+            * enterprise("kept_normal_production", period)
             * enterprise("kept_staff", period)
+            * enterprise("not_yet_received_stabilisation_subsidy", period)
             * enterprise("in_good_standing", period)
         )
         amount = enterprise("insured_employees", period) * p.amount_per_employee
         return eligible * numpy.minimum(amount, p.cap)
 
 
-# --- Temporary special posts (临时性专项岗位奖补, 002 三.(五)) -------------------------
-
-
-class temporary_post_placements(Variable):
-    value_type = int
-    entity = Enterprise
-    definition_period = YEAR
-    label = "本年度临时性专项岗位安置人数"
-
-    def formula(enterprise, period):
-        return enterprise.sum(enterprise.members("placed_in_temporary_post", period), role=EMPLOYEE)
-
-
-class has_temporary_post_placements(Variable):
-    value_type = bool
-    entity = Enterprise
-    definition_period = YEAR
-    label = "以临时性专项岗位安置失业人员"
-
-    def formula(enterprise, period):
-        return enterprise("temporary_post_placements", period) > 0
-
-
-class temporary_post_award(Variable):
-    value_type = float
-    entity = Enterprise
-    definition_period = YEAR
-    unit = "currency-CNY"
-    label = "临时性专项岗位一次性奖补"
-    reference = "界首市就业促进行动方案 三.(五)"
-
-    def formula(enterprise, period, parameters):
-        p = parameters(period).temporary_post_award
-        return enterprise("temporary_post_placements", period) * p.amount_per_person
-
-
 # --- Enterprise apprenticeships (企业新型学徒制培训补贴, 004 四.(四)4) ----------------
+APPRENTICESHIP = (
+    "004 四.(四)4:“大力开展企业新型学徒制培训,中级工每人每年的补贴标准原则上5000元/年,高级工、"
+    "技师、高级技师6000元/年”"
+)
 
 
 class has_apprentices(Variable):
@@ -207,6 +268,8 @@ class has_apprentices(Variable):
     entity = Enterprise
     definition_period = YEAR
     label = "本年度开展企业新型学徒制培训"
+    reference = [APPRENTICESHIP]
+    documentation = "管理后台登记的学徒(培训期与本年度重叠)"
 
     def formula(enterprise, period):
         return (
@@ -221,7 +284,8 @@ class apprenticeship_subsidy(Variable):
     definition_period = YEAR
     unit = "currency-CNY"
     label = "企业新型学徒制培训补贴"
-    reference = "雄安就社领发〔2022〕1号 四.(四)4"
+    reference = [APPRENTICESHIP]
+    documentation = "中级工学徒人数 × 中级标准 + 高级工及以上学徒人数 × 高级标准(参数)"
 
     def formula(enterprise, period, parameters):
         p = parameters(period).apprenticeship_subsidy
@@ -229,10 +293,17 @@ class apprenticeship_subsidy(Variable):
             enterprise("apprentices_intermediate", period) * p.intermediate
             + enterprise("apprentices_senior", period) * p.senior
         )
-        return amount * enterprise("in_good_standing", period)
+        return (
+            amount * enterprise("has_apprentices", period) * enterprise("in_good_standing", period)
+        )
 
 
 # --- Hiring hard-to-employ people (社会保险补贴、岗位补贴) -------------------------------
+HIRING = (
+    "财社〔2017〕164号 就业补助资金管理办法 第五条:招用就业困难人员并缴纳社会保险费的单位给予"
+    "社会保险补贴,通过公益性岗位安置就业困难人员的给予岗位补贴,期限最长不超过3年"
+    "(全国规定;002 三.(二)“按规定给予……社保补贴和岗位补贴”)"
+)
 
 
 class hard_to_employ_months(Variable):
@@ -252,6 +323,10 @@ class hires_hard_to_employ(Variable):
     entity = Enterprise
     definition_period = YEAR
     label = "吸纳就业困难人员就业并办理就业登记"
+    reference = [HIRING]
+    documentation = (
+        "就业困难人员(重点群体标识)在本单位的就业登记;每人自登记起最多计参数所定月数(36个月)"
+    )
 
     def formula(enterprise, period):
         return enterprise("hard_to_employ_months", period) > 0
@@ -263,12 +338,49 @@ class social_insurance_subsidy(Variable):
     definition_period = YEAR
     unit = "currency-CNY"
     label = "社会保险补贴(吸纳就业困难人员)"
-    reference = "财社〔2017〕164号 第五条"
+    reference = [HIRING]
+    documentation = "可补贴人月数 × 每人每月标准(参数,省定)"
 
     def formula(enterprise, period, parameters):
         p = parameters(period).hard_to_employ_hiring
         months = enterprise("hard_to_employ_months", period)
-        return months * p.social_insurance_monthly * enterprise("in_good_standing", period)
+        return (
+            months
+            * p.social_insurance_monthly
+            * enterprise("hires_hard_to_employ", period)
+            * enterprise("in_good_standing", period)
+        )
+
+
+class welfare_post_months(Variable):
+    value_type = int
+    entity = Enterprise
+    definition_period = YEAR
+    label = "公益性岗位安置就业困难人员本年度可补贴人月数"
+
+    def formula(enterprise, period):
+        return enterprise.sum(
+            enterprise.members("welfare_post_subsidised_months", period), role=EMPLOYEE
+        )
+
+
+class places_hard_to_employ_in_welfare_posts(Variable):
+    value_type = bool
+    entity = Enterprise
+    definition_period = YEAR
+    label = "通过公益性岗位安置就业困难人员"
+    reference = [
+        HIRING,
+        "002 三.(二):“对经营实体开发公益性岗位,组织公益性岗位对接,服务就业困难人员到岗就业,"
+        "按规定给予经营实体公益性岗位社保补贴和岗位补贴”",
+    ]
+    documentation = (
+        "公益性岗位安置记录(上岗、续签、退出)中本单位岗位上的就业困难人员或零就业家庭成员;"
+        "每人自上岗起最多计参数所定月数(36个月)"
+    )
+
+    def formula(enterprise, period):
+        return enterprise("welfare_post_months", period) > 0
 
 
 class post_subsidy(Variable):
@@ -276,16 +388,26 @@ class post_subsidy(Variable):
     entity = Enterprise
     definition_period = YEAR
     unit = "currency-CNY"
-    label = "岗位补贴(吸纳就业困难人员)"
-    reference = "界首市就业促进行动方案 三.(二); 财社〔2017〕164号 第五条"
+    label = "公益性岗位补贴"
+    reference = [HIRING]
+    documentation = "公益性岗位安置人月数 × 每人每月标准(参数,省定)"
 
     def formula(enterprise, period, parameters):
         p = parameters(period).hard_to_employ_hiring
-        months = enterprise("hard_to_employ_months", period)
-        return months * p.post_monthly * enterprise("in_good_standing", period)
+        months = enterprise("welfare_post_months", period)
+        return (
+            months
+            * p.post_monthly
+            * enterprise("places_hard_to_employ_in_welfare_posts", period)
+            * enterprise("in_good_standing", period)
+        )
 
 
 # --- Internships (就业见习补贴) --------------------------------------------------------
+INTERNSHIP = (
+    "财社〔2017〕164号 第五条:组织离校未就业高校毕业生和16-24岁失业青年参加就业见习的单位给予"
+    "就业见习补贴(全国规定,种子未写标准)"
+)
 
 
 class internship_months(Variable):
@@ -305,6 +427,8 @@ class hosts_interns(Variable):
     entity = Enterprise
     definition_period = YEAR
     label = "组织未就业高校毕业生等参加就业见习"
+    reference = [INTERNSHIP]
+    documentation = "录用到本单位就业见习岗位的人员,自上岗起最多计参数所定月数(12个月)"
 
     def formula(enterprise, period):
         return enterprise("internship_months", period) > 0
@@ -316,15 +440,22 @@ class internship_subsidy(Variable):
     definition_period = YEAR
     unit = "currency-CNY"
     label = "就业见习补贴"
-    reference = "财社〔2017〕164号 第五条"
+    reference = [INTERNSHIP]
+    documentation = "见习人月数 × 每人每月标准(参数,省定)"
 
     def formula(enterprise, period, parameters):
         p = parameters(period).internship_subsidy
         months = enterprise("internship_months", period)
-        return months * p.monthly * enterprise("in_good_standing", period)
+        return (
+            months
+            * p.monthly
+            * enterprise("hosts_interns", period)
+            * enterprise("in_good_standing", period)
+        )
 
 
 # --- Gig stations (零工驿站一次性补贴, 004 四.(一)2) -----------------------------------
+GIG_STATIONS = "004 四.(一)2:“2022年认定3-5家“零工驿站”,给予每家一次性不超过20万元补贴资金”"
 
 
 class operates_certified_gig_station(Variable):
@@ -332,9 +463,23 @@ class operates_certified_gig_station(Variable):
     entity = Enterprise
     definition_period = YEAR
     label = "本年度认定的零工驿站运营机构"
+    reference = [GIG_STATIONS]
+    documentation = "服务站点(类型:零工驿站)登记的运营机构与本年度认定日期"
 
     def formula(enterprise, period):
         return enterprise("gig_stations_certified", period) > 0
+
+
+class gig_station_claim_declared(Variable):
+    value_type = bool
+    entity = Enterprise
+    definition_period = YEAR
+    label = "已申报驿站补贴金额"
+    reference = [GIG_STATIONS + "(“不超过”:按申请金额核定)"]
+    documentation = "服务站点登记的“申请补贴金额”(运营机构申请后由经办人员录入)"
+
+    def formula(enterprise, period):
+        return enterprise("gig_station_claimed", period) > 0
 
 
 class gig_station_subsidy(Variable):
@@ -343,8 +488,13 @@ class gig_station_subsidy(Variable):
     definition_period = YEAR
     unit = "currency-CNY"
     label = "零工驿站一次性补贴"
-    reference = "雄安就社领发〔2022〕1号 四.(一)2"
+    reference = [GIG_STATIONS]
+    documentation = "申请金额,不超过认定驿站数 × 每家上限(参数):按申请与上限的较少者支付"
 
     def formula(enterprise, period, parameters):
         p = parameters(period).gig_station_subsidy
-        return enterprise("gig_stations_certified", period) * p.amount_per_station
+        ceiling = enterprise("gig_stations_certified", period) * p.max_per_station
+        eligible = enterprise("operates_certified_gig_station", period) * enterprise(
+            "gig_station_claim_declared", period
+        )
+        return eligible * numpy.minimum(enterprise("gig_station_claimed", period), ceiling)

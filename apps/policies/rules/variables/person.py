@@ -1,4 +1,7 @@
-"""Person-level facts (inputs from the registry) and the subsidies paid to persons."""
+"""Person-level facts (inputs from the registry) and the subsidies paid to persons.
+
+Every condition says where it comes from (``reference``) and how the platform knows it
+(``documentation``); docs/policies.md's fidelity table is generated from them."""
 
 import datetime
 
@@ -99,6 +102,23 @@ class employment_end(Variable):
     documentation = "No date (1970-01-01) while the employment lasts."
 
 
+class welfare_post_start(Variable):
+    value_type = datetime.date
+    entity = Person
+    definition_period = ETERNITY
+    default_value = NO_DATE
+    label = "在本单位公益性岗位上岗日期"
+
+
+class welfare_post_end(Variable):
+    value_type = datetime.date
+    entity = Person
+    definition_period = ETERNITY
+    default_value = NO_DATE
+    label = "在本单位公益性岗位退出或期满日期"
+    documentation = "No date (1970-01-01) while the placement lasts."
+
+
 class internship_start(Variable):
     value_type = datetime.date
     entity = Person
@@ -107,15 +127,10 @@ class internship_start(Variable):
     label = "在本单位参加就业见习的起始日期"
 
 
-class temporary_post_start(Variable):
-    value_type = datetime.date
-    entity = Person
-    definition_period = ETERNITY
-    default_value = NO_DATE
-    label = "在本单位临时性专项岗位上岗日期"
-
-
 # --- One-off startup subsidy for graduates (一次性创业补贴, 004 四.(二)2) ---------------
+
+
+STARTUP = "004 四.(二)2:“毕业学年及5年内高校毕业生初次创业,给予一次性创业补贴1万元”"
 
 
 class graduate_within_startup_window(Variable):
@@ -123,6 +138,11 @@ class graduate_within_startup_window(Variable):
     entity = Person
     definition_period = YEAR
     label = "毕业学年及毕业5年内的高校毕业生创业"
+    reference = [STARTUP]
+    documentation = (
+        "人员登记的高校毕业年份与其创办的用人单位的成立日期:成立于毕业学年(毕业前一年9月1日起)"
+        "至毕业后5年内"
+    )
 
     def formula(person, period, parameters):
         p = parameters(period).startup_subsidy
@@ -146,6 +166,8 @@ class first_business_this_year(Variable):
     entity = Person
     definition_period = YEAR
     label = "本年度初次创办经营实体"
+    reference = [STARTUP]
+    documentation = "以该人员为创办人的用人单位中最早的成立日期在本年度(“初次”:此前没有)"
 
     def formula(person, period, parameters):
         founded = person("first_business_date", period)
@@ -158,7 +180,8 @@ class startup_subsidy(Variable):
     definition_period = YEAR
     unit = "currency-CNY"
     label = "一次性创业补贴"
-    reference = "雄安就社领发〔2022〕1号 四.(二)2"
+    reference = [STARTUP]
+    documentation = "每人一次性标准(参数)"
 
     def formula(person, period, parameters):
         return parameters(period).startup_subsidy.amount * (
@@ -170,11 +193,20 @@ class startup_subsidy(Variable):
 # --- Job-seeking and startup subsidy for graduates of hard-up families (求职创业补贴) ---
 
 
+JOB_SEEKING = (
+    "财社〔2017〕164号 第五条:对毕业年度内有就业创业意愿并积极求职创业的低保家庭、贫困残疾人"
+    "家庭、建档立卡贫困家庭和特困人员中的高校毕业生,残疾及获得国家助学贷款的高校毕业生给予"
+    "一次性求职创业补贴(全国规定,种子未写)"
+)
+
+
 class graduating_this_year(Variable):
     value_type = bool
     entity = Person
     definition_period = YEAR
     label = "毕业年度高校毕业生"
+    reference = [JOB_SEEKING]
+    documentation = "人员登记的高校毕业年份为本年度"
 
     def formula(person, period):
         return person("graduation_year", period) == period.start.year
@@ -185,6 +217,11 @@ class from_hard_up_family(Variable):
     entity = Person
     definition_period = YEAR
     label = "低保、脱贫、监测、零就业家庭或残疾"
+    reference = [JOB_SEEKING]
+    documentation = (
+        "本年度有效的重点群体标识:城乡低保家庭成员、脱贫劳动力、防返贫监测对象、零就业家庭"
+        "成员或残疾人(获得国家助学贷款的,平台未登记,由申请人声明)"
+    )
 
     def formula(person, period):
         return (
@@ -202,7 +239,8 @@ class job_seeking_subsidy(Variable):
     definition_period = YEAR
     unit = "currency-CNY"
     label = "求职创业补贴"
-    reference = "财社〔2017〕164号 就业补助资金管理办法 第五条"
+    reference = [JOB_SEEKING]
+    documentation = "每人一次性标准(参数,省定)"
 
     def formula(person, period, parameters):
         return parameters(period).job_seeking_subsidy.amount * (
@@ -213,11 +251,26 @@ class job_seeking_subsidy(Variable):
 # --- Vocational training subsidy by certificate level (职业培训补贴) -------------------
 
 
+TRAINING = (
+    "002 三.(三):“聚焦脱贫劳动力、农民工、失业人员等重点群体就业需求,精准开展就业技能培训,"
+    "按规定给予培训补贴”"
+)
+
+
 class in_training_group(Variable):
     value_type = bool
     entity = Person
     definition_period = YEAR
     label = "属培训补贴对象(脱贫劳动力、农民工、失业人员、毕业年度高校毕业生等)"
+    reference = [
+        TRAINING,
+        "财社〔2017〕164号 第五条:毕业年度高校毕业生、防返贫监测对象等参加培训的按规定给予"
+        "职业培训补贴(全国规定,“等重点群体”)",
+    ]
+    documentation = (
+        "本年度有效的重点群体标识(脱贫劳动力、防返贫监测对象、农民工)、本年度的失业登记,"
+        "或高校毕业年份为本年度"
+    )
 
     def formula(person, period):
         return (
@@ -244,6 +297,8 @@ class has_new_certificate(Variable):
     entity = Person
     definition_period = YEAR
     label = "本年度经培训取得职业资格/技能等级证书"
+    reference = [TRAINING + "(“按规定”:取得证书后按证书等级补贴)"]
+    documentation = "人员的技能证书中发证日期在本年度的(“经培训”由培训机构证明,经办人员核查)"
 
     def formula(person, period):
         return person("new_certificates", period) > 0
@@ -255,7 +310,8 @@ class training_subsidy(Variable):
     definition_period = YEAR
     unit = "currency-CNY"
     label = "职业培训补贴"
-    reference = "界首市就业促进行动方案 三.(三); 财社〔2017〕164号 第五条"
+    reference = [TRAINING]
+    documentation = "本年度各等级证书数 × 该等级标准(参数,省定)之和"
 
     def formula(person, period, parameters):
         by_level = parameters(period).training_subsidy.amount_by_level
@@ -263,7 +319,7 @@ class training_subsidy(Variable):
             person(f"new_certificates_level_{k}", period) * by_level[f"level_{k}"]
             for k in range(1, 6)
         )
-        return total * person("in_training_group", period)
+        return total * person("in_training_group", period) * person("has_new_certificate", period)
 
 
 # --- What each person brings to their enterprise's subsidies ---------------------------
@@ -299,12 +355,19 @@ class internship_subsidised_months(Variable):
         )
 
 
-class placed_in_temporary_post(Variable):
-    value_type = bool
+class welfare_post_subsidised_months(Variable):
+    value_type = int
     entity = Person
     definition_period = YEAR
-    label = "本年度安置到临时性专项岗位"
+    label = "公益性岗位安置本年度可补贴月数"
 
-    def formula(person, period):
-        started = person("temporary_post_start", period)
-        return has_date(started) * (year_of(started) == period.start.year)
+    def formula(person, period, parameters):
+        p = parameters(period).hard_to_employ_hiring
+        months = months_in_period(
+            person("welfare_post_start", period),
+            person("welfare_post_end", period),
+            period,
+            max_months=p.max_months,
+        )
+        placed = person("is_hard_to_employ", period) + person("is_zero_employment_family", period)
+        return months * (placed > 0)
