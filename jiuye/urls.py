@@ -15,8 +15,14 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("", include("apps.accounts.urls")),
-    path("", include("apps.people.urls")),
     path("", include("apps.portal.urls")),
+    # Each domain app serves its own pages.
+    path("", include("apps.people.urls")),
+    path("", include("apps.services.urls")),
+    path("", include("apps.employers.urls")),
+    path("", include("apps.jobs.urls")),
+    path("", include("apps.matching.urls")),
+    path("", include("apps.imports.urls")),
     path("", include("apps.policies.urls")),
 ]
 # The platform's own error pages, in Chinese, with the reason (apps/portal/errors.py).

@@ -1,7 +1,10 @@
-"""Pages of the people app: transfers between regions (人员转移), and a person's own view of
-who looked at their information and their copy of it."""
+"""Pages of the people app: the registry's lists and files, registrations at the counter
+and online, the social-insurance cross-check, transfers between regions (人员转移), and a
+person's own view of who looked at their information and their copy of it."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,16 +12,40 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from apps.accounts.downloads import send_export
 from apps.accounts.models import AccessEntry, Role
+from apps.accounts.requests import client_ip
+from apps.accounts.scoping import in_scope
 from apps.portal.access import back_office, clerk_only
+from apps.portal.pages import paginate
+from apps.services.forms import ServiceForm
+from apps.services.models import ServiceKind
+from apps.services.selectors import timeline
 from jiuye.exports import XLSX
 
 from . import transfers
-from .models import Person, Transfer
+from .crosscheck import CrossCheckError, run_check
+from .crosscheck import decide as decide_proposal
+from .forms import OnlineUnemploymentForm, RegistrationForm
+from .models import (
+    ContributionCheck,
+    KeyGroup,
+    LabourStatus,
+    Person,
+    Registration,
+    Transfer,
+)
 from .personal_data import access_history, personal_data_workbook
+from .registration import RegistrationError, end_registration, register
+from .selectors import (
+    household_members,
+    person_detail,
+    person_list,
+)
+from .services import open_person_file
 
 
 @back_office
@@ -94,3 +121,185 @@ def my_data(request):
         rows=1,
         person_ids=[person.pk],
     )
+
+
+@back_office
+def people(request):
+    g = request.GET
+    qs = person_list(
+        user=request.user,
+        q=g.get("q", ""),
+        status=g.get("status", ""),
+        group=g.get("group", ""),
+        community=g.get("community", ""),
+    )
+    return render(
+        request,
+        "people/list.html",
+        {
+            "page": paginate(request, qs),
+            "statuses": LabourStatus.choices,
+            "groups": KeyGroup.choices,
+        },
+    )
+
+
+def _render_person(request, pk: int, reveal: bool):
+    try:
+        person = open_person_file(user=request.user, pk=pk, ip=client_ip(request), reveal=reveal)
+    except Person.DoesNotExist:
+        raise Http404("没有这个人员,或不在您的管辖区域内") from None
+    staff = request.user.is_clerk
+    return render(
+        request,
+        "people/detail.html",
+        {
+            "person": person,
+            "reveal": reveal,
+            "members": household_members(user=request.user, person=person),
+            "timeline": timeline(person),
+            "service_form": ServiceForm() if staff else None,
+            "registration_form": RegistrationForm() if staff else None,
+            "plan": person.plans.filter(closed_on__isnull=True).prefetch_related("steps").first(),
+            "service_kinds": ServiceKind.choices,
+            "today": timezone.localdate(),
+            "registrations": person.registrations.select_related("employer", "office"),
+        },
+    )
+
+
+@back_office
+def person_file(request, pk: int):
+    return _render_person(request, pk, reveal=False)
+
+
+@back_office
+@require_POST
+def person_reveal(request, pk: int):
+    return _render_person(request, pk, reveal=True)
+
+
+def person_or_404(request, pk: int) -> Person:
+    """A person of the user's region, else 404 (as for none at all)."""
+    try:
+        return person_detail(user=request.user, pk=pk)
+    except Person.DoesNotExist:
+        raise Http404("没有这个人员,或不在您的管辖区域内") from None
+
+
+@back_office
+@require_POST
+def person_register(request, pk: int):
+    """Employment or unemployment registration at the counter, from the person's file."""
+    clerk_only(request)
+    person = person_or_404(request, pk)
+    form = RegistrationForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}:{'；'.join(errors)}")
+        return redirect("people:person", pk=pk)
+    data = form.cleaned_data
+    try:
+        r = register(
+            user=request.user,
+            person=person,
+            kind=data["kind"],
+            day=data["day"],
+            basis=data["basis"],
+            employer=data["employer"],
+        )
+        messages.success(request, f"已办理{r.get_kind_display()}")
+    except RegistrationError as exc:
+        messages.error(request, str(exc))
+    return redirect("people:person", pk=pk)
+
+
+@back_office
+@require_POST
+def registration_end(request, pk: int):
+    clerk_only(request)
+    registration = Registration.objects.select_related("person").filter(pk=pk).first()
+    if registration is None or not in_scope(request.user, registration.person.community_id):
+        raise Http404("没有这条登记,或不在您的管辖区域内")
+    try:
+        end_registration(
+            user=request.user, registration=registration, reason=request.POST.get("reason", "")
+        )
+        messages.success(request, "已注销登记")
+    except RegistrationError as exc:
+        messages.error(request, str(exc))
+    return redirect("people:person", pk=registration.person_id)
+
+
+@login_required
+def my_registration(request):
+    """Unemployment registration online (网上办理) for the worker themselves."""
+    person = request.user.person
+    if request.user.role != Role.WORKER or person is None:
+        raise PermissionDenied("请使用已关联人员信息的劳动者账号")
+    form = OnlineUnemploymentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            register(
+                user=request.user,
+                person=person,
+                kind=Registration.Kind.UNEMPLOYMENT,
+                basis=form.cleaned_data["basis"],
+                channel=Registration.Channel.ONLINE,
+            )
+            messages.success(request, "失业登记已办理,可在“为我推荐的岗位”查看适合的岗位")
+            return redirect("people:my_registration")
+        except RegistrationError as exc:
+            form.add_error(None, str(exc))
+    return render(
+        request,
+        "people/my_registration.html",
+        {"form": form, "registrations": person.registrations.select_related("office")},
+    )
+
+
+@back_office
+def crosschecks(request):
+    """Social-insurance cross-check (社保数据比对): upload a contribution file, then decide
+    each proposal."""
+    clerk_only(request)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择缴费数据文件")
+        else:
+            import tempfile
+
+            suffix = Path(upload.name).suffix.lower()
+            with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+                for chunk in upload.chunks():
+                    tmp.write(chunk)
+                tmp.flush()
+                try:
+                    check = run_check(user=request.user, path=tmp.name, filename=upload.name)
+                    return redirect("people:crosscheck", pk=check.pk)
+                except CrossCheckError as exc:
+                    messages.error(request, str(exc))
+    checks = ContributionCheck.objects.filter(created_by=request.user)
+    return render(request, "people/crosschecks.html", {"page": paginate(request, checks)})
+
+
+@back_office
+def crosscheck(request, pk: int):
+    clerk_only(request)
+    check = ContributionCheck.objects.filter(pk=pk, created_by=request.user).first()
+    if check is None:
+        raise Http404("没有这次比对")
+    if request.method == "POST":
+        proposal = check.proposals.filter(pk=request.POST.get("proposal")).first()
+        if proposal is None:
+            raise Http404("没有这条建议")
+        try:
+            decide_proposal(
+                user=request.user, proposal=proposal, confirm=request.POST.get("confirm") == "1"
+            )
+        except CrossCheckError as exc:
+            messages.error(request, str(exc))
+        return redirect("people:crosscheck", pk=pk)
+    proposals = check.proposals.select_related("person__community")
+    return render(request, "people/crosscheck.html", {"check": check, "proposals": proposals})

@@ -1,0 +1,106 @@
+"""Pages of the jobs app: job postings and public-welfare posts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from apps.accounts.scoping import region_prefix_q
+from apps.people.models import (
+    JobKind,
+)
+from apps.people.selectors import (
+    people_in_scope,
+)
+from apps.portal.access import back_office, clerk_only, scope_or_refuse
+from apps.portal.pages import paginate
+
+from .models import Job, JobStatus, WelfarePlacement
+from .selectors import job_detail, job_list, jobs_in_scope
+from .welfare import WelfareError, welfare_year
+from .welfare import leave as welfare_leave
+from .welfare import place as welfare_place
+from .welfare import renew as welfare_renew
+
+
+@back_office
+def welfare(request):
+    """Public-welfare posts (公益性岗位): the year against the plan, who holds a post, place,
+    renew, exit."""
+    user = request.user
+    prefix = scope_or_refuse(request)
+    staff = user.is_clerk
+    if request.method == "POST":
+        clerk_only(request)
+        post = request.POST
+        try:
+            if post.get("action") == "place":
+                person = people_in_scope(user).filter(id_number=post.get("id_number", "").upper())
+                job = jobs_in_scope(user).filter(pk=post.get("job") or 0).first()
+                if not person.exists() or job is None:
+                    raise WelfareError("请填写本辖区人员的身份证号并选择岗位")
+                welfare_place(user=user, job=job, person=person.get())
+                messages.success(request, "已安置")
+            else:
+                placement = WelfarePlacement.objects.select_related("person", "job").filter(
+                    pk=post.get("placement") or 0, person__in=people_in_scope(user)
+                )
+                placement = placement.first()
+                if placement is None:  # none, or not the clerk's: one answer
+                    raise WelfareError("没有这条安置记录,或不在您的管辖区域内")
+                if post.get("action") == "renew":
+                    welfare_renew(user=user, placement=placement)
+                    messages.success(request, "已续签")
+                else:
+                    welfare_leave(user=user, placement=placement, reason=post.get("reason", ""))
+                    messages.success(request, "已退出")
+        except WelfareError as exc:
+            messages.error(request, str(exc))
+        return redirect("jobs:welfare")
+    holding = WelfarePlacement.objects.filter(exited_on__isnull=True).select_related(
+        "person__community", "job"
+    )
+    if prefix:
+        holding = holding.filter(region_prefix_q("person__community_id", prefix))
+    posts = jobs_in_scope(user).filter(kind=JobKind.PUBLIC_WELFARE, status=JobStatus.OPEN)
+    return render(
+        request,
+        "jobs/welfare.html",
+        {
+            "year": welfare_year(prefix),
+            "page": paginate(request, holding.order_by("end", "id")),
+            "posts": posts.order_by("title")[:200] if staff else [],
+            "soon": timezone.localdate() + dt.timedelta(days=30),
+            "staff": staff,
+        },
+    )
+
+
+@back_office
+def jobs(request):
+    g = request.GET
+    qs = job_list(
+        user=request.user, q=g.get("q", ""), kind=g.get("kind", ""), status=g.get("status", "")
+    )
+    return render(
+        request,
+        "jobs/list.html",
+        {
+            "page": paginate(request, qs),
+            "kinds": JobKind.choices,
+            "statuses": JobStatus.choices,
+        },
+    )
+
+
+@back_office
+def job(request, pk: int):
+    try:
+        obj = job_detail(user=request.user, pk=pk)
+    except Job.DoesNotExist:
+        raise Http404("没有这个岗位,或不在您的管辖区域内") from None
+    return render(request, "jobs/detail.html", {"job": obj})
