@@ -100,6 +100,11 @@ def put_forward(*, user: User, job: Job, person: Person) -> Application:
             raise ApplicationError("只能推荐本辖区的人员")
         if not same_city:
             raise ApplicationError("只能推荐到本市的岗位")
+        # A referral (职业介绍) is made for someone who asked for work at the counter: it
+        # stands as their consent, so only for a person looking for work.
+        seeking = person.labour_status in SEEKING_STATUSES or person.wish_occupations.exists()
+        if not seeking:
+            raise ApplicationError("该人员目前没有求职意向,不能推荐")
         source, stage = Source.STAFF, Stage.APPLIED
     else:
         raise ApplicationError("无权推荐或邀约")
@@ -138,8 +143,9 @@ def decide(*, user: User, application: Application, hired: bool) -> Application:
             raise ApplicationError("无权处理这个岗位的申请")
         if application.stage not in Application.OPEN_STAGES:
             raise ApplicationError(f"这份申请已是“{application.get_stage_display()}”")
-        if hired and user.role == Role.EMPLOYER and application.confirmed_at is None:
-            # A hire registers employment: never on the employer's word alone.
+        if hired and application.confirmed_at is None:
+            # A hire registers employment: never on an employer's invitation alone, whoever
+            # records it.
             raise ApplicationError("求职者尚未接受面试邀约,接受后才能录用")
         old = application.stage
         application.stage = Stage.HIRED if hired else Stage.REJECTED

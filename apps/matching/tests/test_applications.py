@@ -186,3 +186,19 @@ def test_an_employer_hires_an_invited_person_only_once_they_accept(job, boss, wo
     decide(user=boss, application=accepted, hired=True)
     person.refresh_from_db()
     assert person.labour_status == "employed"
+
+
+def test_staff_cannot_hire_an_invited_person_who_has_not_accepted(job, boss, worker, staff):
+    """Consent does not depend on who clicks 录用."""
+    application = put_forward(user=boss, job=job, person=worker.person)
+    clerk = staff("county_staff", "341282")
+    with pytest.raises(ApplicationError, match="尚未接受面试邀约"):
+        decide(user=clerk, application=application, hired=True)
+    worker.person.refresh_from_db()
+    assert worker.person.labour_status == "unemployed"
+
+
+def test_staff_refer_only_people_looking_for_work(job, staff):
+    employed = PersonFactory(labour_status="employed")
+    with pytest.raises(ApplicationError, match="没有求职意向"):
+        put_forward(user=staff("county_staff", "341282"), job=job, person=employed)
