@@ -95,10 +95,11 @@ def all_policies(year: int) -> dict:
         "startup_subsidy.amount": {"2022-01-01": 10000},
         "apprenticeship_subsidy.intermediate": {"2022-01-01": 5000},
         "apprenticeship_subsidy.senior": {"2022-01-01": 6000},
-        "gig_station_subsidy.amount_per_station": {"2022-01-01": 200000},
+        "gig_station_subsidy.max_per_station": {"2022-01-01": 200000},
         # 界首市's 2022 policies, taken up again from 2023 (no gap).
         "retention_training_aid.amount_per_insured": {"2023-01-01": 500},
         "stabilisation_subsidy.amount_per_employee": {"2023-01-01": 500},
+        "temporary_post_award.amount_per_person": {"2023-01-01": 3000},
     }
 
 

@@ -15,16 +15,22 @@ TESTS_DIR = Path(__file__).resolve().parent / "rules" / "tests"
 REGIONS = ("", "341282", "130629")  # the national base, 界首市 (002), 雄安新区 (004)
 
 
-def _tests_naming(name: str, system=None) -> list[str]:
-    """The YAML test files that name the variable, or a fact its formula reads."""
+def _tests_naming(name: str, system=None, policy: str = "") -> list[str]:
+    """The YAML test cases that evaluate the policy and name the variable, or a fact its
+    formula reads: file and case name."""
+    import yaml
+
     names = {name}
     if system is not None:
         names |= catalog.formula_reads(system.variables[name])
-    return sorted(
-        f"{path.parent.name}/{path.name}"
-        for path in TESTS_DIR.glob("*/*.yaml")
-        if any(f"{n}:" in path.read_text(encoding="utf-8") for n in names)
-    )
+    found = []
+    for path in sorted(TESTS_DIR.glob("*/*.yaml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            text = yaml.safe_dump(case, allow_unicode=True)
+            if (not policy or f"{policy}:" in text) and any(f"{n}:" in text for n in names):
+                found.append(f"{path.parent.name}/{path.name}")
+                break
+    return found
 
 
 def _cell(text: str) -> str:
@@ -69,7 +75,7 @@ def rows() -> list[list[str]]:
                     f"{variable.label} `{name}`",
                     ";".join(variable.reference),
                     variable.documentation,
-                    ", ".join(_tests_naming(name, system)) or "—",
+                    ", ".join(_tests_naming(name, system, spec.code)) or "—",
                 ]
             )
         for text, source in spec.declared:

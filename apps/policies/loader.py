@@ -25,6 +25,7 @@ from .models import (
     SubsidyApplication,
 )
 from .rules.engine import Population
+from .rules.variables.enterprise import MAX_GIG_STATIONS
 
 GROUP_FLAGS = {
     KeyGroup.MIGRANT_WORKER: "is_migrant_worker",
@@ -129,29 +130,46 @@ def load(
         pos, ok = _index(eids, list(received))
         e_in[name] = numpy.zeros(len(eids), dtype=bool)
         e_in[name][pos[ok]] = True
+    # Apprentices: months of each one's training within the year (a month begun counts).
     for name, level in (
-        ("apprentices_intermediate", Apprenticeship.Level.INTERMEDIATE),
-        ("apprentices_senior", Apprenticeship.Level.SENIOR),
+        ("apprentice_months_intermediate", Apprenticeship.Level.INTERMEDIATE),
+        ("apprentice_months_senior", Apprenticeship.Level.SENIOR),
     ):
-        rows = Apprenticeship.objects.filter(
-            _overlapping("start", "end", year), level=level, **filt
-        ).values_list("employer_id", flat=True)
-        pos, ok = _index(eids, list(rows))
-        e_in[name] = numpy.bincount(pos[ok], minlength=len(eids)).astype(numpy.int64)
+        rows = list(
+            Apprenticeship.objects.filter(
+                _overlapping("start", "end", year), level=level, **filt
+            ).values_list("employer_id", "start", "end")
+        )
+        pos, ok = _index(eids, [r[0] for r in rows])
+        months = numpy.array([_months_within(r[1], r[2], year) for r in rows], dtype=numpy.int64)
+        e_in[name] = numpy.bincount(pos[ok], weights=months[ok], minlength=len(eids)).astype(
+            numpy.int64
+        )
     stations = ServiceStation.objects.filter(
         kind=ServiceStation.Kind.GIG, certified_on__year=year, operator__isnull=False
     )
     if not everyone:
         stations = stations.filter(operator_id__in=eids.tolist())
-    srows = list(stations.values_list("operator_id", "subsidy_claimed"))
-    pos, ok = _index(eids, [r[0] for r in srows])
-    e_in["gig_stations_certified"] = numpy.bincount(pos[ok], minlength=len(eids)).astype(
-        numpy.int64
-    )
-    claims = numpy.array([float(r[1] or 0) for r in srows], dtype=float)
-    e_in["gig_station_claimed"] = numpy.bincount(
-        pos[ok], weights=claims[ok], minlength=len(eids)
-    ).astype(float)
+    claims_of: dict[int, list[float]] = defaultdict(list)
+    for operator, claimed in stations.values_list("operator_id", "subsidy_claimed"):
+        claims_of[operator].append(float(claimed or 0))
+    e_in["gig_stations_certified"] = numpy.zeros(len(eids), dtype=numpy.int64)
+    e_in["gig_station_claimed"] = numpy.zeros(len(eids), dtype=float)
+    for k in range(1, MAX_GIG_STATIONS + 1):
+        e_in[f"gig_station_claim_{k}"] = numpy.zeros(len(eids), dtype=float)
+    pos, ok = _index(eids, list(claims_of))
+    for (operator, claims), i, found in zip(claims_of.items(), pos, ok, strict=True):
+        if not found:
+            continue
+        if len(claims) > MAX_GIG_STATIONS:
+            raise ValueError(
+                f"运营机构#{operator}本年度认定了{len(claims)}家零工驿站,超过{MAX_GIG_STATIONS}家,"
+                "请核对认定记录"
+            )
+        e_in["gig_stations_certified"][i] = len(claims)
+        e_in["gig_station_claimed"][i] = sum(claims)
+        for k, claim in enumerate(sorted(claims, reverse=True), start=1):
+            e_in[f"gig_station_claim_{k}"][i] = claim
 
     # --- Persons -------------------------------------------------------------------------
     people = Person.objects.all()
@@ -273,25 +291,29 @@ def load(
         # Until the person left the post, or while it lasts: its term is renewed in place.
         welfare_end[pos[same]] = _dates([r[4] for r in placements])[same]
     p_in["welfare_post_start"], p_in["welfare_post_end"] = welfare_start, welfare_end
-    for kind, name in ((JobKind.INTERNSHIP, "internship_start"),):
-        hires = list(
-            Application.objects.filter(
-                pfilt,
-                stage=Application.Stage.HIRED,
-                job__kind=kind,
-                decided_at__date__lte=last,
-            )
-            .order_by("decided_at")
-            .values_list("person_id", "job__employer_id", "decided_at")
+    # Internships: from the hire to the post's end of validity, counted for the host only
+    # when the host is the person's employer of the year (else staff settle it by hand).
+    interns = list(
+        Application.objects.filter(
+            pfilt,
+            stage=Application.Stage.HIRED,
+            job__kind=JobKind.INTERNSHIP,
+            decided_at__date__lte=last,
         )
-        values = numpy.full(len(pids), NO_DATE, dtype="datetime64[D]")
-        if hires:
-            pos, ok = _index(pids, [r[0] for r in hires])
-            values[pos[ok]] = _dates([r[2].date() for r in hires])[ok]
-            employer = numpy.array([r[1] for r in hires])
-            free = ok & (enterprise_of[pos] < 0)
-            enterprise_of[pos[free]] = employer[free]
-        p_in[name] = values
+        .order_by("decided_at")
+        .values_list("person_id", "job__employer_id", "decided_at", "job__valid_to")
+    )
+    intern_start = numpy.full(len(pids), NO_DATE, dtype="datetime64[D]")
+    intern_end = numpy.full(len(pids), NO_DATE, dtype="datetime64[D]")
+    if interns:
+        pos, ok = _index(pids, [r[0] for r in interns])
+        employer = numpy.array([r[1] for r in interns])
+        free = ok & (enterprise_of[pos] < 0)
+        enterprise_of[pos[free]] = employer[free]
+        host = ok & (enterprise_of[pos] == employer)
+        intern_start[pos[host]] = _dates([timezone.localtime(r[2]).date() for r in interns])[host]
+        intern_end[pos[host]] = _dates([r[3] for r in interns])[host]
+    p_in["internship_start"], p_in["internship_end"] = intern_start, intern_end
 
     # --- Localities: communities, and streets (where a post or a person is recorded only
     # at that level) ----------------------------------------------------------------------
@@ -323,6 +345,13 @@ def load(
         c_in,
         person_ids=None if everyone else set(person_ids or []),
     )
+
+
+def _months_within(start: datetime.date, end: datetime.date, year: int) -> int:
+    """Calendar months of `year` in which a period from `start` to `end` was under way."""
+    first = max(start, datetime.date(year, 1, 1))
+    last = min(end, datetime.date(year, 12, 31))
+    return max(0, (last.year - first.year) * 12 + last.month - first.month + 1)
 
 
 def _temporary_posts(ccodes: numpy.ndarray, year: int) -> dict[str, numpy.ndarray]:

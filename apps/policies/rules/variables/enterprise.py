@@ -73,8 +73,18 @@ received_stabilisation_subsidy = _input(
 gig_station_claimed = _input(
     "gig_station_claimed", float, "本年度认定的零工驿站申请补贴金额合计(元)"
 )
-apprentices_intermediate = _input("apprentices_intermediate", int, "中级工学徒人数")
-apprentices_senior = _input("apprentices_senior", int, "高级工及以上学徒人数")
+apprentice_months_intermediate = _input(
+    "apprentice_months_intermediate", int, "中级工学徒本年度培训人月数"
+)
+apprentice_months_senior = _input(
+    "apprentice_months_senior", int, "高级工及以上学徒本年度培训人月数"
+)
+# Each certified station's claim, largest first (004 certifies 3-5 stations in all).
+MAX_GIG_STATIONS = 8
+for _k in range(1, MAX_GIG_STATIONS + 1):
+    globals()[f"gig_station_claim_{_k}"] = _input(
+        f"gig_station_claim_{_k}", float, f"本年度认定的第{_k}家零工驿站申请补贴金额(元)"
+    )
 gig_stations_certified = _input("gig_stations_certified", int, "本年度认定的零工驿站数")
 
 
@@ -204,10 +214,13 @@ class kept_staff(Variable):
     label = "不裁员或少裁员"
     reference = [
         STABILISATION,
-        "人社部发〔2022〕23号:“少裁员”指裁员率不高于上年度全国城镇调查失业率控制目标(5.5%),"
-        "30人(含)以下企业不高于20%(种子未定义“少裁员”,按全国规定)",
+        "种子未定义“少裁员”:平台借用人社部发〔2022〕23号失业保险稳岗返还的口径(裁员率不高于上年度"
+        "全国城镇调查失业率控制目标5.5%,30人(含)以下企业不高于20%),须经本地区确认",
     ]
-    documentation = "单位年度情况的年初、年末参保职工人数:减少人数不超过年初人数乘以裁员率上限"
+    documentation = (
+        "单位年度情况的年初、年末参保职工人数:减少人数不超过年初人数乘以裁员率上限(年初无人的"
+        "新设单位没有裁员)"
+    )
 
     def formula(enterprise, period, parameters):
         p = parameters(period).stabilisation_subsidy
@@ -216,7 +229,7 @@ class kept_staff(Variable):
         allowed = numpy.where(
             start <= p.small_enterprise_headcount, p.small_max_layoff_rate, p.max_layoff_rate
         )
-        return (start > 0) * (lost <= allowed * start)
+        return lost <= allowed * start  # a new enterprise (none at the start) laid none off
 
 
 class not_yet_received_stabilisation_subsidy(Variable):
@@ -269,12 +282,12 @@ class has_apprentices(Variable):
     definition_period = YEAR
     label = "本年度开展企业新型学徒制培训"
     reference = [APPRENTICESHIP]
-    documentation = "管理后台登记的学徒(培训期与本年度重叠)"
+    documentation = "管理后台登记的学徒,培训期在本年度内"
 
     def formula(enterprise, period):
         return (
-            enterprise("apprentices_intermediate", period)
-            + enterprise("apprentices_senior", period)
+            enterprise("apprentice_months_intermediate", period)
+            + enterprise("apprentice_months_senior", period)
         ) > 0
 
 
@@ -285,16 +298,22 @@ class apprenticeship_subsidy(Variable):
     unit = "currency-CNY"
     label = "企业新型学徒制培训补贴"
     reference = [APPRENTICESHIP]
-    documentation = "中级工学徒人数 × 中级标准 + 高级工及以上学徒人数 × 高级标准(参数)"
+    documentation = (
+        "“每人每年”按培训期在本年度内的月数折算(不足一月按一月):中级工学徒人月数 × 中级"
+        "标准 ÷ 12 + 高级工及以上学徒人月数 × 高级标准 ÷ 12(参数);跨年的培训期分在两年,"
+        "合计不超过一年的标准"
+    )
 
     def formula(enterprise, period, parameters):
         p = parameters(period).apprenticeship_subsidy
         amount = (
-            enterprise("apprentices_intermediate", period) * p.intermediate
-            + enterprise("apprentices_senior", period) * p.senior
-        )
+            enterprise("apprentice_months_intermediate", period) * p.intermediate
+            + enterprise("apprentice_months_senior", period) * p.senior
+        ) / 12
         return (
-            amount * enterprise("has_apprentices", period) * enterprise("in_good_standing", period)
+            numpy.round(amount, 2)
+            * enterprise("has_apprentices", period)
+            * enterprise("in_good_standing", period)
         )
 
 
@@ -489,12 +508,15 @@ class gig_station_subsidy(Variable):
     unit = "currency-CNY"
     label = "零工驿站一次性补贴"
     reference = [GIG_STATIONS]
-    documentation = "申请金额,不超过认定驿站数 × 每家上限(参数):按申请与上限的较少者支付"
+    documentation = "每家驿站按其申请金额核定,不超过每家上限(参数):各家较少者之和"
 
     def formula(enterprise, period, parameters):
         p = parameters(period).gig_station_subsidy
-        ceiling = enterprise("gig_stations_certified", period) * p.max_per_station
+        per_station = sum(
+            numpy.minimum(enterprise(f"gig_station_claim_{k}", period), p.max_per_station)
+            for k in range(1, MAX_GIG_STATIONS + 1)
+        )
         eligible = enterprise("operates_certified_gig_station", period) * enterprise(
             "gig_station_claim_declared", period
         )
-        return eligible * numpy.minimum(enterprise("gig_station_claimed", period), ceiling)
+        return eligible * per_station

@@ -127,6 +127,15 @@ class internship_start(Variable):
     label = "在本单位参加就业见习的起始日期"
 
 
+class internship_end(Variable):
+    value_type = datetime.date
+    entity = Person
+    definition_period = ETERNITY
+    default_value = NO_DATE
+    label = "在本单位就业见习的结束日期"
+    documentation = "The internship post's end of validity, or when the person left it."
+
+
 # --- One-off startup subsidy for graduates (一次性创业补贴, 004 四.(二)2) ---------------
 
 
@@ -141,7 +150,8 @@ class graduate_within_startup_window(Variable):
     reference = [STARTUP]
     documentation = (
         "人员登记的高校毕业年份与其创办的用人单位的成立日期:成立于毕业学年(毕业前一年9月1日起)"
-        "至毕业后5年内"
+        "至毕业年份后第5个自然年年底(“5年内”按自然年计,是平台的解读;地方另有口径时调整参数"
+        " years_after_graduation)"
     )
 
     def formula(person, period, parameters):
@@ -196,7 +206,7 @@ class startup_subsidy(Variable):
 JOB_SEEKING = (
     "财社〔2017〕164号 第五条:对毕业年度内有就业创业意愿并积极求职创业的低保家庭、贫困残疾人"
     "家庭、建档立卡贫困家庭和特困人员中的高校毕业生,残疾及获得国家助学贷款的高校毕业生给予"
-    "一次性求职创业补贴(全国规定,种子未写)"
+    "一次性求职创业补贴(全国规定,种子未写;平台按此意转述,未核对原文)"
 )
 
 
@@ -219,8 +229,9 @@ class from_hard_up_family(Variable):
     label = "低保、脱贫、监测、零就业家庭或残疾"
     reference = [JOB_SEEKING]
     documentation = (
-        "本年度有效的重点群体标识:城乡低保家庭成员、脱贫劳动力、防返贫监测对象、零就业家庭"
-        "成员或残疾人(获得国家助学贷款的,平台未登记,由申请人声明)"
+        "本年度有效的重点群体标识:城乡低保家庭成员、脱贫劳动力(原建档立卡贫困家庭)、残疾人;"
+        "防返贫监测对象和零就业家庭成员是平台的解读(须经本地区确认);获得国家助学贷款的平台"
+        "未登记,由经办人员凭证明认定"
     )
 
     def formula(person, period):
@@ -264,8 +275,8 @@ class in_training_group(Variable):
     label = "属培训补贴对象(脱贫劳动力、农民工、失业人员、毕业年度高校毕业生等)"
     reference = [
         TRAINING,
-        "财社〔2017〕164号 第五条:毕业年度高校毕业生、防返贫监测对象等参加培训的按规定给予"
-        "职业培训补贴(全国规定,“等重点群体”)",
+        "“等重点群体”:平台的解读,纳入登记失业人员、毕业年度高校毕业生和防返贫监测对象"
+        "(须经本地区按其培训补贴对象口径确认)",
     ]
     documentation = (
         "本年度有效的重点群体标识(脱贫劳动力、防返贫监测对象、农民工)、本年度的失业登记,"
@@ -351,7 +362,10 @@ class internship_subsidised_months(Variable):
     def formula(person, period, parameters):
         p = parameters(period).internship_subsidy
         return months_in_period(
-            person("internship_start", period), NO_DATE, period, max_months=p.max_months
+            person("internship_start", period),
+            person("internship_end", period),
+            period,
+            max_months=p.max_months,
         )
 
 
