@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("apps.jobs.urls")),
     path("", include("apps.matching.urls")),
     path("", include("apps.imports.urls")),
+    path("", include("apps.taxonomy.urls")),
     path("", include("apps.policies.urls")),
 ]
 # The platform's own error pages, in Chinese, with the reason (apps/portal/errors.py).

@@ -9,6 +9,7 @@ from apps.taxonomy.models import Education, SkillLevel
 
 class JobStatus(models.TextChoices):
     OPEN = "open", "招聘中"
+    PAUSED = "paused", "暂停招聘"
     FILLED = "filled", "已招满"
     CLOSED = "closed", "已关闭"
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from apps.accounts.models import Role
 from apps.accounts.scoping import region_prefix_q
 from apps.people.models import (
     JobKind,
@@ -19,6 +23,8 @@ from apps.people.selectors import (
 from apps.portal.access import back_office, clerk_only, scope_or_refuse
 from apps.portal.pages import paginate
 
+from . import publishing
+from .forms import PostingForm
 from .models import Job, JobStatus, WelfarePlacement
 from .selectors import job_detail, job_list, jobs_in_scope
 from .welfare import WelfareError, welfare_year
@@ -104,3 +110,91 @@ def job(request, pk: int):
     except Job.DoesNotExist:
         raise Http404("没有这个岗位,或不在您的管辖区域内") from None
     return render(request, "jobs/detail.html", {"job": obj})
+
+
+# --- An employer's own postings (一点发布) ---------------------------------------------
+def _employer_or_refuse(request):
+    user = request.user
+    if user.role != Role.EMPLOYER or user.employer_id is None:
+        raise PermissionDenied("仅限已通过核验的用人单位账号")
+    return user.employer
+
+
+@login_required
+def postings(request):
+    """The employer's postings, with what it can do to each."""
+    employer = _employer_or_refuse(request)
+    items = Job.objects.filter(employer=employer).select_related("occupation", "region")
+    return render(
+        request,
+        "jobs/postings.html",
+        {
+            "employer": employer,
+            "page": paginate(request, items.order_by("-created_at")),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _posting_form(request, employer, job=None):
+    form = PostingForm(
+        request.POST or None,
+        employer=employer,
+        initial=PostingForm.initial_from(job) if job else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if job is None:
+                job = publishing.publish(user=request.user, values=form.values())
+                messages.success(request, f"岗位“{job.title}”已发布,全市可见")
+            else:
+                publishing.edit(user=request.user, job=job, values=form.values())
+                messages.success(request, f"岗位“{job.title}”已更新")
+            return redirect("jobs:postings")
+        except publishing.PublishingError as exc:
+            form.add_error(_FORM_FIELD.get(exc.field, exc.field), str(exc))
+    return render(request, "jobs/posting_form.html", {"form": form, "job": job})
+
+
+# service field names → the form's
+_FORM_FIELD = {
+    "region_id": "region",
+    "required_certificate_id": "required_certificate",
+    "days": None,
+}
+
+
+@login_required
+def posting_new(request):
+    return _posting_form(request, _employer_or_refuse(request))
+
+
+@login_required
+def posting_edit(request, pk: int):
+    employer = _employer_or_refuse(request)
+    job = publishing.own_job(request.user, pk)
+    if job is None:
+        raise Http404("没有这个岗位")
+    return _posting_form(request, employer, job)
+
+
+@login_required
+@require_POST
+def posting_change(request, pk: int):
+    _employer_or_refuse(request)
+    job = publishing.own_job(request.user, pk)
+    if job is None:
+        raise Http404("没有这个岗位")
+    try:
+        days = int(request.POST.get("days") or 30)
+        job = publishing.change(
+            user=request.user, job=job, action=request.POST.get("action", ""), days=days
+        )
+        messages.success(
+            request, f"岗位“{job.title}”:{job.get_status_display()},有效期至{job.valid_to}"
+        )
+    except ValueError as exc:  # PublishingError, or days not a number
+        messages.error(
+            request, str(exc) if isinstance(exc, publishing.PublishingError) else "续期天数应为数字"
+        )
+    return redirect("jobs:postings")

@@ -62,6 +62,7 @@ PUBLIC = {
     "policies:offices",
     "policies:detail",
     "policies:card",
+    "taxonomy:occupation_options",  # the national classification, as one types
 }
 
 
@@ -300,6 +301,8 @@ ARGS = {
     "matching:push": lambda w: [{"pk": w.push.pk}, {"pk": w.colleague_push.pk}],
     "matching:push_progress": lambda w: [{"pk": w.push.pk}, {"pk": w.colleague_push.pk}],
     "matching:my_candidates": lambda w: [{"pk": w.job.pk}, Neighbours(pk=w.neighbour_job.pk)],
+    "jobs:posting_edit": lambda w: [{"pk": w.job.pk}, Neighbours(pk=w.neighbour_job.pk)],
+    "jobs:posting_change": lambda w: [{"pk": w.job.pk}, Neighbours(pk=w.neighbour_job.pk)],
     "matching:circle": lambda w: [{"code": w.x_region.code}, {"code": w.x_region.parent_id}],
     "matching:circle_outside": lambda w: [{"code": w.x_region.code}],
     "imports:import_template": lambda w: [{"kind": "people"}],
@@ -323,6 +326,7 @@ def _ours(w: World) -> dict[str, tuple[str, dict]]:
         "jobs:job": ("county", {"pk": w.our_job.pk}),
         "matching:job_candidates": ("county", {"pk": w.our_job.pk}),
         "matching:job_applications": ("employer", {"pk": w.our_job.pk}),
+        "jobs:posting_edit": ("employer", {"pk": w.our_job.pk}),
         "matching:my_candidates": ("employer", {"pk": w.our_job.pk}),
         "matching:circle": ("county", {"code": A1}),
         "imports:import_template": ("county", {"kind": "people"}),

@@ -1,0 +1,166 @@
+"""An employer publishes its own jobs (一点发布、全市共享): publish, edit, pause, resume,
+renew and close. A job is public (the board, the matching index) while it is open and
+valid; every change is audited and reaches the matching index at its next query (the
+index reads what changed since by ``updated_at``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.models import Role, User
+from apps.accounts.services import diff_fields, record_audit
+from apps.regions.geo import h3_cell
+from apps.regions.models import Region, RegionLevel
+from apps.regions.selectors import city_prefix
+
+from .models import Job, JobStatus
+
+EDITABLE = (
+    "title",
+    "occupation_id",
+    "kind",
+    "headcount",
+    "wage_min",
+    "wage_max",
+    "education_min",
+    "age_min",
+    "age_max",
+    "skills",
+    "certificates",
+    "required_certificate_id",
+    "required_level",
+    "description",
+    "region_id",
+    "valid_from",
+    "valid_to",
+)
+MAX_VALIDITY_DAYS = 366  # a posting is renewed at least yearly, so stale ones lapse
+
+
+class PublishingError(ValueError):
+    """A field's own error: ``field`` names it (None: the whole form)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def _employer_of(user: User):
+    if user.role != Role.EMPLOYER or user.employer_id is None:
+        raise PublishingError("只有已通过核验的用人单位账号可以发布岗位")
+    return user.employer
+
+
+def check(values: dict, employer) -> dict:
+    """The job's values as they may be stored; each problem names its field."""
+    if values["wage_min"] > values["wage_max"]:
+        raise PublishingError("月薪上限不能低于下限", "wage_max")
+    if values.get("age_min") and values.get("age_max") and values["age_min"] > values["age_max"]:
+        raise PublishingError("最高年龄不能低于最低年龄", "age_max")
+    if values["valid_to"] < values["valid_from"]:
+        raise PublishingError("有效期止不能早于有效期起", "valid_to")
+    if (values["valid_to"] - values["valid_from"]).days > MAX_VALIDITY_DAYS:
+        raise PublishingError(f"有效期最长{MAX_VALIDITY_DAYS}天,到期可续期", "valid_to")
+    if values["valid_to"] < timezone.localdate():
+        raise PublishingError("有效期止已过", "valid_to")
+    region = Region.objects.filter(
+        code=values["region_id"], level__gte=RegionLevel.TOWNSHIP
+    ).first()
+    if region is None:
+        raise PublishingError("请选择工作地点所在的街道(乡镇)或社区", "region_id")
+    if city_prefix(region.code) != city_prefix(employer.region_id):
+        raise PublishingError("工作地点须在单位所在市内", "region_id")
+    if values.get("required_level") and not values.get("required_certificate_id"):
+        raise PublishingError("要求证书等级时须选择证书职业", "required_certificate_id")
+    return {
+        **values,
+        "lat": region.lat,
+        "lng": region.lng,
+        "h3": region.h3 or h3_cell(region.lat, region.lng),
+    }
+
+
+@transaction.atomic
+def publish(*, user: User, values: dict) -> Job:
+    employer = _employer_of(user)
+    values = check(values, employer)
+    job = Job.objects.create(
+        employer=employer,
+        reference=f"W{timezone.localdate():%Y%m%d}{secrets.token_hex(3).upper()}",
+        status=JobStatus.OPEN,
+        **{k: values.get(k) for k in (*EDITABLE, "lat", "lng", "h3")},
+    )
+    record_audit(actor=user, action="job_published", obj=job, changes={"title": job.title})
+    return job
+
+
+def own_job(user: User, pk: int) -> Job | None:
+    """The employer's own posting, or None (as for none at all)."""
+    if user.role != Role.EMPLOYER or user.employer_id is None:
+        return None
+    return Job.objects.filter(pk=pk, employer_id=user.employer_id).first()
+
+
+@transaction.atomic
+def edit(*, user: User, job: Job, values: dict) -> Job:
+    employer = _employer_of(user)
+    if job.employer_id != employer.pk:
+        raise PublishingError("只能修改本单位的岗位")
+    values = check(values, employer)
+    changes = diff_fields(job, {k: values.get(k) for k in EDITABLE})
+    for key in (*EDITABLE, "lat", "lng", "h3"):
+        setattr(job, key, values.get(key))
+    job.save()
+    record_audit(actor=user, action="job_edited", obj=job, changes=changes)
+    return job
+
+
+# action → (statuses it applies to, the status it leaves)
+MOVES = {
+    "pause": ((JobStatus.OPEN,), JobStatus.PAUSED),
+    "resume": ((JobStatus.PAUSED,), JobStatus.OPEN),
+    "close": ((JobStatus.OPEN, JobStatus.PAUSED, JobStatus.FILLED), JobStatus.CLOSED),
+    "renew": ((JobStatus.OPEN, JobStatus.PAUSED, JobStatus.CLOSED, JobStatus.FILLED), None),
+}
+
+
+@transaction.atomic
+def change(*, user: User, job: Job, action: str, days: int = 30) -> Job:
+    """Pause, resume, close, or renew (extend the validity by ``days`` from today or from
+    its end, whichever is later, and reopen)."""
+    employer = _employer_of(user)
+    job = Job.objects.select_for_update().get(pk=job.pk)
+    if job.employer_id != employer.pk:
+        raise PublishingError("只能管理本单位的岗位")
+    if action not in MOVES:
+        raise PublishingError("未知的操作")
+    allowed, to = MOVES[action]
+    if job.status not in allowed:
+        raise PublishingError(f"岗位当前为“{job.get_status_display()}”,不能{ACTION_LABELS[action]}")
+    old = {"status": job.status, "valid_to": str(job.valid_to)}
+    if action == "renew":
+        if not 1 <= days <= 180:
+            raise PublishingError("续期天数应为1到180天", "days")
+        start = max(timezone.localdate(), job.valid_to)
+        job.valid_to = start + dt.timedelta(days=days)
+        job.status = JobStatus.OPEN
+    else:
+        job.status = to
+    job.save(update_fields=["status", "valid_to", "updated_at"])
+    record_audit(
+        actor=user,
+        action=f"job_{action}",
+        obj=job,
+        changes={
+            "status": [old["status"], job.status],
+            "valid_to": [old["valid_to"], str(job.valid_to)],
+        },
+    )
+    return job
+
+
+ACTION_LABELS = {"pause": "暂停", "resume": "恢复", "close": "关闭", "renew": "续期"}
