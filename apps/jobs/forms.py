@@ -143,3 +143,37 @@ def occupation_typeahead(name: str) -> dict:
         "hx-trigger": "input changed delay:250ms",
         "hx-target": f"#options-{name}",
     }
+
+
+class BoardSearchForm(forms.Form):
+    """The public board's search: regions by name, never by code."""
+
+    q = forms.CharField(label="关键词", max_length=64, required=False)
+    occupation = forms.CharField(label="职业", max_length=16, required=False)
+    area = forms.ChoiceField(label="区域", required=False)
+    wage = forms.IntegerField(
+        label="月薪不低于(元)", min_value=0, max_value=1_000_000, required=False
+    )
+    kind = forms.ChoiceField(
+        label="用工形式", choices=[("", "不限"), *JobKind.choices], required=False
+    )
+    near = forms.ChoiceField(label="离我近(选择所在社区)", required=False)
+    km = forms.FloatField(label="距离(公里)", min_value=0.1, max_value=200, required=False)
+
+    def __init__(self, *args, county: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        streets = (
+            Region.objects.filter(code__startswith=county, level=RegionLevel.TOWNSHIP)
+            .order_by("code")
+            .values_list("code", "name")
+        )
+        county_name = Region.objects.filter(code=county).values_list("name", flat=True).first()
+        self.fields["area"].choices = [("", f"{county_name or ''}全部"), *streets]
+        self.fields["near"].choices = [("", "不限"), *work_places(county)]
+        self.fields["occupation"].widget.attrs.update(occupation_typeahead("occupation"))
+
+    def clean_occupation(self):
+        code = (self.cleaned_data.get("occupation") or "").strip()
+        if code and not Occupation.objects.filter(code=code).exists():
+            raise forms.ValidationError("请从列表中选择职业")
+        return code

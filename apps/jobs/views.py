@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -24,7 +26,8 @@ from apps.portal.access import back_office, clerk_only, scope_or_refuse
 from apps.portal.pages import paginate
 
 from . import publishing
-from .forms import PostingForm
+from .board import BoardError, job_posting, open_jobs, search
+from .forms import BoardSearchForm, PostingForm
 from .models import Job, JobStatus, WelfarePlacement
 from .selectors import job_detail, job_list, jobs_in_scope
 from .welfare import WelfareError, welfare_year
@@ -198,3 +201,70 @@ def posting_change(request, pk: int):
             request, str(exc) if isinstance(exc, publishing.PublishingError) else "续期天数应为数字"
         )
     return redirect("jobs:postings")
+
+
+# --- The public job board (no login) -------------------------------------------------
+def board(request):
+    county = settings.PUBLIC_REGION[:6]
+    form = BoardSearchForm(request.GET or None, county=county)
+    hits, error = [], ""
+    if form.is_valid() or not request.GET:
+        d = form.cleaned_data if request.GET else {}
+        try:
+            hits = search(
+                q=d.get("q", ""),
+                occupation=d.get("occupation", ""),
+                area=d.get("area", ""),
+                wage=d.get("wage"),
+                kind=d.get("kind", ""),
+                near=d.get("near", ""),
+                km=d.get("km") if d.get("near") else None,
+            )
+        except BoardError as exc:
+            error = str(exc)
+    page = paginate(request, hits)
+    return render(
+        request,
+        "jobs/board.html",
+        {
+            "form": form,
+            "page": page,
+            "error": error,
+            "count": len(hits),
+            "map": {
+                "tiles": settings.MAP_TILE_URL,
+                "jobs": [
+                    {
+                        "title": h.job.title,
+                        "employer": h.job.employer.name,
+                        "wage": f"{h.job.wage_min}–{h.job.wage_max}",
+                        "lat": h.job.lat,
+                        "lng": h.job.lng,
+                        "url": reverse("jobs:board_job", args=[h.job.pk]),
+                    }
+                    for h in page
+                    if h.job.lat is not None
+                ],
+            },
+        },
+    )
+
+
+def board_job(request, pk: int):
+    job = (
+        open_jobs()
+        .select_related("employer", "occupation", "region__parent", "required_certificate")
+        .filter(pk=pk)
+        .first()
+    )
+    if job is None:
+        raise Http404("没有这个岗位,或已停止招聘")
+    url = request.build_absolute_uri()
+    applied = None
+    if request.user.is_authenticated and request.user.person_id:
+        applied = job.applications.filter(person_id=request.user.person_id).first()
+    return render(
+        request,
+        "jobs/board_job.html",
+        {"job": job, "posting": job_posting(job, url), "applied": applied},
+    )

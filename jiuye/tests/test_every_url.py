@@ -63,6 +63,8 @@ PUBLIC = {
     "policies:detail",
     "policies:card",
     "taxonomy:occupation_options",  # the national classification, as one types
+    "jobs:board",  # open jobs are public (一点发布、全市共享)
+    "jobs:board_job",
 }
 
 
@@ -228,8 +230,13 @@ def world(db, staff):
     return w
 
 
-def secrets(w: World, role: str) -> list[str]:
-    """What must not appear in any answer to ``role``."""
+# Routes where open jobs, with their employer's name, are public by design.
+PUBLIC_JOBS = {"jobs:board", "jobs:board_job"}
+JOB_NAMES = {"外区单位乙", "外区岗位丙", "同区他岗位"}
+
+
+def secrets(w: World, role: str, route: str = "") -> list[str]:
+    """What must not appear in any answer to ``role`` (on ``route``)."""
     shown = [
         "外区人员甲",
         w.person.id_number,
@@ -246,6 +253,8 @@ def secrets(w: World, role: str) -> list[str]:
         shown += ["同区他人丁", w.neighbour.id_number, "本区人员"]
     if role == "employer":
         shown += ["同区他岗位"]
+    if route in PUBLIC_JOBS:
+        shown = [s for s in shown if s not in JOB_NAMES]
     return shown
 
 
@@ -302,6 +311,7 @@ ARGS = {
     "matching:push_progress": lambda w: [{"pk": w.push.pk}, {"pk": w.colleague_push.pk}],
     "matching:my_candidates": lambda w: [{"pk": w.job.pk}, Neighbours(pk=w.neighbour_job.pk)],
     "jobs:posting_edit": lambda w: [{"pk": w.job.pk}, Neighbours(pk=w.neighbour_job.pk)],
+    "jobs:board_job": lambda w: [{"pk": w.job.pk}],
     "jobs:posting_change": lambda w: [{"pk": w.job.pk}, Neighbours(pk=w.neighbour_job.pk)],
     "matching:circle": lambda w: [{"code": w.x_region.code}, {"code": w.x_region.parent_id}],
     "matching:circle_outside": lambda w: [{"code": w.x_region.code}],
@@ -327,6 +337,7 @@ def _ours(w: World) -> dict[str, tuple[str, dict]]:
         "matching:job_candidates": ("county", {"pk": w.our_job.pk}),
         "matching:job_applications": ("employer", {"pk": w.our_job.pk}),
         "jobs:posting_edit": ("employer", {"pk": w.our_job.pk}),
+        "jobs:board_job": ("worker", {"pk": w.our_job.pk}),
         "matching:my_candidates": ("employer", {"pk": w.our_job.pk}),
         "matching:circle": ("county", {"code": A1}),
         "imports:import_template": ("county", {"kind": "people"}),
@@ -526,8 +537,8 @@ def test_no_role_reaches_anothers_records_through_any_route(world, client, role)
         "group": "graduate",
         "format": "xlsx",
     }
-    hidden = secrets(w, role)
     for name, pattern in routes():
+        hidden = secrets(w, role, name)
         arg_sets = ARGS[name](w) if pattern.pattern.converters else [{}]
         for kwargs in arg_sets:
             if isinstance(kwargs, Neighbours) and role not in ("worker", "employer"):

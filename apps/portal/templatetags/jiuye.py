@@ -33,3 +33,16 @@ def get_item(mapping, key):
 def pct(value) -> str:
     """A share as a percentage with one decimal ('—' when there is none)."""
     return "—" if value is None else f"{100 * value:.1f}%"
+
+
+@register.simple_tag
+def ld_json(value) -> str:
+    """A JSON-LD block (structured data a search engine reads; no browser runs it), escaped
+    as json_script escapes: no data can close the element or start markup."""
+    import json
+
+    from django.utils.html import _json_script_escapes
+    from django.utils.safestring import mark_safe
+
+    text = json.dumps(value, ensure_ascii=False).translate(_json_script_escapes)
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
