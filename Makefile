@@ -21,6 +21,8 @@ install: $(BIN)/.installed
 # Migrate, load the reference data, generate the demo city (once) and serve it. DEBUG
 # stays off (as in production): WhiteNoise serves the collected static files.
 demo: export DEMO_PASSWORD := $(or $(DEMO_PASSWORD),jiuye-demo)
+# No SMS gateway in the demo: sign-up codes are shown on the page (and in the log).
+demo: export SHOW_CODES := $(or $(SHOW_CODES),1)
 demo: install
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py collectstatic --noinput -v0

@@ -291,6 +291,11 @@ FULL_EMPLOYMENT_TARGETS = {
 # communities and stations are drawn on a plain background.
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 
+# One-time codes to mobile numbers (sign-up): the channel that sends them (an SMS gateway's
+# class in production; the log by default) and, for the demo only, showing them on screen.
+SMS_CHANNEL = os.environ.get("SMS_CHANNEL", "apps.accounts.codes.LogChannel")
+SHOW_CODES = envbool("SHOW_CODES", False)
+
 # Where offers are sent besides the worker's inbox (dotted paths of channel classes).
 OFFER_CHANNELS = envlist("OFFER_CHANNELS", "apps.matching.channels.TableChannel")
 

@@ -161,3 +161,24 @@ def office_of(user: User) -> str:
     staff member's name."""
     region = user.scope_region.name if user.scope_region_id else ""
     return f"{region}{user.get_role_display()}"[:100]
+
+
+class PhoneCode(models.Model):
+    """A one-time code sent to a mobile number (注册验证码): only its hash is kept; it
+    expires, and allows a few tries."""
+
+    phone = models.CharField("手机号", max_length=11, db_index=True)
+    purpose = models.CharField("用途", max_length=16)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField("发送时间", auto_now_add=True)
+    expires_at = models.DateTimeField("失效时间")
+    attempts = models.PositiveSmallIntegerField("已尝试次数", default=0)
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "短信验证码"
+        verbose_name_plural = "短信验证码"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,9 +1,15 @@
-"""Pages of the accounts app: the lockout page."""
+"""Pages of the accounts app: signing up (workers, employers) and the lockout page."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth import login
+from django.shortcuts import redirect, render
+
+from . import signup
+from .codes import CodeError
+from .forms import CodeForm, EmployerSignupForm, WorkerSignupForm
 
 
 def locked_out(request, original_response=None, credentials=None):
@@ -16,4 +22,79 @@ def locked_out(request, original_response=None, credentials=None):
             "minutes": round(settings.AXES_COOLOFF_TIME * 60),
         },
         status=429,
+    )
+
+
+def _signup(request, form, kind: str, start):
+    """The sign-up form; once valid, its code is sent and the code page follows."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            pending, code = start(form.cleaned_data)
+        except (signup.SignupError, CodeError) as exc:
+            form.add_error(getattr(exc, "field", None), str(exc))
+        else:
+            signup.save_pending(request.session, pending)
+            if settings.SHOW_CODES:  # the demo only: there is no SMS gateway
+                request.session["demo_code"] = code
+            return redirect("signup_verify")
+    return render(request, "accounts/signup.html", {"form": form, "kind": kind})
+
+
+def worker_signup(request):
+    """A worker signs up: name, resident ID, mobile, residence; then a code."""
+    return _signup(
+        request,
+        WorkerSignupForm(request.POST or None),
+        "worker",
+        lambda d: signup.start_worker(
+            name=d["name"],
+            id_number=d["id_number"],
+            phone=d["phone"],
+            password=d["password1"],
+            community=d["community"],
+            labour_status=d["labour_status"],
+        ),
+    )
+
+
+def employer_signup(request):
+    """An employer signs up; staff of its region verify it before it publishes."""
+    form = EmployerSignupForm(request.POST or None)
+    return _signup(
+        request,
+        form,
+        "employer",
+        lambda d: signup.start_employer(
+            phone=d["contact_phone"], password=d["password1"], fields=form.employer_fields()
+        ),
+    )
+
+
+def signup_verify(request):
+    pending = signup.load_pending(request.session)
+    if pending is None:
+        return redirect("signup")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = signup.finish(pending, form.cleaned_data["code"])
+        except signup.SignupError as exc:
+            form.add_error("code", str(exc))
+        else:
+            request.session.pop(signup.SESSION_KEY, None)
+            request.session.pop("demo_code", None)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            if user.role == "employer":
+                messages.success(request, "注册成功,单位信息待所在地经办机构核验后即可发布岗位")
+                return redirect("portal:home")
+            messages.success(request, "注册成功,请完善求职信息,平台将为您推荐合适的岗位")
+            return redirect("people:my_profile")
+    return render(
+        request,
+        "accounts/signup_verify.html",
+        {
+            "form": form,
+            "sent_to": signup.code_sent_to(pending),
+            "demo_code": request.session.get("demo_code") if settings.SHOW_CODES else None,
+        },
     )

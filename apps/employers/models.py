@@ -89,3 +89,58 @@ class Employer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EmployerRegistration(models.Model):
+    """An employer's own sign-up (用人单位注册), verified by staff of its region (资质审核)
+    before its account may publish: approving links the account to the registry's employer
+    of that credit code, or enters a new one."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待核验"
+        APPROVED = "approved", "已通过核验"
+        REFUSED = "refused", "未通过核验"
+
+    user = models.ForeignKey(
+        "accounts.User", verbose_name="注册账号", on_delete=models.CASCADE, related_name="+"
+    )
+    credit_code = models.CharField("统一社会信用代码", max_length=18)
+    name = models.CharField("单位名称", max_length=128)
+    industry = models.ForeignKey(
+        "taxonomy.Industry", verbose_name="行业", on_delete=models.PROTECT, related_name="+"
+    )
+    size = models.CharField("规模", max_length=8, choices=EmployerSize.choices)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name="所在区域", on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField("地址", max_length=255, blank=True)
+    contact_name = models.CharField("联系人", max_length=64)
+    contact_phone = models.CharField("联系电话", max_length=11)
+    submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default="pending")
+    decided_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="核验人",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("核验时间", null=True, blank=True)
+    note = models.CharField("核验意见", max_length=255, blank=True)
+    employer = models.ForeignKey(
+        Employer,
+        verbose_name="单位",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
+    )
+
+    class Meta:
+        verbose_name = "用人单位注册"
+        verbose_name_plural = "用人单位注册"
+        ordering = ["-submitted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.get_status_display()}"

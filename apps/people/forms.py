@@ -43,3 +43,91 @@ class OnlineUnemploymentForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["basis"].choices = Registration.Basis.choices
+
+
+class ProfileForm(forms.Form):
+    """What a worker says about themselves and the work they want (求职信息)."""
+
+    from apps.people.models import JobKind as _Kind
+    from apps.taxonomy.models import Education as _Education
+    from apps.taxonomy.models import SkillLevel as _Level
+
+    education = forms.ChoiceField(
+        label="最高学历", choices=[("", "请选择"), *_Education.choices], required=False
+    )
+    major = forms.CharField(label="所学专业", max_length=64, required=False)
+    skills = forms.CharField(
+        label="工作经历与技能特长",
+        max_length=255,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    wish_1 = forms.CharField(
+        label="想做的工作(职业)",
+        max_length=16,
+        required=False,
+        help_text="输入关键字选择,如“焊”“电工”“保育”",
+    )
+    wish_2 = forms.CharField(label="想做的工作(第二选择)", max_length=16, required=False)
+    wish_3 = forms.CharField(label="想做的工作(第三选择)", max_length=16, required=False)
+    wish_job_kind = forms.ChoiceField(
+        label="用工形式", choices=[("", "不限"), *_Kind.choices], required=False
+    )
+    wish_min_wage = forms.IntegerField(
+        label="期望最低月薪(元)", min_value=0, max_value=1_000_000, required=False
+    )
+    wish_max_distance_km = forms.FloatField(
+        label="能接受的通勤距离(公里)", min_value=0.5, max_value=500, required=False
+    )
+    certificate = forms.CharField(label="新增证书(职业)", max_length=16, required=False)
+    certificate_level = forms.TypedChoiceField(
+        label="证书等级",
+        choices=[("", "无等级"), *_Level.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        from apps.jobs.forms import occupation_typeahead
+
+        super().__init__(*args, **kwargs)
+        for name in ("wish_1", "wish_2", "wish_3", "certificate"):
+            self.fields[name].widget.attrs.update(occupation_typeahead(name))
+
+    def _occupation(self, name):
+        from apps.taxonomy.models import Occupation
+
+        code = (self.cleaned_data.get(name) or "").strip()
+        if code and not Occupation.objects.filter(code=code).exists():
+            raise forms.ValidationError("请从列表中选择职业(输入关键字后选择)")
+        return code
+
+    def clean_wish_1(self):
+        return self._occupation("wish_1")
+
+    def clean_wish_2(self):
+        return self._occupation("wish_2")
+
+    def clean_wish_3(self):
+        return self._occupation("wish_3")
+
+    def clean_certificate(self):
+        return self._occupation("certificate")
+
+    @classmethod
+    def initial_from(cls, person) -> dict:
+        wishes = list(
+            person.wish_occupations.through.objects.filter(person=person)
+            .order_by("id")
+            .values_list("occupation_id", flat=True)
+        )
+        return {
+            "education": person.education,
+            "major": person.major,
+            "skills": person.skills,
+            **{f"wish_{k}": code for k, code in enumerate(wishes[:3], start=1)},
+            "wish_job_kind": person.wish_job_kind,
+            "wish_min_wage": person.wish_min_wage,
+            "wish_max_distance_km": person.wish_max_distance_km,
+        }

@@ -15,5 +15,6 @@ urlpatterns = [
     path("transfers/", views.transfer_list, name="transfers"),
     path("transfers/<int:pk>/decide/", views.transfer_decide, name="transfer_decide"),
     path("my/privacy/", views.my_privacy, name="my_privacy"),
+    path("my/profile/", views.my_profile, name="my_profile"),
     path("my/privacy/data.xlsx", views.my_data, name="my_data"),
 ]

@@ -29,7 +29,7 @@ from jiuye.exports import XLSX
 from . import transfers
 from .crosscheck import CrossCheckError, run_check
 from .crosscheck import decide as decide_proposal
-from .forms import OnlineUnemploymentForm, RegistrationForm
+from .forms import OnlineUnemploymentForm, ProfileForm, RegistrationForm
 from .models import (
     ContributionCheck,
     KeyGroup,
@@ -39,6 +39,7 @@ from .models import (
     Transfer,
 )
 from .personal_data import access_history, personal_data_workbook
+from .profile import ProfileError, update_profile
 from .registration import RegistrationError, end_registration, register
 from .selectors import (
     household_members,
@@ -303,3 +304,22 @@ def crosscheck(request, pk: int):
         return redirect("people:crosscheck", pk=pk)
     proposals = check.proposals.select_related("person__community")
     return render(request, "people/crosscheck.html", {"check": check, "proposals": proposals})
+
+
+@login_required
+def my_profile(request):
+    """The worker's own profile (求职信息): the sign-up's wizard, and editing later."""
+    person = _own_person(request)
+    form = ProfileForm(request.POST or None, initial=ProfileForm.initial_from(person))
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_profile(user=request.user, person=person, data=form.cleaned_data)
+            messages.success(request, "求职信息已保存,“为我推荐的岗位”已按新信息更新")
+            return redirect("matching:my_jobs")
+        except ProfileError as exc:
+            form.add_error(None, str(exc))
+    return render(
+        request,
+        "people/my_profile.html",
+        {"form": form, "person": person, "certificates": person.certificates.all()},
+    )

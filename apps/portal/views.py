@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
 from apps.accounts.models import Role
+from apps.employers.models import EmployerRegistration
 from apps.employers.selectors import employers_in_scope
 from apps.jobs.models import Job, JobStatus
 from apps.jobs.selectors import jobs_in_scope
@@ -46,6 +47,7 @@ def home(request):
                 "employer": employer,
                 "jobs": jobs,
                 "unclaimed": unclaimed(f"E{employer.pk}", employer.region_id) if employer else [],
+                "registration": EmployerRegistration.objects.filter(user=user).first(),
             },
         )
     if not user.is_back_office:

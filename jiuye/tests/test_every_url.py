@@ -25,7 +25,7 @@ from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from apps.accounts.models import AccessEntry, User
-from apps.employers.models import Employer
+from apps.employers.models import Employer, EmployerRegistration
 from apps.imports.models import ImportJob
 from apps.jobs.models import Job, WelfarePlacement
 from apps.matching.models import Application, Offer, Push
@@ -63,6 +63,9 @@ PUBLIC = {
     "policies:detail",
     "policies:card",
     "taxonomy:occupation_options",  # the national classification, as one types
+    "signup",  # signing up, and its code
+    "signup_employer",
+    "signup_verify",
     "jobs:board",  # open jobs are public (一点发布、全市共享)
     "jobs:board_job",
 }
@@ -191,6 +194,16 @@ def world(db, staff):
         **subject,
     )
     w.batch = PaymentBatch.objects.create(region_prefix="340102", created_by=other_clerk)
+    w.signup_x = EmployerRegistration.objects.create(
+        user=User.objects.create_user("外区注册", password=PASSWORD, role="employer"),
+        credit_code=w.employer.credit_code,
+        name="外区注册单位",
+        industry_id="42",
+        size="small",
+        region=w.x_region,
+        contact_name="外区联系人",
+        contact_phone="13987650000",
+    )
 
     # theirs: another worker and another employer in our own community
     w.neighbour = PersonFactory(name="同区他人丁", community_id=A1, labour_status="unemployed")
@@ -246,6 +259,7 @@ def secrets(w: World, role: str, route: str = "") -> list[str]:
         "外区岗位丙",
         "外区帮扶",
         "外区步骤",
+        "外区注册单位",
     ]
     if role in OTHER_STREET_IS_THEIRS:
         shown += ["邻街人员庚", f"<td>P{w.street_b.pk}</td>"]
@@ -354,6 +368,7 @@ def _payloads(w: World) -> list[dict]:
     ids = {
         "application": w.subsidy.pk,
         "proposal": w.proposal.pk,
+        "registration": w.signup_x.pk,
         "placement": w.placement.pk,
         "job": w.job.pk,
         "person": w.person.pk,
@@ -427,6 +442,7 @@ def their_state(w: World, role: str) -> dict:
         "subsidy": SubsidyApplication.objects.filter(person_id__in=people),
         "review": Review.objects.filter(application__person_id__in=people),
         "batch": PaymentBatch.objects.filter(pk=w.batch.pk),
+        "signup": EmployerRegistration.objects.filter(pk=w.signup_x.pk),
         "employer": Employer.objects.filter(pk__in=employers),
         "job": Job.objects.filter(pk__in=[w.job.pk, *jobs]),
         "access": AccessEntry.objects.filter(person_id__in=people),
@@ -549,13 +565,13 @@ def test_no_role_reaches_anothers_records_through_any_route(world, client, role)
             client.logout()
             if role != "anonymous":
                 client.force_login(w.users[role])
-            answers = [("GET", client.get(url, query)), ("GET", client.get(url))]
+            answers = [("GET", client.get(url, query), query), ("GET", client.get(url), {})]
             signed_in = client.session.get("_auth_user_id")
             assert role == "anonymous" or signed_in, (role, url)  # the walk is not vacuous
             missing_url = reverse(name, kwargs=_missing(kwargs))
             for payload in _payloads(w):
                 response = client.post(url, payload)
-                answers.append(("POST", response))
+                answers.append(("POST", response, payload))
                 client.cookies.pop("messages", None)  # a message of mine is no leak
                 # A refusal must read as the answer for records that do not exist at all.
                 if (
@@ -570,7 +586,7 @@ def test_no_role_reaches_anothers_records_through_any_route(world, client, role)
                             f"{role} POST {url} {payload.get('action', '')}: theirs "
                             f"{_refusal(response)} ≠ none {_refusal(missing)}"
                         )
-            for method, response in answers:
+            for method, response, sent in answers:
                 if role == "anonymous" and name not in PUBLIC:
                     if response.status_code not in (302, 403, 404, 405) or (
                         response.status_code == 302
@@ -581,7 +597,9 @@ def test_no_role_reaches_anothers_records_through_any_route(world, client, role)
                 if response.status_code >= 500:
                     failures.append(f"{role} {method} {url}: {response.status_code}")
                     continue
-                leaked = [s for s in hidden if s in _body(response)]
+                # a form showing back what was typed into it reveals nothing
+                echoed = {str(v) for v in sent.values()}
+                leaked = [s for s in hidden if s in _body(response) and s not in echoed]
                 if leaked:
                     failures.append(f"{role} {method} {url}: shows {leaked}")
             after = their_state(w, role)

@@ -1,0 +1,190 @@
+"""Signing up on one's own: a worker with mobile, name and resident ID and a one-time
+code (a known ID only through the phone on file); an employer verified by staff of its
+region before it publishes; a worker's profile reaching the matching at once."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.test import override_settings
+
+from apps.accounts.models import PhoneCode, User
+from apps.employers.models import Employer, EmployerRegistration
+from apps.people.models import Person
+from apps.people.tests.factories import EmployerFactory, PersonFactory, seeker
+from jiuye.identifiers import make_credit_code, make_resident_id
+
+A1 = "341282001001"
+NEW_ID = make_resident_id("341282", dt.date(1995, 5, 5), 123)
+
+
+def worker_form(**changes):
+    data = {
+        "name": "赵六",
+        "id_number": NEW_ID,
+        "phone": "13900001111",
+        "community": A1,
+        "labour_status": "unemployed",
+        "password1": "a-strong-pw-2026",
+        "password2": "a-strong-pw-2026",
+    }
+    data.update(changes)
+    return data
+
+
+def code_from(client) -> str:
+    page = client.get("/accounts/signup/verify/").content.decode()
+    return re.search(r"验证码为 (\d{6})", page).group(1)
+
+
+@override_settings(SHOW_CODES=True)
+def test_a_worker_signs_up_confirms_the_code_and_fills_in_their_wishes(client, db):
+    response = client.post("/accounts/signup/", worker_form())
+    assert response.status_code == 302 and response["Location"] == "/accounts/signup/verify/"
+    assert not User.objects.filter(username="13900001111").exists()  # not before the code
+    wrong = client.post("/accounts/signup/verify/", {"code": "000000"})
+    assert "验证码不正确" in wrong.content.decode()
+    done = client.post("/accounts/signup/verify/", {"code": code_from(client)})
+    assert done["Location"] == "/my/profile/"
+    user = User.objects.get(username="13900001111")
+    person = user.person
+    assert (person.name, person.community_id, person.gender) == ("赵六", A1, "M")
+    assert person.status_history.get().status == "unemployed"
+    assert PhoneCode.objects.get().code_hash != code_from  # only a hash is kept
+    # The wizard: wishes found by typing, saved, and the matching offers by them at once.
+    from apps.matching.services import jobs_for_person
+    from apps.people.tests.factories import JobFactory
+
+    job = JobFactory(valid_from=dt.date.today(), valid_to=dt.date.today() + dt.timedelta(days=30))
+    client.post(
+        "/my/profile/",
+        {
+            "education": "60",
+            "wish_1": "6-18-02-04",
+            "wish_min_wage": "4000",
+            "certificate": "6-18-02-04",
+            "certificate_level": "4",
+        },
+    )
+    person.refresh_from_db()
+    assert list(person.wish_occupations.values_list("code", flat=True)) == ["6-18-02-04"]
+    assert person.certificates.get().level == 4
+    from apps.matching.index import bump_generation
+
+    bump_generation()
+    assert job.pk in [r.obj.pk for r in jobs_for_person(person=person)]
+
+
+@override_settings(SHOW_CODES=True)
+def test_a_known_id_is_linked_only_through_the_phone_on_file(client, db):
+    known = PersonFactory(id_number=NEW_ID, name="赵六", phone="13812345678")
+    client.post("/accounts/signup/", worker_form(phone="13900009999"))
+    page = client.get("/accounts/signup/verify/").content.decode()
+    assert "138****5678" in page  # the code went to the registry's phone, not the typed one
+    assert not PhoneCode.objects.filter(phone="13900009999").exists()
+    client.post("/accounts/signup/verify/", {"code": code_from(client)})
+    user = User.objects.get(username="13812345678")
+    assert user.person == known and Person.objects.count() == 1
+
+
+def test_a_known_id_without_a_phone_on_file_cannot_be_linked_online(client, db):
+    PersonFactory(id_number=NEW_ID, phone="")
+    page = client.post("/accounts/signup/", worker_form()).content.decode()
+    assert "社区服务站办理" in page and not PhoneCode.objects.exists()
+
+
+def test_bad_sign_ups_name_their_field(client, db):
+    cases = [
+        ({"id_number": NEW_ID[:-1] + ("0" if NEW_ID[-1] != "0" else "1")}, "id_number", "校验"),
+        ({"phone": "12345"}, "phone", ""),
+        ({"password2": "other-pw-2026"}, "password2", "不一致"),
+        ({"password1": "123", "password2": "123"}, "password1", ""),
+        ({"community": ""}, "community", ""),
+    ]
+    for change, field, words in cases:
+        response = client.post("/accounts/signup/", worker_form(**change))
+        errors = response.context["form"].errors
+        assert field in errors and any(words in e for e in errors[field]), (change, errors)
+    assert not PhoneCode.objects.exists()
+
+
+def test_codes_are_rate_limited_and_expire_after_wrong_tries(client, db):
+    from apps.accounts.codes import CodeError, check_code, send_code
+
+    send_code("13900002222", "signup")
+    with pytest.raises(CodeError, match="一分钟"):
+        send_code("13900002222", "signup")
+    for _ in range(5):
+        with pytest.raises(CodeError):
+            check_code("13900002222", "signup", "000000")
+    with pytest.raises(CodeError, match="次数过多"):
+        check_code("13900002222", "signup", "000000")
+
+
+@override_settings(SHOW_CODES=True)
+def test_an_employer_signs_up_and_publishes_once_verified_by_its_region(client, staff, db):
+    code = make_credit_code("9", "1", "341282", "MA2TXT01")
+    client.post(
+        "/accounts/signup/employer/",
+        {
+            "credit_code": code,
+            "name": "东城新开饭店",
+            "industry": "62",
+            "size": "micro",
+            "region": A1,
+            "contact_name": "钱七",
+            "contact_phone": "13900003333",
+            "password1": "a-strong-pw-2026",
+            "password2": "a-strong-pw-2026",
+        },
+    )
+    client.post("/accounts/signup/verify/", {"code": code_from(client)})
+    owner = User.objects.get(username="13900003333")
+    assert owner.role == "employer" and owner.employer is None
+    assert "待核验" in client.get("/").content.decode()
+    assert client.get("/my/postings/new/").status_code == 403  # not before verification
+    # Another street's clerk cannot verify it; its own street's can.
+    client.force_login(staff("township_staff", "341282002"))
+    registration = EmployerRegistration.objects.get()
+    assert "东城新开饭店" not in client.get("/employers/registrations/").content.decode()
+    approve = {"registration": registration.pk, "approve": "1"}
+    assert client.post("/employers/registrations/", approve).status_code == 404
+    client.force_login(staff("township_staff", "341282001"))
+    client.post("/employers/registrations/", approve)
+    owner.refresh_from_db()
+    assert owner.employer == Employer.objects.get(credit_code=code)
+    client.force_login(owner)
+    assert client.get("/my/postings/new/").status_code == 200
+
+
+def test_a_registered_employer_is_linked_not_duplicated(staff, db):
+    from apps.employers.registration import decide, submit
+
+    existing = EmployerFactory(region_id=A1)
+    user = User.objects.create_user("13900004444", password="x", role="employer")
+    registration = submit(
+        user=user,
+        credit_code=existing.credit_code,
+        name=existing.name,
+        industry_id="42",
+        size="small",
+        region_id=A1,
+        contact_name="孙八",
+        contact_phone="13900004444",
+    )
+    decide(user=staff("county_staff", "341282"), registration=registration, approve=True)
+    user.refresh_from_db()
+    assert user.employer == existing and Employer.objects.count() == 1
+
+
+def test_a_worker_edits_only_their_own_profile(client, db):
+    person = seeker("钱九", dt.date(1990, 1, 1))
+    other = seeker("李十", dt.date(1991, 1, 1), seq=22)
+    user = User.objects.create_user("w", password="x", role="worker", person=person)
+    client.force_login(user)
+    client.post("/my/profile/", {"major": "焊接技术"})
+    person.refresh_from_db()
+    other.refresh_from_db()
+    assert person.major == "焊接技术" and other.major != "焊接技术"
+    bad = client.post("/my/profile/", {"wish_1": "焊工"})
+    assert "请从列表中选择职业" in bad.content.decode()

@@ -1,0 +1,81 @@
+"""Employers' own sign-ups (用人单位注册) and their verification by staff (资质审核)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.accounts.permissions import change_refusal
+from apps.accounts.scoping import scope_queryset
+from apps.accounts.services import record_audit
+
+from .models import Employer, EmployerRegistration
+
+
+class VerificationError(ValueError):
+    pass
+
+
+def submit(*, user: User, **fields) -> EmployerRegistration:
+    registration = EmployerRegistration.objects.create(user=user, **fields)
+    record_audit(actor=user, action="employer_signup", obj=registration)
+    return registration
+
+
+def waiting_for(user: User) -> QuerySet[EmployerRegistration]:
+    """Sign-ups of the user's region waiting to be verified."""
+    return scope_queryset(
+        EmployerRegistration.objects.filter(status=EmployerRegistration.Status.PENDING),
+        user,
+        "region_id",
+    ).select_related("industry", "region", "user")
+
+
+@transaction.atomic
+def decide(*, user: User, registration: EmployerRegistration, approve: bool, note: str = ""):
+    registration = EmployerRegistration.objects.select_for_update().get(pk=registration.pk)
+    refusal = change_refusal(user, stored=registration.region_id)
+    if refusal:
+        raise VerificationError(refusal)
+    if registration.status != EmployerRegistration.Status.PENDING:
+        raise VerificationError(f"该注册{registration.get_status_display()},请刷新")
+    if not approve and not note.strip():
+        raise VerificationError("不通过时须说明理由")
+    if approve:
+        employer = Employer.objects.filter(credit_code=registration.credit_code).first()
+        if employer is not None and change_refusal(user, stored=employer.region_id):
+            raise VerificationError("该单位已在其他区域登记,请由其所在地经办机构核验")
+        if employer is None:
+            region = registration.region
+            employer = Employer.objects.create(
+                credit_code=registration.credit_code,
+                name=registration.name,
+                industry=registration.industry,
+                size=registration.size,
+                region=region,
+                address=registration.address,
+                lat=region.lat,
+                lng=region.lng,
+                h3=region.h3 or "",
+                contact_name=registration.contact_name,
+                contact_phone=registration.contact_phone,
+            )
+        registration.employer = employer
+        account = registration.user
+        account.employer = employer
+        account.save(update_fields=["employer"])
+    registration.status = (
+        EmployerRegistration.Status.APPROVED if approve else EmployerRegistration.Status.REFUSED
+    )
+    registration.decided_by, registration.decided_at = user, timezone.now()
+    registration.note = note.strip()[:255]
+    registration.save()
+    record_audit(
+        actor=user,
+        action="employer_verified" if approve else "employer_refused",
+        obj=registration,
+        changes={"employer": registration.employer_id, "note": registration.note},
+    )
+    return registration
