@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import yaml
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractMonth, Substr
 
 from apps.accounts.scoping import region_prefix_q, scope_queryset
@@ -293,3 +293,26 @@ def funds_workbook(report: dict) -> bytes:
     ]
     year = report["year"]
     return workbook([(f"{year}年按政策", header, rows), (f"{year}年按区域", totals_header, totals)])
+
+
+def region_choices(region: str) -> list[tuple[str, str]]:
+    """The counties a visitor picks a policy list from, by name: those of the region's own
+    city, and those whose own policies the platform carries (the overlays')."""
+    from apps.regions.models import Region, RegionLevel
+
+    from .rules import REGIONS_DIR
+    from .rules.system import read_overlay
+
+    carried = {
+        str(code)
+        for path in sorted(REGIONS_DIR.glob("*.yaml"))
+        for code in read_overlay(path).get("regions") or []
+    }
+    counties = Region.objects.filter(level=RegionLevel.COUNTY).filter(
+        Q(code__startswith=region[:4]) | Q(code__in=carried)
+    )
+    names = {c.code: c for c in counties.select_related("parent")}
+    return [
+        (code, f"{c.parent.name if c.parent_id else ''}{c.name}")
+        for code, c in sorted(names.items())
+    ]

@@ -77,6 +77,7 @@ def policy_list(request):
         {
             "region": region,
             "region_name": selectors.region_name(region[:6]),
+            "region_choices": selectors.region_choices(region),
             "cards": selectors.policy_list(region, _today(), include_expired=include_expired),
             "include_expired": include_expired,
         },
@@ -103,6 +104,7 @@ def policy_detail(request, code: str):
         {
             "region": region,
             "region_name": selectors.region_name(region[:6]),
+            "region_choices": selectors.region_choices(region),
             "card": card,
             "offices": selectors.offices(region)[:20],
         },
@@ -117,6 +119,7 @@ def policy_print(request, code: str):
         "policies/card.html",
         {
             "region_name": selectors.region_name(region[:6]),
+            "region_choices": selectors.region_choices(region),
             "card": card,
             "offices": selectors.offices(region).filter(kind__in=["centre", "township"])[:6],
             "today": _today(),
@@ -132,6 +135,7 @@ def service_list(request):
         {
             "region": region,
             "region_name": selectors.region_name(region[:6]),
+            "region_choices": selectors.region_choices(region),
             "services": selectors.service_list(),
         },
     )
@@ -145,6 +149,7 @@ def office_list(request):
         {
             "region": region,
             "region_name": selectors.region_name(region[:6]),
+            "region_choices": selectors.region_choices(region),
             "offices": selectors.offices(region),
         },
     )

@@ -188,3 +188,26 @@ def test_a_worker_edits_only_their_own_profile(client, db):
     assert person.major == "焊接技术" and other.major != "焊接技术"
     bad = client.post("/my/profile/", {"wish_1": "焊工"})
     assert "请从列表中选择职业" in bad.content.decode()
+
+
+def test_staff_home_shows_what_waits_in_their_region(client, staff, db):
+    from apps.employers.registration import submit
+
+    user = User.objects.create_user("13900005555", password="x", role="employer")
+    submit(
+        user=user,
+        credit_code=make_credit_code("9", "1", "341282", "MA2TXT02"),
+        name="待核验单位",
+        industry_id="42",
+        size="small",
+        region_id=A1,
+        contact_name="周",
+        contact_phone="13900005555",
+    )
+    client.force_login(staff("township_staff", "341282001"))
+    page = client.get("/").content.decode()
+    due = re.search(r'id="due">(.*?)</div>', page, re.S).group(1)
+    assert re.search(r"<b>1</b>待核验的单位注册", due)
+    client.force_login(staff("township_staff", "341282002"))
+    due = re.search(r'id="due">(.*?)</div>', client.get("/").content.decode(), re.S).group(1)
+    assert re.search(r"<b>0</b>待核验的单位注册", due)

@@ -53,11 +53,11 @@ def sign_in(page, url, username):
 def test_a_worker_and_an_employer_use_matching(live_server, city, page):
     sign_in(page, live_server.url, "w")
     page.click("text=为我推荐的岗位")
-    rows = page.locator("table tr").all_inner_texts()
-    assert "东城焊工" in rows[1] and "远郊焊工" in rows[2]
-    assert "距家1.2公里" in rows[1] and "持有焊工四级证书" in rows[1]
+    cards = page.locator("#ranked .card").all_inner_texts()
+    assert "东城焊工" in cards[0] and "远郊焊工" in cards[1]
+    assert "距家1.2公里" in cards[0] and "持有焊工四级证书" in cards[0]
     page.click("text=三公里就业圈")
-    text = page.locator("table").inner_text()
+    text = page.locator("#ranked").inner_text()
     assert "东城焊工" in text and "远郊焊工" not in text
 
     page.click("text=退出")

@@ -49,11 +49,11 @@ def sign_in(page, url, username):
 def test_apply_review_twice_pay(live_server, people, page, tmp_path):
     url = live_server.url
     page.goto(f"{url}/policies/?region=341282")
-    assert "职业培训补贴" in page.locator("table").inner_text()
+    assert "职业培训补贴" in page.locator("#policies").inner_text()
 
     sign_in(page, url, "w")
     page.click("text=我的补贴")
-    page.locator("tr", has_text="职业培训补贴").locator("text=看看我是否符合").click()
+    page.locator("#policies .card", has_text="职业培训补贴").locator("text=看看我是否符合").click()
     result = page.locator("#check-training_subsidy")
     result.locator("text=可享受").wait_for()
     assert "1200" in result.inner_text().replace(",", "")  # grouping follows the locale
