@@ -31,7 +31,7 @@ from django.utils import timezone
 from apps.accounts.scoping import region_prefix_q, user_scope_prefix
 from apps.accounts.services import record_audit
 from apps.imports.specs import insert_rows
-from apps.jobs.models import Job
+from apps.jobs.models import Job, JobStatus
 from apps.people.models import KeyGroupTag, LabourStatus, Person
 
 from .channels import OfferNotice, channels
@@ -94,6 +94,47 @@ def create_push(
         },
     )
     return push
+
+
+def push_preview(
+    *,
+    user,
+    region_prefix: str,
+    group: str = "",
+    labour_status: str = "",
+    offers_per_person: int = 3,
+    radius_km: float | None = None,
+) -> dict:
+    """What a push with these settings would reach, before anything is sent."""
+    scope = user_scope_prefix(user)
+    region_prefix = (region_prefix or scope or "").strip()
+    if scope is None or not region_prefix.startswith(scope) or not region_prefix.isdigit():
+        raise MatchingError(f"区域{region_prefix or '(未填)'}不在您的管辖范围内")
+    draft = Push(region_prefix=region_prefix, group=group, labour_status=labour_status)
+    today = timezone.localdate()
+    jobs = Job.objects.filter(
+        region_prefix_q("region_id", region_prefix[:4]),
+        status=JobStatus.OPEN,
+        valid_from__lte=today,
+        valid_to__gte=today,
+    )
+    return {
+        "people": group_of(draft).count(),
+        "jobs": jobs.count(),
+        "offers_per_person": offers_per_person,
+        "region_prefix": region_prefix,
+    }
+
+
+def why_no_offer(person: Person) -> str:
+    """The reason the latest push that reached the person sent them nothing, if it did."""
+    for push in Push.objects.filter(status=Push.Status.DONE).order_by("-pk")[:10]:
+        if not person.community_id.startswith(push.region_prefix):
+            continue
+        for pk, reason in push.report.get("none_people", []):
+            if pk == person.pk:
+                return reason
+    return ""
 
 
 def group_of(push: Push):

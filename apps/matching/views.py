@@ -29,7 +29,7 @@ from apps.portal.access import back_office, clerk_only, scope_or_refuse
 from apps.portal.pages import PAGE_SIZE, own_or_404, paginate
 from apps.regions.selectors import city_prefix
 from jiuye.background import run_after_commit
-from jiuye.exports import XLSX
+from jiuye.exports import XLSX, workbook
 
 from .applications import ApplicationError, apply, decide, put_forward, withdraw
 from .circles import (
@@ -42,7 +42,7 @@ from .circles import (
 from .forms import PushForm
 from .index import SEEKING_STATUSES
 from .models import Application, Offer, Push
-from .push import create_push, run_push
+from .push import create_push, push_preview, run_push, why_no_offer
 from .services import MatchingError, candidates_for_job, jobs_for_person
 from .tasks import run_push_task
 
@@ -144,25 +144,41 @@ def my_offers(request):
         raise PermissionDenied("请使用已关联人员信息的劳动者账号")
     offers = list(Offer.objects.filter(person=person).select_related("job__employer"))
     Offer.objects.filter(person=person, status=Offer.Status.SENT).update(status=Offer.Status.READ)
-    return render(request, "matching/my_offers.html", {"offers": offers})
+    return render(
+        request,
+        "matching/my_offers.html",
+        {"offers": offers, "why_none": why_no_offer(person) if not offers else ""},
+    )
 
 
 @back_office
 def pushes(request):
+    """A batch push: what it will reach is shown first; it is sent once confirmed."""
     clerk_only(request)
     form = PushForm(request.POST or None, user=request.user)
+    preview = None
     if request.method == "POST" and form.is_valid():
-        try:
-            push = create_push(user=request.user, **form.cleaned_data)
-        except MatchingError as exc:
-            form.add_error(None, str(exc))
+        if request.POST.get("confirm") != "1":
+            try:
+                preview = push_preview(user=request.user, **form.cleaned_data)
+            except MatchingError as exc:
+                form.add_error(None, str(exc))
         else:
-            run_after_commit(run_push_task, run_push, push.pk)
-            return redirect("matching:push", pk=push.pk)
+            try:
+                push = create_push(user=request.user, **form.cleaned_data)
+            except MatchingError as exc:
+                form.add_error(None, str(exc))
+            else:
+                run_after_commit(run_push_task, run_push, push.pk)
+                return redirect("matching:push", pk=push.pk)
     items = Push.objects.all()
     if request.user.role != Role.ADMIN:
         items = items.filter(created_by=request.user)
-    return render(request, "matching/pushes.html", {"form": form, "page": paginate(request, items)})
+    return render(
+        request,
+        "matching/pushes.html",
+        {"form": form, "preview": preview, "page": paginate(request, items)},
+    )
 
 
 def _own_push(request, pk: int) -> Push:
@@ -172,13 +188,26 @@ def _own_push(request, pk: int) -> Push:
 
 @back_office
 def push_detail(request, pk: int):
+    """A push's result: counts, and who got no offer and why, paged and exportable."""
     push = _own_push(request, pk)
-    names = dict(
-        Person.objects.filter(
-            pk__in=[p for p, _ in push.report.get("none_people", [])]
-        ).values_list("pk", "name")
-    )
-    return render(request, "matching/push.html", {"push": push, "names": names})
+    none_people = push.report.get("none_people", [])
+    if request.GET.get("format") == "xlsx":
+        names = dict(
+            Person.objects.filter(pk__in=[p for p, _ in none_people]).values_list("pk", "name")
+        )
+        rows = [[names.get(p, ""), reason] for p, reason in none_people]
+        return send_export(
+            request,
+            content=workbook([(f"送岗{push.pk}未获推送", ["姓名", "原因"], rows)]),
+            filename=f"push-{push.pk}-none.xlsx",
+            content_type=XLSX,
+            resource=f"精准送岗#{push.pk}未获推送名单",
+            rows=len(rows),
+            person_ids=[p for p, _ in none_people],
+        )
+    page = paginate(request, none_people)
+    names = dict(Person.objects.filter(pk__in=[p for p, _ in page]).values_list("pk", "name"))
+    return render(request, "matching/push.html", {"push": push, "names": names, "page": page})
 
 
 @back_office

@@ -389,7 +389,7 @@ def _payloads(w: World) -> list[dict]:
         "kind": "guidance",
         "day": "2026-11-01",
         "basis": "lost_job",
-        "confirm": "1",
+        "confirm": "1",  # also confirms a push (its preview is the other branch)
         "accept": "1",
         "hired": "1",
         "paid_on": "2026-11-20",

@@ -12,19 +12,21 @@ pytestmark = pytest.mark.usefixtures("fresh_matching_index")
 
 def test_a_clerk_pushes_and_the_worker_reads(client, staff, django_capture_on_commit_callbacks):
     worker = migrant(1)
-    migrant(2, wishes=())
+    no_wishes = migrant(2, wishes=())
     job("东城焊工", headcount=2)
     client.force_login(staff("township_staff", "341282001"))
+    settings = {
+        "region_prefix": "341282001",
+        "group": "migrant_worker",
+        "labour_status": "",
+        "offers_per_person": 3,
+    }
+    # First what it will reach; nothing is sent before the clerk confirms.
+    preview = client.post("/pushes/", settings).content.decode()
+    assert "将向 <b>2</b> 人各推送最多 3 个岗位" in preview and "确认推送" in preview
+    assert not Push.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            "/pushes/",
-            {
-                "region_prefix": "341282001",
-                "group": "migrant_worker",
-                "labour_status": "",
-                "offers_per_person": 3,
-            },
-        )
+        response = client.post("/pushes/", {**settings, "confirm": "1"})
     push = Push.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/pushes/{push.pk}/"
     page = client.get(f"/pushes/{push.pk}/").content.decode()
@@ -34,6 +36,17 @@ def test_a_clerk_pushes_and_the_worker_reads(client, staff, django_capture_on_co
     inbox = client.get("/my/offers/").content.decode()
     assert "东城焊工" in inbox and "职业对口(同职业)" in inbox and ">新<" in inbox
     assert Offer.objects.get().status == Offer.Status.READ
+    # The one who got nothing sees why; staff export who got nothing, logged.
+    client.force_login(
+        User.objects.create_user("w2", password="x", role="worker", person=no_wishes)
+    )
+    assert "未填写求职意向" in client.get("/my/offers/").content.decode()
+    client.force_login(push.created_by)
+    sheet = client.get(f"/pushes/{push.pk}/", {"format": "xlsx"})
+    assert sheet["Content-Type"].startswith("application/vnd.openxmlformats")
+    from apps.accounts.models import AccessEntry
+
+    assert AccessEntry.objects.filter(person=no_wishes, purpose="export").exists()
 
 
 def test_out_of_scope_pushes_are_refused_on_the_page(client, staff):

@@ -35,7 +35,7 @@ def fits(page) -> None:
             for (const el of document.body.querySelectorAll('*')) {
                 if (el.closest('.leaflet-container')) continue;  // a map clips its own layers
                 const r = el.getBoundingClientRect();
-                if (r.width && r.right > w + 1) out.push(el.tagName + '.' + el.className + ' ' + Math.round(r.right));
+                if (r.width && r.right > w + 1) out.push(el.tagName + ' ' + Math.round(r.right));
             }
             return {scroll: document.documentElement.scrollWidth, w, out: out.slice(0, 5)};
         }"""
