@@ -24,12 +24,12 @@ demo: export DEMO_PASSWORD := $(or $(DEMO_PASSWORD),jiuye-demo)
 # No SMS gateway in the demo: sign-up codes are shown on the page (and in the log).
 demo: export SHOW_CODES := $(or $(SHOW_CODES),1)
 demo: install
+	$(BIN)/python -m jiuye.createdb
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py load_reference
 	$(BIN)/python manage.py generate_city --region $(DEMO_REGION) --people $(DEMO_PEOPLE) --seed $(DEMO_SEED)
 	-$(BIN)/python manage.py evaluate_matching --save --examples 0
-	$(BIN)/python manage.py sweep_policies --region $(DEMO_REGION)
 	@echo "\n平台地址: http://127.0.0.1:$(PORT)/"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

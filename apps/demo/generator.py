@@ -256,6 +256,21 @@ def _jitter(rng: random.Random, lat: float, lng: float, km: float) -> tuple[floa
     return offset_km(lat, lng, r * math.cos(a), r * math.sin(a))
 
 
+def firm_name(rng: random.Random, city: str, suffix: str, used: set[str]) -> str:
+    """A firm's name not yet used: a trade word, else two different ones (never a word
+    twice, never a number)."""
+    name = f"{city}{rng.choice(FIRM_WORDS)}{suffix}"
+    if name not in used:
+        return name
+    pairs = [(a, b) for a in FIRM_WORDS for b in FIRM_WORDS if a != b]
+    rng.shuffle(pairs)
+    for a, b in pairs:
+        name = f"{city}{a}{b}{suffix}"
+        if name not in used:
+            return name
+    raise ValueError(f"用尽了{suffix}的演示单位名称")
+
+
 def person_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
 
@@ -496,11 +511,7 @@ class CityGenerator:
                 else rng.choice(self.places)
             )
             suffix = INDUSTRIES[industry][1]
-            name = f"{self.city_name}{rng.choice(FIRM_WORDS)}{suffix}"
-            if name in used_names:
-                name = f"{self.city_name}{rng.choice(FIRM_WORDS)}{rng.choice(FIRM_WORDS)}{suffix}"
-            if name in used_names:
-                name = f"{self.city_name}{rng.choice(FIRM_WORDS)}{len(used_names)}{suffix}"
+            name = firm_name(rng, self.city_name, suffix, used_names)
             used_names.add(name)
             while True:
                 body = "".join(

@@ -250,6 +250,8 @@ def simulate_policy_facts(county_code: str, *, year: int, seed: int, today=None)
             subsidy_claimed=180000,  # what its operator claimed (004: 不超过20万元)
         )
 
+    out["welfare_placements"] = _place_in_welfare_posts(county_code, year, rng, today)
+
     # Full-employment communities: about 40% certified (002's 2022 target).
     communities = list(
         Region.objects.filter(
@@ -266,21 +268,37 @@ def simulate_policy_facts(county_code: str, *, year: int, seed: int, today=None)
     )
     out["certified_communities"] = len(certified)
 
-    # Budgets of the year for the county, by policy (round demonstration figures).
+    return out
+
+
+def set_budgets(county_code: str, year: int, *, seed: int) -> int:
+    """The county's budgets of the year by policy (generated): what the demo's workflow
+    paid and approved, and a margin, rounded up to ¥100,000; none is overspent."""
+    import math
+
     from apps.policies.rules.system import system_for
+    from apps.policies.selectors import funds
     from apps.policies.sweeps import policies_in_force
 
+    rng = random.Random(seed)
+    report = funds(county_code, year)
+    used = defaultdict(Decimal)
+    for row in report["rows"]:
+        used[row["policy"]] += row["paid"] + row["committed"]
     budgets = [
         FundBudget(
             year=year,
             region_id=county_code,
             policy=spec.code,
-            amount=Decimal(rng.choice((2, 5, 10, 20, 50)) * 100_000),
+            amount=Decimal(
+                max(1, math.ceil(float(used[spec.code]) * rng.uniform(1.2, 1.6) / 100_000))
+                * 100_000
+            ),
         )
         for spec in policies_in_force(system_for(county_code), year)
     ]
     FundBudget.objects.bulk_create(budgets, ignore_conflicts=True)
-    return out
+    return len(budgets)
 
 
 def simulate_claims(county_code: str, *, seed: int, log=print) -> int:
@@ -348,4 +366,69 @@ def simulate_claims(county_code: str, *, seed: int, log=print) -> int:
             paid_on = min(dt.date(today.year, k + 1, 25), today)
             pay_batch(batch, user=first, paid_on=paid_on, reference=f"DEMO-{today.year}{k + 1:02d}")
     log(f"补贴申请(演示生成): {len(made)} 条,已审核 {len(approved)} 条,已支付 {len(to_pay)} 条")
+    set_budgets(county_code, today.year, seed=seed)
     return len(made)
+
+
+def _place_in_welfare_posts(county_code: str, year: int, rng, today: dt.date) -> int:
+    """Public-welfare posts (公益性岗位) developed this year hold hard-to-employ people
+    and members of zero-employment families (generated): about two thirds of the
+    openings filled, each placement registering employment with the post's employer."""
+    from apps.jobs.models import Job, WelfarePlacement
+    from apps.people.models import KeyGroupTag, LabourStatus, Registration
+
+    posts = list(
+        Job.objects.filter(
+            region_prefix_q("region_id", county_code),
+            kind="public_welfare",
+            valid_from__year=year,
+        ).values_list("pk", "employer_id", "headcount")
+    )
+    openings = [(pk, employer) for pk, employer, n in posts for _ in range(n)]
+    rng.shuffle(openings)
+    held = set(
+        WelfarePlacement.objects.filter(exited_on__isnull=True).values_list("person_id", flat=True)
+    )
+    eligible = list(
+        KeyGroupTag.objects.filter(
+            region_prefix_q("person__community_id", county_code),
+            group__in=["hard_to_employ", "zero_employment_family"],
+            end__isnull=True,
+            person__labour_status=LabourStatus.UNEMPLOYED,
+        )
+        .exclude(person_id__in=held)
+        .values_list("person_id", "person__community_id")
+        .distinct()
+    )
+    rng.shuffle(eligible)
+    placements, registrations = [], []
+    for (job, employer), (person, community) in zip(
+        openings[: len(openings) * 2 // 3], eligible, strict=False
+    ):
+        start = _day(rng, year, today)
+        placements.append(
+            WelfarePlacement(
+                job_id=job, person_id=person, start=start, end=start + dt.timedelta(days=364)
+            )
+        )
+        registrations.append(
+            {
+                "person_id": person,
+                "kind": "employment",
+                "registered_on": start,
+                "office_id": community,
+                "basis": "",
+                "employer_id": employer,
+                "channel": "counter",
+                "ended_on": None,
+                "end_reason": "",
+                "recorded_by_id": None,
+            }
+        )
+    WelfarePlacement.objects.bulk_create(placements)
+    for part in _chunks(registrations):
+        insert_rows(Registration, part)
+    Person.objects.filter(pk__in=[p.person_id for p in placements]).update(
+        labour_status=LabourStatus.EMPLOYED
+    )
+    return len(placements)

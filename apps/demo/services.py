@@ -230,12 +230,17 @@ def generate_city(
 
     from .history import simulate_history, simulate_services
 
-    found = sync_zero_employment(county.code)
-    log(f"零就业家庭: 发现{found.opened}户")
-
     log(f"求职申请与录用记录(演示生成): {simulate_history(seed=seed)} 条")
     log(f"服务记录(演示生成): {simulate_services(seed=seed)} 条")
     _policy_facts(county, seed, log)
+    # After the hires and placements: the families with nobody in work now.
+    from apps.people.models import ZeroEmploymentAlert
+
+    sync_zero_employment(county.code)
+    open_alerts = ZeroEmploymentAlert.objects.filter(
+        region_prefix_q("community_id", county.code), cleared_on__isnull=True
+    ).count()
+    log(f"零就业家庭: {open_alerts}户(演示生成,待帮扶清零)")
     return True
 
 

@@ -306,7 +306,12 @@ def sweeps(request):
     return render(
         request,
         "policies/sweeps.html",
-        {"page": _page(request, qs), "prefix": prefix, "year": _today().year},
+        {
+            "page": _page(request, qs),
+            "prefix": prefix,
+            "year": _today().year,
+            "names": {c: s.name for c, s in catalog.policies().items()},
+        },
     )
 
 
