@@ -30,6 +30,7 @@ demo: install
 	$(BIN)/python manage.py load_reference
 	$(BIN)/python manage.py generate_city --region $(DEMO_REGION) --people $(DEMO_PEOPLE) --seed $(DEMO_SEED)
 	-$(BIN)/python manage.py evaluate_matching --save --examples 0
+	$(BIN)/python manage.py keep_circles
 	@echo "\n平台地址: http://127.0.0.1:$(PORT)/"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

@@ -82,7 +82,7 @@ def welfare(request):
         {
             "year": welfare_year(prefix),
             "page": paginate(request, holding.order_by("end", "id")),
-            "posts": posts.order_by("title")[:200] if staff else [],
+            "posts": posts.select_related("employer").order_by("title")[:200] if staff else [],
             "soon": timezone.localdate() + dt.timedelta(days=30),
             "staff": staff,
         },
@@ -228,6 +228,8 @@ def board(request):
         "jobs/board.html",
         {
             "form": form,
+            # The folded conditions stay open when one of them is set or wrong.
+            "more_open": any(request.GET.get(f.name) or f.errors for f in form if f.name != "q"),
             "page": page,
             "error": error,
             "count": len(hits),

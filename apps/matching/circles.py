@@ -11,7 +11,9 @@ edge are measured one by one."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -139,6 +141,41 @@ class CircleReport:
         ]
 
 
+@dataclass
+class StreetSummary:
+    """A street's (乡镇/街道) communities added up: the overview's first table."""
+
+    code: str
+    name: str
+    communities: int = 0
+    meeting: int = 0
+    residents: int = 0
+    seekers: int = 0
+    outside_service: int = 0
+    labour_force: int = 0
+    unemployed: int = 0
+    zero_families: int = 0
+
+    @property
+    def unemployment_rate(self) -> float | None:
+        return self.unemployed / self.labour_force if self.labour_force else None
+
+
+def street_summaries(communities: list[CommunityCircle]) -> list[StreetSummary]:
+    """The communities grouped by their street (the first nine digits of the code).
+    Openings are not summed: circles of neighbouring communities overlap, and a job counted
+    in two circles is one job."""
+    streets: dict[str, StreetSummary] = {}
+    for c in communities:
+        s = streets.setdefault(c.code[:9], StreetSummary(c.code[:9], c.street))
+        s.communities += 1
+        s.meeting += c.meets
+        for name in ("residents", "seekers", "outside_service", "labour_force", "unemployed"):
+            setattr(s, name, getattr(s, name) + getattr(c, name))
+        s.zero_families += c.zero_families
+    return list(streets.values())
+
+
 def check_radius(value, default: float, label: str) -> float:
     if value in (None, ""):
         return default
@@ -149,6 +186,77 @@ def check_radius(value, default: float, label: str) -> float:
     if not 0 < km <= settings.MATCHING["max_radius_km"]:  # NaN fails it too
         raise CircleError(f"{label}须大于0且不超过{settings.MATCHING['max_radius_km']:g}公里")
     return km
+
+
+def kept_circle_report(
+    prefix: str, radius_km: float | None = None, walk_km: float | None = None
+) -> CircleReport:
+    """The report of ``circle_report``, from the region's snapshot when the data it was
+    computed from has not changed since (the default radii only: any other radius is
+    computed on the spot). A changed stamp recomputes the report and keeps it."""
+    radius = check_radius(radius_km, settings.MATCHING["circle_km"], "就业圈半径")
+    walk = check_radius(walk_km, settings.SERVICE_CIRCLE_KM, "服务圈半径")
+    if (radius, walk) != (settings.MATCHING["circle_km"], settings.SERVICE_CIRCLE_KM):
+        return circle_report(prefix, radius, walk)
+    from .models import CircleSnapshot
+
+    stamp = data_stamp(prefix)
+    kept = CircleSnapshot.objects.filter(prefix=prefix, stamp=stamp).first()
+    if kept is not None:
+        return _from_payload(kept.payload, kept.computed_at)
+    report = circle_report(prefix, radius, walk)
+    CircleSnapshot.objects.update_or_create(
+        prefix=prefix,
+        defaults={"stamp": stamp, "computed_at": report.computed_at, "payload": _payload(report)},
+    )
+    return report
+
+
+def data_stamp(prefix: str) -> str:
+    """What a region's circles are computed from, in a few indexed reads: any change to a
+    person (a status, a wish, a tag, an address: each touches ``updated_at``), to a job, to
+    the stations or the communities' places, a deletion, or a new day changes it. Settings
+    are read at start-up, so they are not part of it."""
+    from apps.jobs.models import Job
+
+    communities = Region.objects.filter(level=RegionLevel.COMMUNITY)
+    if prefix:
+        communities = communities.filter(region_prefix_q("code", prefix))
+    parts = [
+        timezone.localdate().isoformat(),
+        Person.objects.aggregate(n=Count("id"), at=Max("updated_at")),
+        Job.objects.aggregate(n=Count("id"), at=Max("updated_at")),
+        list(ServiceStation.objects.order_by("pk").values_list("pk", "kind", "lat", "lng")),
+        list(communities.order_by("code").values_list("code", "name", "lat", "lng")),
+        Occupation.objects.count(),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _payload(report: CircleReport) -> dict:
+    return {
+        "communities": [dataclasses.asdict(c) for c in report.communities],
+        "radius_km": report.radius_km,
+        "walk_km": report.walk_km,
+        "stations": report.stations,
+    }
+
+
+def _from_payload(payload: dict, computed_at: dt.datetime) -> CircleReport:
+    communities = []
+    for row in payload["communities"]:
+        row = dict(row)
+        row["shortage"] = [OccupationGap(**g) for g in row["shortage"]]
+        row["surplus"] = [OccupationGap(**g) for g in row["surplus"]]
+        row["criteria"] = [Criterion(**c) for c in row["criteria"]]
+        communities.append(CommunityCircle(**row))
+    return CircleReport(
+        communities=communities,
+        radius_km=payload["radius_km"],
+        walk_km=payload["walk_km"],
+        computed_at=computed_at,
+        stations=payload["stations"],
+    )
 
 
 def circle_report(

@@ -181,3 +181,23 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}→{self.job_id} {self.get_stage_display()}"
+
+
+class CircleSnapshot(models.Model):
+    """The communities' circles of one region at the default radii, kept between requests
+    (三公里就业圈统计快照). ``stamp`` names the data it was computed from (the registry's and
+    the jobs' last change and counts, the stations, the communities' places, the day): a
+    snapshot whose stamp no longer matches is computed again, so what is shown is never
+    older than the data. The nightly job computes them ahead (``keep_circles``)."""
+
+    prefix = models.CharField("区域代码前缀", max_length=12, unique=True)
+    stamp = models.CharField("数据标记", max_length=64)
+    computed_at = models.DateTimeField("统计时间")
+    payload = models.JSONField("统计结果")
+
+    class Meta:
+        verbose_name = "就业圈统计快照"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.prefix or '全部'} {self.computed_at:%Y-%m-%d %H:%M}"

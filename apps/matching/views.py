@@ -35,9 +35,11 @@ from .applications import ApplicationError, apply, decide, put_forward, withdraw
 from .circles import (
     CircleError,
     circle_report,
+    kept_circle_report,
     outside_workbook,
     report_workbook,
     residents_outside_service,
+    street_summaries,
 )
 from .forms import PushForm
 from .index import SEEKING_STATUSES
@@ -228,7 +230,7 @@ def circles(request):
         "walk": walk or settings.SERVICE_CIRCLE_KM,
     }
     try:
-        report = circle_report(scope_or_refuse(request), radius, walk)
+        report = kept_circle_report(scope_or_refuse(request), radius, walk)
     except CircleError as exc:
         return render(
             request, "matching/circles/index.html", {"error": str(exc), **shown}, status=400
@@ -244,12 +246,22 @@ def circles(request):
             rows=len(report.communities),
         )
     located = [c for c in report.communities if c.lat is not None and c.lng is not None]
+    streets = street_summaries(report.communities)
+    street, unmet = request.GET.get("street", ""), request.GET.get("unmet") == "1"
+    listed = [
+        c for c in report.communities if c.code.startswith(street) and not (unmet and c.meets)
+    ]
     return render(
         request,
         "matching/circles/index.html",
         {
             **shown,
             "report": report,
+            "streets": streets,
+            "street": street,
+            "unmet": unmet,
+            # Summaries first (the streets), then the communities, paged.
+            "page": paginate(request, listed),
             "map": {
                 "tiles": settings.MAP_TILE_URL,
                 "radius_m": report.radius_km * 1000,

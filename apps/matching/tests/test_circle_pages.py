@@ -105,3 +105,52 @@ def test_an_account_without_a_region_sees_nothing(client, db):
     client.force_login(User.objects.create_user("nowhere", password="x", role="leader"))
     for url in ("/circles/", "/promises/", "/welfare/"):
         assert client.get(url).status_code == 403, url
+
+
+def test_the_overview_is_kept_and_recomputed_when_the_data_changes(client, staff, far_resident):
+    from apps.matching.models import CircleSnapshot
+    from apps.people.models import LabourStatus
+
+    near, far = far_resident
+    client.force_login(staff("township_staff", "341282001"))
+    first = client.get("/circles/").context["report"]
+    kept = CircleSnapshot.objects.get(prefix="341282001")
+    assert first.communities[0].unemployed == 2
+    again = client.get("/circles/").context["report"]
+    assert again.computed_at == kept.computed_at  # served from the snapshot
+    assert [vars(c) for c in again.communities] == [vars(c) for c in first.communities]
+
+    near.labour_status = LabourStatus.EMPLOYED
+    near.save()
+    after = client.get("/circles/").context["report"]
+    assert after.communities[0].unemployed == 1  # never older than the data
+    assert CircleSnapshot.objects.get(prefix="341282001").computed_at == after.computed_at
+
+    far.delete()  # a deletion changes the figures too
+    assert client.get("/circles/").context["report"].communities[0].residents == 1
+
+    # Another radius is computed on the spot and leaves the snapshot alone.
+    client.get("/circles/?radius=5")
+    assert CircleSnapshot.objects.count() == 1
+
+
+def test_streets_come_first_and_the_communities_are_filtered_and_paged(client, staff, far_resident):
+    client.force_login(staff("county_staff", "341282"))
+    page = client.get("/circles/")
+    streets = {s.code: s for s in page.context["streets"]}
+    assert streets["341282001"].communities == 2 and streets["341282001"].residents == 2
+    listed = client.get("/circles/?street=341282002").context["page"]
+    assert {c.code[:9] for c in listed} == {"341282002"}
+    unmet = client.get("/circles/?unmet=1").context["page"]
+    assert all(not c.meets for c in unmet)
+
+
+def test_the_nightly_job_keeps_every_staff_region(staff, far_resident):
+    from django.core.management import call_command
+
+    from apps.matching.models import CircleSnapshot
+
+    staff("township_staff", "341282001")
+    staff("county_staff", "341282")
+    call_command("keep_circles", stdout=io.StringIO())
+    assert set(CircleSnapshot.objects.values_list("prefix", flat=True)) >= {"341282001", "341282"}
