@@ -15,6 +15,7 @@ from collections import defaultdict
 import numpy as np
 from django.core.cache import cache
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.jobs.models import Job, JobStatus
@@ -357,10 +358,12 @@ class SeekerIndex(ColumnIndex):
         "cert_level": (np.int8, (CERT_SLOTS,), 0),
         "community": (np.int64, (), 0),
     }
+    # Distances count from the wished place of work where there is one (both or neither
+    # are set), else from home.
     FIELDS = (
         "id",
-        "lat",
-        "lng",
+        Coalesce("work_lat", "lat"),
+        Coalesce("work_lng", "lng"),
         "birth_date",
         "education",
         "wish_job_kind",

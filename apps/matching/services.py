@@ -59,10 +59,11 @@ def person_profile(
         "group", flat=True
     )
     wishes = _wishes(person)
+    lat, lng = person.search_point
     return PersonProfile(
         person_id=person.pk,
-        lat=person.lat,
-        lng=person.lng,
+        lat=lat,
+        lng=lng,
         age=age_on(person.birth_date, today),
         edu_rank=EDU_RANK.get(person.education, 0),
         wishes=[occupation_levels(code) for code, _ in wishes],
@@ -138,8 +139,11 @@ def jobs_for_person(
     """Open jobs for a worker, best first, each with its score, components and reasons."""
     today = today or timezone.localdate()
     radius_km = check_radius(radius_km)
-    if radius_km is not None and (person.lat is None or person.lng is None):
-        raise MatchingError("未登记居住地坐标,无法按距离筛选岗位,请到社区更新居住地址")
+    if radius_km is not None and None in person.search_point:
+        raise MatchingError(
+            "未登记居住地坐标,无法按距离筛选岗位:请在“我的求职信息”中选择意向工作地点,"
+            "或到社区更新居住地址"
+        )
     model = load_model("jobs")
     index = job_index()
     # the profile's queries run before the lock: other searches need not wait for them

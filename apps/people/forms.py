@@ -79,6 +79,13 @@ class ProfileForm(forms.Form):
     wish_max_distance_km = forms.FloatField(
         label="能接受的通勤距离(公里)", min_value=0.5, max_value=500, required=False
     )
+    work_place = forms.ChoiceField(
+        label="意向工作地点",
+        required=False,
+        help_text="推荐岗位的距离从这里算起;不选则以居住地为准",
+    )
+    work_lat = forms.FloatField(required=False, widget=forms.HiddenInput)
+    work_lng = forms.FloatField(required=False, widget=forms.HiddenInput)
     certificate = forms.CharField(label="新增证书(职业)", max_length=16, required=False)
     certificate_level = forms.TypedChoiceField(
         label="证书等级",
@@ -88,12 +95,62 @@ class ProfileForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    MAP_POINT = "map"
+    MAX_KM_FROM_HOME_COUNTY = 200  # a place of work farther than this is a mistyped point
+
+    def __init__(self, *args, county=None, **kwargs):
+        """``county``: the person's county (a Region); its communities are offered by name."""
         from apps.jobs.forms import occupation_typeahead
+        from apps.regions.models import Region, RegionLevel
 
         super().__init__(*args, **kwargs)
         for name in ("wish_1", "wish_2", "wish_3", "certificate"):
             self.fields[name].widget.attrs.update(occupation_typeahead(name))
+        self.county = county
+        self.communities = {}
+        if county is not None:
+            self.communities = {
+                r.code: r
+                for r in Region.objects.filter(
+                    level=RegionLevel.COMMUNITY,
+                    code__startswith=county.code[:6],
+                    lat__isnull=False,
+                    lng__isnull=False,
+                )
+                .select_related("parent")
+                .order_by("code")
+            }
+        self.fields["work_place"].choices = [
+            ("", "以居住地为准"),
+            (self.MAP_POINT, "在地图上选点"),
+            *((code, f"{r.parent.name} {r.name}") for code, r in self.communities.items()),
+        ]
+
+    def clean(self):
+        from apps.regions.geo import haversine_km
+
+        data = super().clean()
+        choice = data.get("work_place") or ""
+        data["work_point"] = None
+        if choice == self.MAP_POINT:
+            lat, lng = data.get("work_lat"), data.get("work_lng")
+            if lat is None or lng is None or not (-90 <= lat <= 90 and -180 <= lng <= 180):
+                self.add_error("work_place", "请在地图上点选意向工作地点")
+                return data
+            centre = self.county
+            if centre is not None and centre.lat is not None and centre.lng is not None:
+                km = haversine_km(centre.lat, centre.lng, lat, lng)
+                if km > self.MAX_KM_FROM_HOME_COUNTY:
+                    self.add_error(
+                        "work_place",
+                        f"所选地点距{centre.name}约{km:.0f}公里,请在本地范围内选点",
+                    )
+                    return data
+            data["work_point"] = (round(lat, 6), round(lng, 6), "地图选点")
+        elif choice:
+            r = self.communities[choice]
+            data["work_point"] = (r.lat, r.lng, f"{r.parent.name}{r.name}")
+        return data
 
     def _occupation(self, name):
         from apps.taxonomy.models import Occupation
@@ -130,4 +187,24 @@ class ProfileForm(forms.Form):
             "wish_job_kind": person.wish_job_kind,
             "wish_min_wage": person.wish_min_wage,
             "wish_max_distance_km": person.wish_max_distance_km,
+            **cls._work_place_initial(person),
+        }
+
+    @classmethod
+    def _work_place_initial(cls, person) -> dict:
+        if person.work_lat is None:
+            return {}
+        from apps.regions.models import Region, RegionLevel
+
+        community = (
+            Region.objects.filter(
+                level=RegionLevel.COMMUNITY, lat=person.work_lat, lng=person.work_lng
+            )
+            .values_list("code", flat=True)
+            .first()
+        )
+        return {
+            "work_place": community or cls.MAP_POINT,
+            "work_lat": person.work_lat,
+            "work_lng": person.work_lng,
         }

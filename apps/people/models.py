@@ -97,6 +97,11 @@ class Person(models.Model):
     )
     wish_min_wage = models.PositiveIntegerField("期望最低月薪(元)", null=True, blank=True)
     wish_max_distance_km = models.FloatField("可接受通勤距离(公里)", null=True, blank=True)
+    # Where the person wants to work from (意向工作地点), when it is not home: a community's
+    # centre or a point picked on the map. Distances in the matching count from it.
+    work_place = models.CharField("意向工作地点", max_length=64, blank=True)
+    work_lat = models.FloatField("意向工作地点纬度", null=True, blank=True)
+    work_lng = models.FloatField("意向工作地点经度", null=True, blank=True)
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     import_job = models.ForeignKey(
@@ -123,10 +128,22 @@ class Person(models.Model):
                 | models.Q(wish_max_distance_km__gt=0),
                 name="person_wish_distance_positive",
             ),
+            models.CheckConstraint(
+                condition=models.Q(work_lat__isnull=True, work_lng__isnull=True)
+                | models.Q(work_lat__isnull=False, work_lng__isnull=False),
+                name="person_work_place_whole",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def search_point(self) -> tuple[float | None, float | None]:
+        """Where distances to jobs count from: the wished place of work, else home."""
+        if self.work_lat is not None and self.work_lng is not None:
+            return self.work_lat, self.work_lng
+        return self.lat, self.lng
 
 
 class StatusChange(models.Model):

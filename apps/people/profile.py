@@ -26,6 +26,8 @@ def update_profile(*, user: User, person: Person, data: dict) -> Person:
     values = {f: data.get(f) if data.get(f) is not None else "" for f in FIELDS}
     values["wish_min_wage"] = data.get("wish_min_wage")
     values["wish_max_distance_km"] = data.get("wish_max_distance_km")
+    point = data.get("work_point")  # (lat, lng, label) or None: home
+    values["work_lat"], values["work_lng"], values["work_place"] = point or (None, None, "")
     changes = diff_fields(person, values)
     for field, value in values.items():
         setattr(person, field, value)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,6 +22,7 @@ from apps.accounts.requests import client_ip
 from apps.accounts.scoping import in_scope
 from apps.portal.access import back_office, clerk_only
 from apps.portal.pages import paginate
+from apps.regions.models import Region
 from apps.services.forms import ServiceForm
 from apps.services.models import ServiceKind
 from apps.services.selectors import timeline
@@ -310,7 +312,11 @@ def crosscheck(request, pk: int):
 def my_profile(request):
     """The worker's own profile (求职信息): the sign-up's wizard, and editing later."""
     person = _own_person(request)
-    form = ProfileForm(request.POST or None, initial=ProfileForm.initial_from(person))
+    form = ProfileForm(
+        request.POST or None,
+        initial=ProfileForm.initial_from(person),
+        county=Region.objects.filter(code=person.community_id[:6]).first(),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             update_profile(user=request.user, person=person, data=form.cleaned_data)
@@ -321,5 +327,17 @@ def my_profile(request):
     return render(
         request,
         "people/my_profile.html",
-        {"form": form, "person": person, "certificates": person.certificates.all()},
+        {
+            "form": form,
+            "person": person,
+            "certificates": person.certificates.all(),
+            "place_map": {
+                "tiles": settings.MAP_TILE_URL,
+                "home": [person.lat, person.lng] if person.lat is not None else None,
+                "communities": [
+                    {"code": code, "name": r.name, "lat": r.lat, "lng": r.lng}
+                    for code, r in form.communities.items()
+                ],
+            },
+        },
     )

@@ -211,3 +211,53 @@ def test_staff_home_shows_what_waits_in_their_region(client, staff, db):
     client.force_login(staff("township_staff", "341282002"))
     due = re.search(r'id="due">(.*?)</div>', client.get("/").content.decode(), re.S).group(1)
     assert re.search(r"<b>0</b>待核验的单位注册", due)
+
+
+def test_the_wished_place_of_work_moves_where_distances_count_from(client, db):
+    from apps.matching.index import bump_generation
+    from apps.matching.services import candidates_for_job, jobs_for_person
+    from apps.people.tests.factories import JobFactory
+    from apps.regions.geo import offset_km
+    from apps.regions.models import Region
+
+    person = seeker("钱九", dt.date(1990, 1, 1), wishes=["6-18-02-04"])
+    client.force_login(User.objects.create_user("w", password="x", role="worker", person=person))
+    lat, lng = offset_km(person.lat, person.lng, 20.0, 0)  # 20 km north of home
+    job = JobFactory(
+        lat=lat,
+        lng=lng,
+        valid_from=dt.date.today(),
+        valid_to=dt.date.today() + dt.timedelta(days=30),
+    )
+    bump_generation()
+
+    def within_3_km():
+        person.refresh_from_db()
+        found = job.pk in [r.obj.pk for r in jobs_for_person(person=person, radius_km=3)]
+        # The job's side sees the same (the seeker index reads the place too).
+        assert found == (person.pk in [r.obj.pk for r in candidates_for_job(job=job, radius_km=3)])
+        return found
+
+    assert not within_3_km()
+    client.post("/my/profile/", {"work_place": "map", "work_lat": lat, "work_lng": lng})
+    assert within_3_km()  # the matching counts from the picked point, at once
+    person.refresh_from_db()
+    assert person.work_place == "地图选点" and (person.lat, person.lng) != (lat, lng)  # home kept
+    page = client.get("/my/profile/").content.decode()
+    assert 'id="place-data"' in page and 'value="map" selected' in page
+
+    # A community by name: its centre.
+    b1 = Region.objects.get(code="341282002001")
+    client.post("/my/profile/", {"work_place": b1.code})
+    person.refresh_from_db()
+    assert (person.work_lat, person.work_lng) == (b1.lat, b1.lng) and b1.name in person.work_place
+    # A point far away, or none, is refused by the field; "" goes back to home.
+    for bad in ({"work_lat": 39.9, "work_lng": 116.4}, {}):
+        page = client.post("/my/profile/", {"work_place": "map", **bad}).content.decode()
+        assert "意向工作地点" in page and ("公里" in page or "请在地图上点选" in page)
+    person.refresh_from_db()
+    assert person.work_lat == b1.lat  # nothing changed by the refused posts
+    client.post("/my/profile/", {"work_place": ""})
+    person.refresh_from_db()
+    assert (person.work_lat, person.work_lng, person.work_place) == (None, None, "")
+    assert not within_3_km()

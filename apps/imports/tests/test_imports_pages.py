@@ -57,6 +57,10 @@ def test_progress_is_shown_while_running(client, staff):
     page = client.get(f"/imports/{job.pk}/progress/").content.decode()
     assert 'value="4000"' in page and "已处理 4000 / 约 10000 行" in page
     assert 'hx-trigger="every 1s"' in page
+    # Before the first rows are counted: what it waits for, not "0 / 约 0".
+    waiting = ImportJob.objects.create(kind="people", original_name="q.csv", created_by=user)
+    page = client.get(f"/imports/{waiting.pk}/progress/").content.decode()
+    assert "排队等待处理" in page and "约 0" not in page
 
 
 def test_others_cannot_see_my_imports(client, staff):

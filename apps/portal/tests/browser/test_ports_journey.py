@@ -144,6 +144,14 @@ def test_sign_up_publish_find_apply_hire(live_server, street, page, tmp_path):
     page.select_option("select[name=education]", "60")
     pick_occupation(page, "wish_1", "焊", "6-18-02-04")
     page.fill("input[name=wish_min_wage]", "5000")
+    # Where to work: a point on the map, then a community by name moves the pin there.
+    page.wait_for_selector("#place-map[data-ready]")
+    page.click("#place-map", position={"x": 120, "y": 90})
+    assert page.locator("select[name=work_place]").input_value() == "map"
+    assert page.locator("#place-map .leaflet-marker-icon").count() == 1
+    page.select_option("select[name=work_place]", "341282001001")
+    assert page.locator("input[name=work_lat]").input_value() != ""
+    fits(page)
     page.click("main button[type=submit]")
     assert "/my/jobs/" in page.url and "旅程电焊工" in page.locator("#ranked").inner_text()
     fits(page)
@@ -152,7 +160,10 @@ def test_sign_up_publish_find_apply_hire(live_server, street, page, tmp_path):
     # --- finds it on the public board and applies ----------------------------------------
     page.click("text=找工作")
     page.fill("input[name=q]", "电焊")
-    page.click("button:has-text('搜索')")
+    page.click("form.board-search > button")
+    fits(page)
+    page.click("text=更多条件")  # the folded conditions fit the phone too
+    assert page.locator("select[name=kind]").is_visible()
     fits(page)
     accessible(page)
     snap("board")
