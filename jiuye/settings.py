@@ -243,6 +243,14 @@ MATCHING = {
     },
 }
 
+# Employers on the wage-arrears blacklist (欠薪黑名单, under joint discipline: 004 七.2): their
+# jobs are neither recommended nor pushed nor put forward by staff, and are flagged on the
+# board. A bureau that decides otherwise for its region lists the region's code prefix here
+# (comma-separated); its blacklisted employers' jobs are then matched, still flagged.
+BLACKLIST_EXEMPT_REGIONS = [
+    p.strip() for p in os.environ.get("BLACKLIST_EXEMPT_REGIONS", "").split(",") if p.strip()
+]
+
 # Working age for registrations: from 16 to the statutory retirement age, which the 2025
 # reform raises gradually (men 60 → 63, women 50/55 → 55/58 from 2025); a bureau sets the
 # ages that apply to the people it registers.

@@ -1,7 +1,10 @@
 """Employers (用人单位) by unified social credit code, with the key-enterprise whitelist
 (重点企业白名单) and the wage-arrears blacklist (欠薪黑名单)."""
 
+import datetime as dt
+
 from django.db import models
+from django.utils import timezone
 
 
 class EmployerSize(models.TextChoices):
@@ -70,6 +73,7 @@ class Employer(models.Model):
         indexes = [
             models.Index(fields=["region"], name="employer_region"),
             models.Index(fields=["h3"], name="employer_h3"),
+            models.Index(fields=["updated_at"], name="employer_updated"),  # index refresh
         ]
         constraints = [
             models.UniqueConstraint(fields=["credit_code"], name="employer_credit_code_unique"),
@@ -89,6 +93,12 @@ class Employer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def on_blacklist(self, day: dt.date | None = None) -> bool:
+        """On the wage-arrears blacklist that day (today by default): listed, and its
+        removal date (移出日期), if any, not reached."""
+        day = day or timezone.localdate()
+        return self.blacklisted and (self.blacklist_to is None or day < self.blacklist_to)
 
 
 class EmployerRegistration(models.Model):

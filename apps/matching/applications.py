@@ -17,7 +17,7 @@ from apps.jobs.models import Job, JobStatus
 from apps.people.models import Person
 from apps.regions.selectors import city_prefix
 
-from .index import SEEKING_STATUSES
+from .index import SEEKING_STATUSES, blacklist_exempt
 from .models import Application, Offer
 
 Stage, Source = Application.Stage, Application.Source
@@ -83,6 +83,10 @@ def put_forward(*, user: User, job: Job, person: Person) -> Application:
     """An employer invites a person to interview for its own job, or staff refer a person
     of their region (职业介绍): new, or an application moved on to the interview."""
     _open_job(job)
+    if job.employer.on_blacklist() and not blacklist_exempt(job.region_id):
+        raise ApplicationError(
+            f"该单位已列入欠薪黑名单({job.employer.blacklist_reason}),不能为其岗位推荐或邀约人员"
+        )
     # A job is shared city-wide (一点发布、全市共享): its candidates are the city's people, as
     # the candidates page and the push find them, whoever puts them forward.
     same_city = city_prefix(person.community_id) == city_prefix(job.region_id)

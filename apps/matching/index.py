@@ -13,6 +13,7 @@ import threading
 from collections import defaultdict
 
 import numpy as np
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -224,6 +225,9 @@ class JobIndex(ColumnIndex):
         "required_level": (np.int8, (), 0),
         "region": (np.int64, (), 0),
         "headcount": (np.int32, (), 0),
+        # The day the employer leaves the wage-arrears blacklist (欠薪黑名单), as an ordinal;
+        # 0 when it is not on it. Until then its jobs are neither recommended nor pushed.
+        "blocked_to": (np.int32, (), 0),
         "pk": (np.int64, (), 0),
     }
     FIELDS = (
@@ -244,6 +248,8 @@ class JobIndex(ColumnIndex):
         "region_id",
         "status",
         "headcount",
+        "employer__blacklisted",
+        "employer__blacklist_to",
         "title",
         "skills",
         "certificates",
@@ -262,19 +268,32 @@ class JobIndex(ColumnIndex):
         )
 
     def view(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """The columns, and the rows alive: open and not of an employer on the blacklist
+        today (so every ranking, the push and the circles leave those jobs out)."""
         cols, alive = super().view()
         cols[OCCUPATION_CODES] = self.occupations.table()  # a table, not a column
-        return cols, alive
+        return cols, alive & (cols["blocked_to"] <= timezone.localdate().toordinal())
 
     def load(self, since):
         today = timezone.localdate()
         qs = Job.objects.all()
         if since is None:
             qs = qs.filter(status=JobStatus.OPEN, valid_to__gte=today)
-        else:
-            qs = qs.filter(updated_at__gte=since)
-        rows = qs.order_by().values_list(*self.FIELDS).iterator(chunk_size=5000)
-        self.put_rows(rows, fit=since is None)
+            rows = qs.order_by().values_list(*self.FIELDS).iterator(chunk_size=5000)
+            self.put_rows(rows, fit=True)
+            return
+        self.put_rows(qs.filter(updated_at__gte=since).order_by().values_list(*self.FIELDS))
+        # and the jobs of employers changed since (put on or taken off the blacklist): two
+        # indexed reads, not one OR across the join that would scan every job
+        from apps.employers.models import Employer
+
+        changed = list(Employer.objects.filter(updated_at__gte=since).values_list("pk", flat=True))
+        for start in range(0, len(changed), 500):
+            self.put_rows(
+                qs.filter(employer_id__in=changed[start : start + 500])
+                .order_by()
+                .values_list(*self.FIELDS)
+            )
 
     def put_rows(self, rows, *, any_status: bool = False, fit: bool = False) -> None:
         """Index rows of FIELDS; jobs no longer open are dropped unless ``any_status``
@@ -302,6 +321,8 @@ class JobIndex(ColumnIndex):
                 region,
                 status,
                 headcount,
+                blacklisted,
+                blacklist_to,
                 _title,
                 _skills,
                 _certificates,
@@ -330,9 +351,25 @@ class JobIndex(ColumnIndex):
                     "valid_to": valid_to.toordinal(),
                     "region": community_number(region),
                     "headcount": headcount,
+                    "blocked_to": (
+                        0
+                        if any_status or not blacklisted or blacklist_exempt(region)
+                        else blacklist_to.toordinal()
+                        if blacklist_to
+                        else FOREVER
+                    ),
                     **self.encode_text(self.vocab.vector_of(words)),
                 },
             )
+
+
+FOREVER = 9_999_999  # an ordinal after any date: on the blacklist with no end set
+
+
+def blacklist_exempt(region: str) -> bool:
+    """A region whose bureau has chosen to show blacklisted employers' jobs in matching
+    (BLACKLIST_EXEMPT_REGIONS; none by default): they are still flagged on the board."""
+    return any(region.startswith(p) for p in settings.BLACKLIST_EXEMPT_REGIONS)
 
 
 class SeekerIndex(ColumnIndex):
@@ -352,6 +389,7 @@ class SeekerIndex(ColumnIndex):
         "wish_depth": (np.int8, (WISH_SLOTS,), 0),
         "wish_kind": (np.int8, (), -1),
         "wish_min_wage": (np.int32, (), -1),
+        "wish_max_km": (np.float64, (), np.nan),  # the commute a person accepts
         "groups": (np.int64, (), 0),
         "cert_full": (np.int64, (CERT_SLOTS,), NO_CODE),
         "cert_minor": (np.int64, (CERT_SLOTS,), NO_CODE),
@@ -372,6 +410,7 @@ class SeekerIndex(ColumnIndex):
         "labour_status",
         "skills",
         "major",
+        "wish_max_distance_km",
     )
 
     def refresh(self) -> None:
@@ -433,7 +472,7 @@ class SeekerIndex(ColumnIndex):
             person_id__in=pks, end__isnull=True
         ).values_list("person_id", "group"):
             groups[pk].append(group)
-        for pk, lat, lng, birth, edu, kind, wage, community, status, skills, major in rows:
+        for pk, lat, lng, birth, edu, kind, wage, community, status, skills, major, km in rows:
             if status not in SEEKING_STATUSES and not wishes[pk] and not self.keep_all:
                 self.drop(pk)
                 continue
@@ -452,6 +491,7 @@ class SeekerIndex(ColumnIndex):
                     "wish_depth": [x[4] for x in w] + [0] * (WISH_SLOTS - len(w)),
                     "wish_kind": KIND_CODE[kind] if kind else -1,
                     "wish_min_wage": wage if wage is not None else -1,
+                    "wish_max_km": np.nan if km is None else km,
                     "groups": groups_mask(groups[pk]),
                     "cert_full": [x[0][3] for x in c] + [NO_CODE] * (CERT_SLOTS - len(c)),
                     "cert_minor": [x[0][2] for x in c] + [NO_CODE] * (CERT_SLOTS - len(c)),
@@ -486,6 +526,7 @@ class SeekerIndex(ColumnIndex):
             if cols["wish_depth"][row, s]
         ]
         lat, lng = float(cols["lat"][row]), float(cols["lng"][row])
+        commute = float(cols["wish_max_km"][row])
         md = today.month * 100 + today.day
         return PersonProfile(
             person_id=int(cols["pk"][row]),
@@ -498,7 +539,7 @@ class SeekerIndex(ColumnIndex):
             wish_min_wage=(
                 int(cols["wish_min_wage"][row]) if cols["wish_min_wage"][row] >= 0 else None
             ),
-            wish_max_km=None,
+            wish_max_km=None if math.isnan(commute) else commute,
             groups=int(cols["groups"][row]),
             certificates=certificates,
             text=self.text_of(row),

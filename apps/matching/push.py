@@ -339,7 +339,7 @@ class PushRanker:
                 self.cols,
                 self.alive,
                 self.today,
-                self.radius_km,
+                commute_limit(self.radius_km, profile),
                 k_of[pk],
                 query=self.jobs.query(profile.text),
                 rows=rows,
@@ -351,6 +351,16 @@ class PushRanker:
                 {n: v.tolist() for n, v in parts.items()},
             )
         return [(pk, found[pk]) for pk in pks]
+
+
+def commute_limit(radius_km: float | None, profile) -> float | None:
+    """How far a push looks for one person: the push's radius, and the commute the person
+    accepts (可接受通勤距离) when they said one and their place is known; the nearer."""
+    limits = [radius_km]
+    if profile.wish_max_km is not None and profile.lat is not None:
+        limits.append(profile.wish_max_km)
+    limits = [x for x in limits if x is not None]
+    return min(limits) if limits else None
 
 
 def _processes(people: int) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import numpy as np
 from django.conf import settings
 from django.utils import timezone
 
@@ -148,19 +149,38 @@ def jobs_for_person(
     index = job_index()
     # the profile's queries run before the lock: other searches need not wait for them
     profile = person_profile(person, today, index.vocab)
+    # The commute the person accepts counts by default: jobs within it first, then (only
+    # to fill the list) those beyond it, said so. A radius chosen on the page replaces it.
+    commute = profile.wish_max_km if radius_km is None and profile.lat is not None else None
     with index.lock:
         cols, alive = index.view()
-        rows, parts = rank_jobs_pruned(
-            profile,
-            cols,
-            alive,
-            today,
-            radius_km,
-            _size(model, k),
-            index.query(profile.text),
-            index.text_bound(profile.text),
-        )
-        rows, parts = _rerank(model, rows, parts, k)
+
+        def best(limit, size, rows_alive):
+            rows, parts = rank_jobs_pruned(
+                profile,
+                cols,
+                rows_alive,
+                today,
+                limit,
+                _size(model, size),
+                index.query(profile.text),
+                index.text_bound(profile.text),
+            )
+            return _rerank(model, rows, parts, size)
+
+        rows, parts = best(radius_km if commute is None else commute, k, alive)
+        within = len(rows)
+        if commute is not None and within < k:
+            rest = alive.copy()
+            rest[rows] = False
+            more, more_parts = best(None, k - within, rest)
+            if not len(more):
+                pass
+            elif within:
+                rows = np.concatenate([rows, more])
+                parts = {n: np.concatenate([parts[n], more_parts[n]]) for n in parts}
+            else:
+                rows, parts = more, more_parts
         pks = cols["pk"][rows].tolist()
         edu_required = (cols["edu"][rows] > 0).tolist()
         shared = [shared_terms(profile.text, index.text_of(r)) for r in rows]
@@ -175,6 +195,8 @@ def jobs_for_person(
             _, level, name = profile.certificates[pick]
             cert_name = f"{name}{LEVEL_LABEL.get(level, '')}"
         match = _match(parts, i, cert_name, edu_required[i], "person", shared[i])
+        if i >= within:
+            match.reasons.append(f"超出您可接受的通勤距离({commute:g}公里)")
         out.append(Ranked(jobs[pk], match))
     return out
 
