@@ -25,6 +25,15 @@ def _media_root(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_signup_allowance():
+    """The test client's sign-ups all come from one address: each test starts with that
+    address's hourly allowance whole (apps/accounts/views.py)."""
+    from django.core.cache import cache
+
+    cache.delete("signup-codes:127.0.0.1")
+
+
+@pytest.fixture(autouse=True)
 def _no_trained_models(settings, tmp_path):
     """Each test starts without a re-ranking model (one left by `make demo`, or saved by
     another test, must not change what a test sees)."""

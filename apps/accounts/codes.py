@@ -12,6 +12,7 @@ import logging
 import secrets
 
 from django.conf import settings
+from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -42,6 +43,11 @@ class LogChannel:
         log.info("短信 → %s: %s", mask_mobile(phone), text)
 
 
+def notify(phone: str, text: str) -> None:
+    """A text message that is not a code (a notice), through the same channel."""
+    import_string(settings.SMS_CHANNEL)().send(phone, text)
+
+
 def send_code(phone: str, purpose: str) -> str:
     """Send a new code; returns it (for the demo's on-screen display only)."""
     now = timezone.now()
@@ -69,11 +75,16 @@ def check_code(phone: str, purpose: str, code: str) -> None:
     now = timezone.now()
     if sent is None or sent.expires_at < now:
         raise CodeError("验证码已失效,请重新获取")
-    if sent.attempts >= MAX_TRIES:
+    # The try is counted before the code is compared, in one conditional UPDATE: guesses
+    # sent in parallel cannot share a try. Callers must not undo it: call this outside a
+    # transaction that a wrong code rolls back.
+    counted = PhoneCode.objects.filter(pk=sent.pk, attempts__lt=MAX_TRIES).update(
+        attempts=F("attempts") + 1
+    )
+    if not counted:
         raise CodeError("验证码错误次数过多,请重新获取")
-    sent.attempts += 1
     if not hmac.compare_digest(sent.code_hash, _hash(phone, purpose, (code or "").strip())):
-        sent.save(update_fields=["attempts"])
         raise CodeError("验证码不正确")
-    sent.used_at = now
-    sent.save(update_fields=["attempts", "used_at"])
+    # used once: a second request with the same right code finds nothing to use
+    if not PhoneCode.objects.filter(pk=sent.pk, used_at__isnull=True).update(used_at=now):
+        raise CodeError("验证码已失效,请重新获取")

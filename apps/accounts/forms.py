@@ -63,14 +63,27 @@ class EmployerSignupForm(_Passwords):
     credit_code = forms.CharField(label="统一社会信用代码", max_length=18)
     name = forms.CharField(label="单位名称", max_length=128)
     industry = forms.ModelChoiceField(
-        label="行业", queryset=Industry.objects.filter(section__isnull=False).order_by("code")
+        label="行业",
+        queryset=Industry.objects.filter(section__isnull=False).order_by("code"),
+        empty_label="请选择",
     )
     size = forms.ChoiceField(label="规模", choices=EmployerSize.choices)
     region = forms.ChoiceField(label="所在街道(乡镇)或社区")
     address = forms.CharField(label="地址", max_length=255, required=False)
     contact_name = forms.CharField(label="联系人", max_length=64)
     contact_phone = forms.CharField(label="联系人手机号(登录用)", max_length=11)
-    field_order = ["credit_code", "name", "industry", "size", "region", "address"]
+    field_order = [
+        "credit_code",
+        "name",
+        "industry",
+        "size",
+        "region",
+        "address",
+        "contact_name",
+        "contact_phone",
+        "password1",
+        "password2",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

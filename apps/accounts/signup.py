@@ -16,7 +16,7 @@ from apps.people.models import LabourStatus, Person, StatusChange
 from apps.regions.models import Region
 from jiuye.identifiers import birth_date_from_id, gender_from_id, mask_mobile
 
-from .codes import CodeError, check_code, send_code
+from .codes import MAX_TRIES, CodeError, check_code, notify, send_code
 from .models import Role, User
 from .services import record_audit
 
@@ -42,31 +42,27 @@ class Pending:
     community: str = ""
     labour_status: str = ""
     employer_fields: dict | None = None
+    # No code was sent (the ID has an account already, or no phone on file): the code
+    # page looks the same and every code is wrong, so that sign-up does not tell an
+    # outsider whether an ID is in the registry.
+    dead: bool = False
+    tries: int = 0
 
 
 def start_worker(
     *, name: str, id_number: str, phone: str, password: str, community: str, labour_status: str
-) -> tuple[Pending, str]:
+) -> tuple[Pending, str | None]:
     """Check the sign-up and send its code: to the phone on file for a known ID (which
-    then becomes the login)."""
+    then becomes the login). What the page says next is the same whether or not the ID
+    is in the registry: a known ID that cannot be linked online (it has an account, or
+    no phone on file) gets a code page where no code works, and the account's owner a
+    text saying someone tried."""
+    if not Region.objects.filter(code=community).exists():
+        raise SignupError("请选择居住的社区", "community")
     person = Person.objects.filter(id_number=id_number).first()
-    if person is not None:
-        if User.objects.filter(person=person).exists():
-            raise SignupError("这个身份证号已注册账号,请直接登录", "id_number")
-        if not person.phone:
-            raise SignupError(
-                "登记信息中没有您的手机号,无法核验身份,请携身份证到社区服务站办理", "id_number"
-            )
-        target = person.phone
-    else:
-        if not Region.objects.filter(code=community).exists():
-            raise SignupError("请选择居住的社区", "community")
-        target = phone
-    if User.objects.filter(username=target).exists():
-        raise SignupError("这个手机号已注册,请直接登录", "phone")
     pending = Pending(
         kind="worker",
-        phone=target,
+        phone=phone,
         password_hash=make_password(password),
         name=name,
         id_number=id_number,
@@ -74,11 +70,32 @@ def start_worker(
         community=community,
         labour_status=labour_status,
     )
-    return pending, send_code(target, "signup")
+    if person is None:
+        if User.objects.filter(username=phone).exists():
+            raise SignupError("这个手机号已注册,请直接登录", "phone")
+        return pending, send_code(phone, "signup")
+    account = User.objects.filter(person=person).first()
+    if (
+        account is not None
+        or not person.phone
+        or User.objects.filter(username=person.phone).exists()
+    ):
+        if account is not None and account.username.isdigit():
+            notify(
+                account.username,
+                "有人正在用您的身份证号注册公共就业服务账号。您已有账号,可直接登录;"
+                "如非本人操作,请忽略本短信。",
+            )
+        pending.phone, pending.dead = "", True
+        return pending, None
+    pending.phone = person.phone
+    return pending, send_code(person.phone, "signup")
 
 
 def code_sent_to(pending: Pending) -> str:
-    return mask_mobile(pending.phone)
+    """For an employer, the (masked) contact mobile; a worker's page never says where the
+    code went (that would tell whether the ID is in the registry)."""
+    return mask_mobile(pending.phone) if pending.kind == "employer" else ""
 
 
 def start_employer(*, phone: str, password: str, fields: dict) -> tuple[Pending, str]:
@@ -95,9 +112,15 @@ def start_employer(*, phone: str, password: str, fields: dict) -> tuple[Pending,
     return pending, send_code(phone, "signup")
 
 
-@transaction.atomic
 def finish(pending: Pending, code: str) -> User:
-    """The code is right: create the account (and the person, or link the known one)."""
+    """The code is right: create the account (and the person, or link the known one).
+    The code is checked outside the account's transaction, so that a wrong try stays
+    counted."""
+    if pending.dead:
+        pending.tries += 1
+        if pending.tries > MAX_TRIES:
+            raise SignupError("验证码错误次数过多,请重新获取", "code")
+        raise SignupError("验证码不正确", "code")
     try:
         check_code(pending.phone, "signup", code)
     except CodeError as exc:

@@ -5,11 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.core.cache import cache
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from . import signup
 from .codes import CodeError
 from .forms import CodeForm, EmployerSignupForm, WorkerSignupForm
+from .requests import client_ip
 
 
 def locked_out(request, original_response=None, credentials=None):
@@ -25,23 +28,46 @@ def locked_out(request, original_response=None, credentials=None):
     )
 
 
+CODES_PER_ADDRESS_HOUR = 20  # sign-ups one network address may start in an hour
+
+
+def _address_allows_another(request) -> bool:
+    """Each number gets few codes (codes.PER_HOUR); this bounds how many numbers one
+    address can make the bureau text (SMS pumping at its cost)."""
+    key = f"signup-codes:{client_ip(request)}"
+    cache.add(key, 0, timeout=3600)
+    return cache.incr(key) <= CODES_PER_ADDRESS_HOUR
+
+
 def _signup(request, form, kind: str, start):
     """The sign-up form; once valid, its code is sent and the code page follows."""
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not _address_allows_another(request):
+        form.add_error(None, "本网络地址一小时内注册次数过多,请稍后再试")
+    elif request.method == "POST" and form.is_valid():
         try:
             pending, code = start(form.cleaned_data)
         except (signup.SignupError, CodeError) as exc:
             form.add_error(getattr(exc, "field", None), str(exc))
         else:
             signup.save_pending(request.session, pending)
-            if settings.SHOW_CODES:  # the demo only: there is no SMS gateway
+            if settings.SHOW_CODES and code:  # the demo only: there is no SMS gateway
                 request.session["demo_code"] = code
             return redirect("signup_verify")
     return render(request, "accounts/signup.html", {"form": form, "kind": kind})
 
 
+AFTER_SIGNUP = "after_signup"  # where a worker was going when they chose to sign up
+
+
 def worker_signup(request):
-    """A worker signs up: name, resident ID, mobile, residence; then a code."""
+    """A worker signs up: name, resident ID, mobile, residence; then a code. ``?next=``
+    (a page of this site, such as the job they wanted to apply for) is kept for after the
+    profile."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        request.session[AFTER_SIGNUP] = target
     return _signup(
         request,
         WorkerSignupForm(request.POST or None),
@@ -79,6 +105,7 @@ def signup_verify(request):
         try:
             user = signup.finish(pending, form.cleaned_data["code"])
         except signup.SignupError as exc:
+            signup.save_pending(request.session, pending)  # its tries, when no code went
             form.add_error("code", str(exc))
         else:
             request.session.pop(signup.SESSION_KEY, None)

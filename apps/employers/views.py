@@ -13,7 +13,7 @@ from apps.portal.pages import paginate
 from apps.taxonomy.models import Industry
 
 from .models import Employer
-from .registration import VerificationError, decide, waiting_for
+from .registration import VerificationError, decide, registry_match, waiting_for
 from .selectors import employer_detail, employer_list
 
 
@@ -53,13 +53,15 @@ def registrations(request):
                 registration=found,
                 approve=request.POST.get("approve") == "1",
                 note=request.POST.get("note", ""),
+                confirmed=request.POST.get("confirmed") == "1",
             )
             messages.success(request, f"{done.name}:{done.get_status_display()}")
         except VerificationError as exc:
             messages.error(request, str(exc))
         return redirect("employers:registrations")
+    page = paginate(request, waiting_for(request.user))
     return render(
         request,
         "employers/registrations.html",
-        {"page": paginate(request, waiting_for(request.user))},
+        {"page": page, "matches": {r.pk: registry_match(r) for r in page}},
     )

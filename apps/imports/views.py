@@ -53,7 +53,10 @@ def import_detail(request, pk: int):
 def import_progress(request, pk: int):
     job = _own_import(request, pk)
     job.check_alive()
-    return render(request, "imports/_progress.html", {"job": job})
+    response = render(request, "imports/_progress.html", {"job": job})
+    if job.finished:  # the page shows the results and rejected rows: load it whole, once
+        response["HX-Refresh"] = "true"
+    return response
 
 
 @back_office

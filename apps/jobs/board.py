@@ -52,7 +52,12 @@ def search(
     newest) first."""
     qs = open_jobs().select_related("employer", "occupation", "region")
     if occupation:
-        qs = qs.filter(Q(occupation_id=occupation) | Q(occupation_id__startswith=occupation + "-"))
+        # the occupation and everything under it ("6-18" → "6-18-…"): a range, since a
+        # foreign key takes no startswith ('.' sorts right after '-')
+        qs = qs.filter(
+            Q(occupation_id=occupation)
+            | Q(occupation_id__gte=occupation + "-", occupation_id__lt=occupation + ".")
+        )
     if area:
         qs = qs.filter(region_prefix_q("region_id", area))
     if wage:

@@ -9,20 +9,15 @@ from django.utils import timezone
 
 from apps.people.models import JobKind
 from apps.regions.models import Region, RegionLevel
-from apps.taxonomy.models import Education, Occupation, SkillLevel
-
-
-def _occupation(code: str, field: str) -> str:
-    code = (code or "").strip()
-    if not Occupation.objects.filter(code=code).exists():
-        raise forms.ValidationError("请从列表中选择职业(输入“焊”“电工”等关键字)", code=field)
-    return code
+from apps.taxonomy.fields import OccupationField
+from apps.taxonomy.models import Education, SkillLevel
+from jiuye.widgets import date_input
 
 
 class PostingForm(forms.Form):
     title = forms.CharField(label="岗位名称", max_length=128)
-    occupation = forms.CharField(
-        label="职业", max_length=16, help_text="输入关键字选择,如“焊”“电工”“保育”"
+    occupation = OccupationField(
+        name="occupation", label="职业", help_text="输入关键字选择,如“焊”“电工”“保育”"
     )
     kind = forms.ChoiceField(label="用工形式", choices=JobKind.choices)
     headcount = forms.IntegerField(label="招聘人数", min_value=1, max_value=100000)
@@ -35,8 +30,8 @@ class PostingForm(forms.Form):
     age_max = forms.IntegerField(label="最高年龄", min_value=16, max_value=70, required=False)
     skills = forms.CharField(label="技能要求", max_length=255, required=False)
     certificates = forms.CharField(label="证书要求(说明)", max_length=255, required=False)
-    required_certificate = forms.CharField(
-        label="必须持有的证书(职业)", max_length=16, required=False
+    required_certificate = OccupationField(
+        name="required_certificate", label="必须持有的证书(职业)", required=False
     )
     required_level = forms.TypedChoiceField(
         label="证书最低等级",
@@ -49,8 +44,8 @@ class PostingForm(forms.Form):
         label="岗位描述", max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
     region = forms.ChoiceField(label="工作地点")
-    valid_from = forms.DateField(label="有效期起", widget=forms.DateInput(attrs={"type": "date"}))
-    valid_to = forms.DateField(label="有效期止", widget=forms.DateInput(attrs={"type": "date"}))
+    valid_from = forms.DateField(label="有效期起", widget=date_input())
+    valid_to = forms.DateField(label="有效期止", widget=date_input())
 
     def __init__(self, *args, employer, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,15 +54,9 @@ class PostingForm(forms.Form):
         self.fields["valid_to"].initial = today + dt.timedelta(days=60)
         self.fields["region"].choices = work_places(employer.region_id[:6])
         self.fields["region"].initial = employer.region_id
-        for name in ("occupation", "required_certificate"):
-            self.fields[name].widget.attrs.update(occupation_typeahead(name))
-
-    def clean_occupation(self):
-        return _occupation(self.cleaned_data["occupation"], "occupation")
 
     def clean_required_certificate(self):
-        code = self.cleaned_data.get("required_certificate")
-        return _occupation(code, "required_certificate") if code else None
+        return self.cleaned_data.get("required_certificate") or None
 
     def values(self) -> dict:
         d = self.cleaned_data
@@ -132,24 +121,11 @@ def work_places(county: str) -> list:
     return [(name, options) for name, options in groups.values()]
 
 
-def occupation_typeahead(name: str) -> dict:
-    """An input that offers occupations as one types (htmx fills its datalist)."""
-    from django.urls import reverse
-
-    return {
-        "list": f"options-{name}",
-        "autocomplete": "off",
-        "hx-get": reverse("taxonomy:occupation_options"),
-        "hx-trigger": "input changed delay:250ms",
-        "hx-target": f"#options-{name}",
-    }
-
-
 class BoardSearchForm(forms.Form):
     """The public board's search: regions by name, never by code."""
 
     q = forms.CharField(label="关键词", max_length=64, required=False)
-    occupation = forms.CharField(label="职业", max_length=16, required=False)
+    occupation = OccupationField(name="occupation", label="职业", required=False)
     area = forms.ChoiceField(label="区域", required=False)
     wage = forms.IntegerField(
         label="月薪不低于(元)", min_value=0, max_value=1_000_000, required=False
@@ -170,10 +146,3 @@ class BoardSearchForm(forms.Form):
         county_name = Region.objects.filter(code=county).values_list("name", flat=True).first()
         self.fields["area"].choices = [("", f"{county_name or ''}全部"), *streets]
         self.fields["near"].choices = [("", "不限"), *work_places(county)]
-        self.fields["occupation"].widget.attrs.update(occupation_typeahead("occupation"))
-
-    def clean_occupation(self):
-        code = (self.cleaned_data.get("occupation") or "").strip()
-        if code and not Occupation.objects.filter(code=code).exists():
-            raise forms.ValidationError("请从列表中选择职业")
-        return code

@@ -39,6 +39,7 @@ EDITABLE = (
     "valid_to",
 )
 MAX_VALIDITY_DAYS = 366  # a posting is renewed at least yearly, so stale ones lapse
+MAX_START_DAYS = 90  # a posting is published for work that starts soon
 
 
 class PublishingError(ValueError):
@@ -67,6 +68,8 @@ def check(values: dict, employer) -> dict:
         raise PublishingError(f"有效期最长{MAX_VALIDITY_DAYS}天,到期可续期", "valid_to")
     if values["valid_to"] < timezone.localdate():
         raise PublishingError("有效期止已过", "valid_to")
+    if (values["valid_from"] - timezone.localdate()).days > MAX_START_DAYS:
+        raise PublishingError(f"有效期起最晚为今后{MAX_START_DAYS}天内", "valid_from")
     region = Region.objects.filter(
         code=values["region_id"], level__gte=RegionLevel.TOWNSHIP
     ).first()
@@ -145,7 +148,10 @@ def change(*, user: User, job: Job, action: str, days: int = 30) -> Job:
     if action == "renew":
         if not 1 <= days <= 180:
             raise PublishingError("续期天数应为1到180天", "days")
-        start = max(timezone.localdate(), job.valid_to)
+        today = timezone.localdate()
+        start = max(today, job.valid_to)
+        if (start - today).days + days > MAX_VALIDITY_DAYS:
+            raise PublishingError(f"续期后有效期最长至今后{MAX_VALIDITY_DAYS}天,到期前再续", "days")
         job.valid_to = start + dt.timedelta(days=days)
         job.status = JobStatus.OPEN
     else:

@@ -118,8 +118,13 @@ def job(request, pk: int):
 # --- An employer's own postings (一点发布) ---------------------------------------------
 def _employer_or_refuse(request):
     user = request.user
-    if user.role != Role.EMPLOYER or user.employer_id is None:
-        raise PermissionDenied("仅限已通过核验的用人单位账号")
+    if user.role != Role.EMPLOYER:
+        raise PermissionDenied("仅限用人单位账号")
+    if user.employer_id is None:
+        raise PermissionDenied(
+            "单位注册尚待所在地公共就业服务机构核验,核验通过后即可发布岗位;"
+            "如需加快,请携营业执照到所在街道(乡镇)公共就业服务窗口办理"
+        )
     return user.employer
 
 
@@ -204,6 +209,9 @@ def posting_change(request, pk: int):
 
 
 # --- The public job board (no login) -------------------------------------------------
+BOARD_PAGE_SIZE = 20  # cards a phone scrolls through before the pager
+
+
 def board(request):
     county = settings.PUBLIC_REGION[:6]
     form = BoardSearchForm(request.GET or None, county=county)
@@ -222,7 +230,7 @@ def board(request):
             )
         except BoardError as exc:
             error = str(exc)
-    page = paginate(request, hits)
+    page = paginate(request, hits, BOARD_PAGE_SIZE)
     return render(
         request,
         "jobs/board.html",

@@ -4,7 +4,7 @@ from django import forms
 
 
 class PushForm(forms.Form):
-    region_prefix = forms.CharField(label="区域(区划代码前缀)", max_length=12)
+    region_prefix = forms.ChoiceField(label="区域")
     group = forms.ChoiceField(label="重点群体", required=False)
     labour_status = forms.ChoiceField(label="劳动状态", required=False)
     offers_per_person = forms.IntegerField(
@@ -20,5 +20,32 @@ class PushForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["group"].choices = [("", "全部"), *KeyGroup.choices]
         self.fields["labour_status"].choices = [("", "全部"), *LabourStatus.choices]
+        self.fields["region_prefix"].choices = push_areas(user)
         if user.scope_region_id:
             self.fields["region_prefix"].initial = user.scope_region.scope_prefix
+
+
+def push_areas(user) -> list[tuple[str, str]]:
+    """The areas a push may cover, by name: the user's own region and the divisions
+    inside it, two levels down at most (a county: its streets and their communities)."""
+    from apps.regions.models import Region, RegionLevel
+
+    region = user.scope_region
+    if region is None:  # administrators: the provinces' counties would be too many
+        return [
+            (r.scope_prefix, r.name)
+            for r in Region.objects.filter(level__lte=RegionLevel.PREFECTURE).order_by("code")
+        ]
+    inside = (
+        Region.objects.filter(
+            code__startswith=region.scope_prefix,
+            level__gt=region.level,
+            level__lte=region.level + 2,
+        )
+        .select_related("parent")
+        .order_by("code")
+    )
+    return [(region.scope_prefix, f"{region.name}(全部)")] + [
+        (r.scope_prefix, f"{r.parent.name} · {r.name}" if r.level > region.level + 1 else r.name)
+        for r in inside
+    ]

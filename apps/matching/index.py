@@ -390,6 +390,7 @@ class SeekerIndex(ColumnIndex):
         "wish_kind": (np.int8, (), -1),
         "wish_min_wage": (np.int32, (), -1),
         "wish_max_km": (np.float64, (), np.nan),  # the commute a person accepts
+        "from_work": (np.bool_, (), False),  # lat/lng are the wished place of work
         "groups": (np.int64, (), 0),
         "cert_full": (np.int64, (CERT_SLOTS,), NO_CODE),
         "cert_minor": (np.int64, (CERT_SLOTS,), NO_CODE),
@@ -411,6 +412,7 @@ class SeekerIndex(ColumnIndex):
         "skills",
         "major",
         "wish_max_distance_km",
+        "work_lat",
     )
 
     def refresh(self) -> None:
@@ -472,7 +474,9 @@ class SeekerIndex(ColumnIndex):
             person_id__in=pks, end__isnull=True
         ).values_list("person_id", "group"):
             groups[pk].append(group)
-        for pk, lat, lng, birth, edu, kind, wage, community, status, skills, major, km in rows:
+        for row in rows:
+            pk, lat, lng, birth, edu, kind, wage, community, status, skills, major = row[:11]
+            km, work_lat = row[11:]
             if status not in SEEKING_STATUSES and not wishes[pk] and not self.keep_all:
                 self.drop(pk)
                 continue
@@ -492,6 +496,7 @@ class SeekerIndex(ColumnIndex):
                     "wish_kind": KIND_CODE[kind] if kind else -1,
                     "wish_min_wage": wage if wage is not None else -1,
                     "wish_max_km": np.nan if km is None else km,
+                    "from_work": work_lat is not None,
                     "groups": groups_mask(groups[pk]),
                     "cert_full": [x[0][3] for x in c] + [NO_CODE] * (CERT_SLOTS - len(c)),
                     "cert_minor": [x[0][2] for x in c] + [NO_CODE] * (CERT_SLOTS - len(c)),
@@ -540,6 +545,7 @@ class SeekerIndex(ColumnIndex):
                 int(cols["wish_min_wage"][row]) if cols["wish_min_wage"][row] >= 0 else None
             ),
             wish_max_km=None if math.isnan(commute) else commute,
+            from_work_place=bool(cols["from_work"][row]),
             groups=int(cols["groups"][row]),
             certificates=certificates,
             text=self.text_of(row),

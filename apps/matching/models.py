@@ -45,6 +45,20 @@ class Push(models.Model):
         return f"送岗#{self.pk} {self.region_prefix} {self.group}"
 
     @property
+    def area_name(self) -> str:
+        """The pushed area by name (its prefix padded to a division code)."""
+        from apps.regions.models import Region
+
+        prefix = self.region_prefix
+        code = prefix.ljust(6, "0") if len(prefix) < 6 else prefix
+        return Region.objects.filter(code=code).values_list("name", flat=True).first() or prefix
+
+    def get_group_display(self) -> str:
+        from apps.people.models import KeyGroup
+
+        return dict(KeyGroup.choices).get(self.group, "全部人员")
+
+    @property
     def progress_key(self) -> str:
         return f"push-progress:{self.pk}"
 

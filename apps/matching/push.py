@@ -457,6 +457,7 @@ def _choose(push, profile, jobs, jcols, rows, parts, capacity, used, sent):
             None if math.isnan(distance) else distance,
             int(parts["days"][i]),
             bool(jcols["edu"][row] > 0),
+            "work" if profile.from_work_place else "person",
             shared=shared_terms(profile.text, jobs.text_of(row)),
         )
         picked.append(

@@ -68,6 +68,8 @@ class PersonProfile:
     )
     # TF-IDF of wished occupations, skills and major (text.Vocabulary.vector)
     text: dict[str, float] = field(default_factory=dict)
+    # lat/lng are the wished place of work (意向工作地点), not home
+    from_work_place: bool = False
 
 
 @dataclass
@@ -203,12 +205,14 @@ def reasons(
     perspective: str = "person",
     shared: list[str] = (),
 ) -> list[str]:
-    """The reasons shown with a match: one for each component that counted."""
+    """The reasons shown with a match: one for each component that counted.
+    ``perspective``: "person" (a worker's jobs, distances from home), "work" (from the
+    wished place of work) or "job" (a job's candidates)."""
     out = []
     if components["occupation"] > 0:
         out.append(OCCUPATION_LABEL[depth])
     if distance is not None:
-        where = "距家" if perspective == "person" else "距岗位"
+        where = {"person": "距家", "work": "距意向工作地点"}.get(perspective, "距岗位")
         out.append(f"{where}{distance:.1f}公里")
     if components["wage"] >= 1:
         out.append("薪资符合期望")
@@ -220,6 +224,6 @@ def reasons(
         out.append(f"持有{certificate_name}证书")
     if components.get("text", 0) > 0 and shared:
         out.append(f"技能相符:{'、'.join(shared)}")
-    if days <= 7:
+    if days <= 7 and perspective != "job":  # of the job: no reason about a candidate
         out.append("近期发布")
     return out

@@ -73,6 +73,7 @@ def person_profile(
         wish_max_km=person.wish_max_distance_km,
         groups=groups_mask(groups),
         certificates=certificates_of([person.pk]).get(person.pk, []),
+        from_work_place=person.work_lat is not None,
         text=(vocab or Vocabulary()).vector(
             person_text([name for _, name in wishes], person.skills, person.major)
         ),
@@ -194,7 +195,8 @@ def jobs_for_person(
         if pick >= 0:
             _, level, name = profile.certificates[pick]
             cert_name = f"{name}{LEVEL_LABEL.get(level, '')}"
-        match = _match(parts, i, cert_name, edu_required[i], "person", shared[i])
+        where = "work" if profile.from_work_place else "person"
+        match = _match(parts, i, cert_name, edu_required[i], where, shared[i])
         if i >= within:
             match.reasons.append(f"超出您可接受的通勤距离({commute:g}公里)")
         out.append(Ranked(jobs[pk], match))

@@ -214,7 +214,11 @@ def push_detail(request, pk: int):
 
 @back_office
 def push_progress(request, pk: int):
-    return render(request, "matching/_push_progress.html", {"push": _own_push(request, pk)})
+    push = _own_push(request, pk)
+    response = render(request, "matching/_push_progress.html", {"push": push})
+    if push.finished:  # the page shows its results once finished: load it whole, once
+        response["HX-Refresh"] = "true"
+    return response
 
 
 # --- communities' circles (三公里就业圈, 15分钟服务圈, 充分就业社区) ----------------------------

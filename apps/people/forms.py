@@ -2,6 +2,9 @@
 
 from django import forms
 
+from apps.taxonomy.fields import OccupationField
+from jiuye.widgets import date_input
+
 
 class RegistrationForm(forms.Form):
     kind = forms.ChoiceField(label="登记类型")
@@ -12,9 +15,7 @@ class RegistrationForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"placeholder": "就业单位统一社会信用代码"}),
     )
-    day = forms.DateField(
-        label="登记日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    day = forms.DateField(label="登记日期", required=False, widget=date_input())
 
     def __init__(self, *args, **kwargs):
         from apps.people.models import Registration
@@ -62,14 +63,14 @@ class ProfileForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    wish_1 = forms.CharField(
+    wish_1 = OccupationField(
+        name="wish_1",
         label="想做的工作(职业)",
-        max_length=16,
         required=False,
         help_text="输入关键字选择,如“焊”“电工”“保育”",
     )
-    wish_2 = forms.CharField(label="想做的工作(第二选择)", max_length=16, required=False)
-    wish_3 = forms.CharField(label="想做的工作(第三选择)", max_length=16, required=False)
+    wish_2 = OccupationField(name="wish_2", label="想做的工作(第二选择)", required=False)
+    wish_3 = OccupationField(name="wish_3", label="想做的工作(第三选择)", required=False)
     wish_job_kind = forms.ChoiceField(
         label="用工形式", choices=[("", "不限"), *_Kind.choices], required=False
     )
@@ -86,7 +87,7 @@ class ProfileForm(forms.Form):
     )
     work_lat = forms.FloatField(required=False, widget=forms.HiddenInput)
     work_lng = forms.FloatField(required=False, widget=forms.HiddenInput)
-    certificate = forms.CharField(label="新增证书(职业)", max_length=16, required=False)
+    certificate = OccupationField(name="certificate", label="新增证书(职业)", required=False)
     certificate_level = forms.TypedChoiceField(
         label="证书等级",
         choices=[("", "无等级"), *_Level.choices],
@@ -100,12 +101,9 @@ class ProfileForm(forms.Form):
 
     def __init__(self, *args, county=None, **kwargs):
         """``county``: the person's county (a Region); its communities are offered by name."""
-        from apps.jobs.forms import occupation_typeahead
         from apps.regions.models import Region, RegionLevel
 
         super().__init__(*args, **kwargs)
-        for name in ("wish_1", "wish_2", "wish_3", "certificate"):
-            self.fields[name].widget.attrs.update(occupation_typeahead(name))
         self.county = county
         self.communities = {}
         if county is not None:
@@ -151,26 +149,6 @@ class ProfileForm(forms.Form):
             r = self.communities[choice]
             data["work_point"] = (r.lat, r.lng, f"{r.parent.name}{r.name}")
         return data
-
-    def _occupation(self, name):
-        from apps.taxonomy.models import Occupation
-
-        code = (self.cleaned_data.get(name) or "").strip()
-        if code and not Occupation.objects.filter(code=code).exists():
-            raise forms.ValidationError("请从列表中选择职业(输入关键字后选择)")
-        return code
-
-    def clean_wish_1(self):
-        return self._occupation("wish_1")
-
-    def clean_wish_2(self):
-        return self._occupation("wish_2")
-
-    def clean_wish_3(self):
-        return self._occupation("wish_3")
-
-    def clean_certificate(self):
-        return self._occupation("certificate")
 
     @classmethod
     def initial_from(cls, person) -> dict:

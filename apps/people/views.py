@@ -20,6 +20,7 @@ from apps.accounts.downloads import send_export
 from apps.accounts.models import AccessEntry, Role
 from apps.accounts.requests import client_ip
 from apps.accounts.scoping import in_scope
+from apps.accounts.views import AFTER_SIGNUP
 from apps.portal.access import back_office, clerk_only
 from apps.portal.pages import paginate
 from apps.regions.models import Region
@@ -321,7 +322,8 @@ def my_profile(request):
         try:
             update_profile(user=request.user, person=person, data=form.cleaned_data)
             messages.success(request, "求职信息已保存,“为我推荐的岗位”已按新信息更新")
-            return redirect("matching:my_jobs")
+            # back to where they were going when they signed up (a job they wanted), once
+            return redirect(request.session.pop(AFTER_SIGNUP, None) or "matching:my_jobs")
         except ProfileError as exc:
             form.add_error(None, str(exc))
     return render(
@@ -331,6 +333,7 @@ def my_profile(request):
             "form": form,
             "person": person,
             "certificates": person.certificates.all(),
+            "going_to": request.session.get(AFTER_SIGNUP),
             "place_map": {
                 "tiles": settings.MAP_TILE_URL,
                 "home": [person.lat, person.lng] if person.lat is not None else None,

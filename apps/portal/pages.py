@@ -10,8 +10,8 @@ from apps.accounts.models import Role
 PAGE_SIZE = 50
 
 
-def paginate(request, qs):
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+def paginate(request, qs, per_page: int = PAGE_SIZE):
+    return Paginator(qs, per_page).get_page(request.GET.get("page"))
 
 
 def own_or_404(request, model, pk: int, missing: str):

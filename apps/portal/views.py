@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from apps.accounts.models import Role
@@ -23,8 +23,15 @@ from apps.people.selectors import (
 from apps.policies.selectors import unclaimed
 
 
-@login_required
 def home(request):
+    """Each role's home; a visitor who is not signed in lands on the public job board."""
+    if not request.user.is_authenticated:
+        return redirect("jobs:board")
+    return _home(request)
+
+
+@login_required
+def _home(request):
     user = request.user
     if user.role == Role.WORKER:
         person = user.person

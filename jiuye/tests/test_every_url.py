@@ -68,6 +68,7 @@ PUBLIC = {
     "signup_verify",
     "jobs:board",  # open jobs are public (一点发布、全市共享)
     "jobs:board_job",
+    "portal:home",  # a visitor's home is the board
 }
 
 

@@ -80,17 +80,43 @@ def test_a_known_id_is_linked_only_through_the_phone_on_file(client, db):
     known = PersonFactory(id_number=NEW_ID, name="赵六", phone="13812345678")
     client.post("/accounts/signup/", worker_form(phone="13900009999"))
     page = client.get("/accounts/signup/verify/").content.decode()
-    assert "138****5678" in page  # the code went to the registry's phone, not the typed one
+    # the code went to the registry's phone, not the typed one, and the page says neither
+    assert PhoneCode.objects.get().phone == "13812345678"
+    assert "5678" not in page and "9999" not in page
     assert not PhoneCode.objects.filter(phone="13900009999").exists()
     client.post("/accounts/signup/verify/", {"code": code_from(client)})
     user = User.objects.get(username="13812345678")
     assert user.person == known and Person.objects.count() == 1
 
 
-def test_a_known_id_without_a_phone_on_file_cannot_be_linked_online(client, db):
-    PersonFactory(id_number=NEW_ID, phone="")
-    page = client.post("/accounts/signup/", worker_form()).content.decode()
-    assert "社区服务站办理" in page and not PhoneCode.objects.exists()
+@override_settings(SHOW_CODES=True)
+def test_sign_up_does_not_tell_whether_an_id_is_in_the_registry(client, db, caplog):
+    """Unknown ID, known ID without a phone, known ID with an account: the same answer
+    and the same code page; only the first gets a code that works."""
+
+    def answer(**changes):
+        client.cookies.clear()
+        response = client.post("/accounts/signup/", worker_form(**changes))
+        page = client.get("/accounts/signup/verify/").content.decode()
+        return response.status_code, response.get("Location"), "收不到验证码" in page
+
+    unknown = answer(phone="13900000001")
+    PersonFactory(id_number=NEW_ID, phone="")  # known, no phone on file
+    no_phone = answer(phone="13900000002")
+    assert unknown == no_phone == (302, "/accounts/signup/verify/", True)
+    assert not PhoneCode.objects.exclude(phone="13900000001").exists()
+    for _ in range(5):
+        page = client.post("/accounts/signup/verify/", {"code": "123456"}).content.decode()
+        assert "验证码不正确" in page
+    assert "次数过多" in client.post("/accounts/signup/verify/", {"code": "1"}).content.decode()
+
+    other = make_resident_id("341282", dt.date(1990, 2, 2), 45)
+    owner = PersonFactory(id_number=other, phone="13700000003")
+    User.objects.create_user("13700000003", password="x", role="worker", person=owner)
+    with caplog.at_level("INFO", logger="apps.accounts.codes"):
+        has_account = answer(id_number=other, phone="13900000004")
+    assert has_account == unknown
+    assert "有人正在用您的身份证号注册" in caplog.text  # the owner is told
 
 
 def test_bad_sign_ups_name_their_field(client, db):
@@ -241,6 +267,8 @@ def test_the_wished_place_of_work_moves_where_distances_count_from(client, db):
     assert not within_3_km()
     client.post("/my/profile/", {"work_place": "map", "work_lat": lat, "work_lng": lng})
     assert within_3_km()  # the matching counts from the picked point, at once
+    reasons = jobs_for_person(person=person)[0].match.reasons
+    assert any(r.startswith("距意向工作地点") for r in reasons)  # not "距家"
     person.refresh_from_db()
     assert person.work_place == "地图选点" and (person.lat, person.lng) != (lat, lng)  # home kept
     page = client.get("/my/profile/").content.decode()
@@ -261,3 +289,91 @@ def test_the_wished_place_of_work_moves_where_distances_count_from(client, db):
     person.refresh_from_db()
     assert (person.work_lat, person.work_lng, person.work_place) == (None, None, "")
     assert not within_3_km()
+
+
+@override_settings(SHOW_CODES=True)
+def test_a_worker_who_signs_up_to_apply_comes_back_to_the_job(client, db):
+    job = "/board/123/"
+    login = client.get(f"/accounts/login/?next={job}").content.decode()
+    assert "/accounts/signup/?next=/board/123/" in login
+    client.get(f"/accounts/signup/?next={job}")
+    client.post("/accounts/signup/", worker_form())
+    client.post("/accounts/signup/verify/", {"code": code_from(client)})
+    assert "保存后将回到您刚才查看的岗位" in client.get("/my/profile/").content.decode()
+    assert client.post("/my/profile/", {"major": "焊接"})["Location"] == job
+    # once: the next save goes to the recommendations
+    assert client.post("/my/profile/", {"major": "焊接"})["Location"] == "/my/jobs/"
+
+
+def test_a_next_page_elsewhere_is_not_kept(client, db):
+    client.get("/accounts/signup/?next=https://evil.example/")
+    assert "after_signup" not in client.session
+
+
+@override_settings(SHOW_CODES=True)
+def test_wrong_codes_through_the_page_use_up_the_code(client, db):
+    """Each wrong try counts even though the sign-up's transaction is undone: after five,
+    even the right code is refused (a 6-digit code cannot be guessed at leisure)."""
+    client.post("/accounts/signup/", worker_form())
+    right = code_from(client)
+    wrong = "000000" if right != "000000" else "111111"
+    for _ in range(5):
+        assert (
+            "验证码不正确"
+            in client.post("/accounts/signup/verify/", {"code": wrong}).content.decode()
+        )
+    page = client.post("/accounts/signup/verify/", {"code": right}).content.decode()
+    assert "次数过多" in page
+    assert not User.objects.filter(username="13900001111").exists()
+
+
+def test_one_address_cannot_make_the_bureau_text_without_end(client, db, settings):
+    from apps.accounts import views
+
+    for n in range(views.CODES_PER_ADDRESS_HOUR):
+        client.cookies.clear()
+        client.post("/accounts/signup/", worker_form(phone=f"139000{n:05d}"))
+    client.cookies.clear()
+    page = client.post("/accounts/signup/", worker_form(phone="13911111111")).content.decode()
+    assert "注册次数过多" in page
+    assert PhoneCode.objects.count() == views.CODES_PER_ADDRESS_HOUR
+
+
+def test_a_stranger_typing_a_known_credit_code_needs_staff_to_check_papers(
+    client, staff, db, caplog
+):
+    """A credit code is public: a sign-up under another name, or for an employer that has
+    an account, is approved only once staff confirm they saw the licence and the letter of
+    authorisation, and the employer's contact on file is told."""
+    from apps.employers.registration import VerificationError, decide, submit
+
+    existing = EmployerFactory(region_id=A1, name="真实公司", contact_phone="13600000001")
+    User.objects.create_user("13600000001", password="x", role="employer", employer=existing)
+    stranger = User.objects.create_user("13900006666", password="x", role="employer")
+    registration = submit(
+        user=stranger,
+        credit_code=existing.credit_code,
+        name="冒名公司",
+        industry_id="42",
+        size="small",
+        region_id=A1,
+        contact_name="王",
+        contact_phone="13900006666",
+    )
+    clerk = staff("county_staff", "341282")
+    client.force_login(clerk)
+    page = client.get("/employers/registrations/").content.decode()
+    assert "真实公司" in page and "名称与登记库不一致" in page and "已有 1 个平台账号" in page
+    client.post("/employers/registrations/", {"registration": registration.pk, "approve": "1"})
+    stranger.refresh_from_db()
+    assert stranger.employer is None  # not without the check
+    with pytest.raises(VerificationError, match="授权书"):
+        decide(user=clerk, registration=registration, approve=True)
+    with caplog.at_level("INFO", logger="apps.accounts.codes"):
+        client.post(
+            "/employers/registrations/",
+            {"registration": registration.pk, "approve": "1", "confirmed": "1"},
+        )
+    stranger.refresh_from_db()
+    assert stranger.employer == existing
+    assert "新增了账号" in caplog.text and "136****0001" in caplog.text

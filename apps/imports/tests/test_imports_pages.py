@@ -61,6 +61,11 @@ def test_progress_is_shown_while_running(client, staff):
     waiting = ImportJob.objects.create(kind="people", original_name="q.csv", created_by=user)
     page = client.get(f"/imports/{waiting.pk}/progress/").content.decode()
     assert "排队等待处理" in page and "约 0" not in page
+    assert "HX-Refresh" not in client.get(f"/imports/{waiting.pk}/progress/")
+    # finished: the page reloads whole, once, to show its results and rejected rows
+    waiting.status = ImportJob.Status.DONE
+    waiting.save()
+    assert client.get(f"/imports/{waiting.pk}/progress/")["HX-Refresh"] == "true"
 
 
 def test_others_cannot_see_my_imports(client, staff):

@@ -74,6 +74,10 @@ def test_search_by_words_area_kind_wage_and_distance(client, jobs):
     assert titles(client.get("/board/", {"area": "341282002"})) == ["收银员"]
     assert titles(client.get("/board/", {"kind": "part_time"})) == ["收银员"]
     assert titles(client.get("/board/", {"wage": "5000"})) == ["电焊工"]
+    # an occupation, or any level above it, finds the jobs under it
+    for code in ("6-18-02-04", "6-18-02", "6-18", "6"):
+        assert titles(client.get("/board/", {"occupation": code})) == ["电焊工"], code
+    assert titles(client.get("/board/", {"occupation": "4-01"})) == ["收银员"]
     near = client.get("/board/", {"near": "341282001001", "km": "1"})
     assert titles(near) == ["电焊工"]
     bad = client.get("/board/", {"km": "-3", "near": "341282001001"})

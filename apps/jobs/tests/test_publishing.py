@@ -61,6 +61,12 @@ def test_bad_input_gets_the_fields_own_error_and_nothing_is_stored(client, boss)
         ({"headcount": "0"}, "headcount", "大于或等于1"),
         ({"region": "110101001001"}, "region", "选择"),  # Beijing: not offered
         ({"title": ""}, "title", "必填"),
+        # work far in the future: never lapsing, and renewing it overflowed the date
+        (
+            {"valid_from": "9999-01-01", "valid_to": "9999-12-31"},
+            "valid_from",
+            "今后90天内",
+        ),
     ]
     for change, field, words in cases:
         page = client.post("/my/postings/new/", form(**change))
@@ -90,6 +96,12 @@ def test_pause_resume_renew_and_close(client, boss):
     client.post(f"/my/postings/{job.pk}/status/", {"action": "renew", "days": "30"})
     job.refresh_from_db()
     assert job.valid_to == TODAY + dt.timedelta(days=35)
+    # renewing again and again cannot push the validity past a year from today
+    for _ in range(3):
+        client.post(f"/my/postings/{job.pk}/status/", {"action": "renew", "days": "180"})
+    job.refresh_from_db()
+    assert job.valid_to == TODAY + dt.timedelta(days=35 + 180)  # the second and third refused
+    assert (job.valid_to - TODAY).days <= 366
     client.post(f"/my/postings/{job.pk}/status/", {"action": "close"})
     job.refresh_from_db()
     assert job.status == "closed" and not offered()
@@ -100,9 +112,16 @@ def test_an_employer_edits_its_own_jobs_only(client, boss):
     mine = JobFactory(employer=boss.employer, valid_from=TODAY)
     theirs = JobFactory(valid_from=TODAY)
     client.force_login(boss)
-    client.post(f"/my/postings/{mine.pk}/edit/", form(title="高级电焊工"))
+    client.post(
+        f"/my/postings/{mine.pk}/edit/", form(title="高级电焊工", occupation="6-18-02-04 焊工")
+    )
     mine.refresh_from_db()
-    assert mine.title == "高级电焊工"
+    assert mine.title == "高级电焊工" and mine.occupation_id == "6-18-02-04"
+    # The edit form shows the dates as the date picker reads them (ISO), whatever the
+    # locale: a localised 2026/12/03 is dropped by the browser and the save then fails.
+    page = client.get(f"/my/postings/{mine.pk}/edit/").content.decode()
+    assert f'name="valid_from" value="{TODAY.isoformat()}"' in page
+    assert 'value="6-18-02-04 焊工"' in page  # the occupation in words, not a bare code
     assert client.get(f"/my/postings/{theirs.pk}/edit/").status_code == 404
     assert client.post(f"/my/postings/{theirs.pk}/status/", {"action": "close"}).status_code == 404
     theirs.refresh_from_db()
@@ -116,4 +135,5 @@ def test_only_employers_publish(client, staff):
 
 def test_the_occupation_typeahead_finds_by_words(client, db):
     page = client.get("/occupations/options/", {"occupation": "焊"}).content.decode()
-    assert "6-18-02-04" in page and "<option" in page
+    # the choice reads in words: picking it fills the input with code and name
+    assert '<option value="6-18-02-04 焊工">焊工</option>' in page

@@ -61,8 +61,9 @@ def demo_code(page) -> str:
 def pick_occupation(page, name: str, typed: str, code: str) -> None:
     """Type a few characters; the list offers occupations; take the one wanted."""
     page.fill(f"input[name={name}]", typed)
-    page.locator(f"#options-{name} option[value='{code}']").wait_for(state="attached")
-    page.fill(f"input[name={name}]", code)
+    option = page.locator(f"#options-{name} option[value^='{code} ']")
+    option.wait_for(state="attached")
+    page.fill(f"input[name={name}]", option.get_attribute("value"))  # as picking it does
 
 
 def sign_in(page, url, username, password):

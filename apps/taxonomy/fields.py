@@ -1,0 +1,52 @@
+"""The occupation input every form shares: a typeahead over the classification whose
+choice reads "6-18-02-04 焊工" (what the person picked, in words), and whose value is the
+code."""
+
+from __future__ import annotations
+
+from django import forms
+from django.urls import reverse_lazy
+
+from .models import Occupation
+
+
+def occupation_label(code: str | None) -> str:
+    """The text an occupation input shows for a stored code: "6-18-02-04 焊工"."""
+    if not code:
+        return ""
+    name = Occupation.objects.filter(code=code).values_list("name", flat=True).first()
+    return f"{code} {name}" if name else code
+
+
+class OccupationField(forms.CharField):
+    """Accepts a chosen option ("6-18-02-04 焊工") or a bare code; cleans to the code."""
+
+    default_error_messages = {"unknown": "请从列表中选择职业(输入“焊”“电工”等关键字后选择)"}
+
+    def __init__(self, *, name: str, **kwargs):
+        kwargs.setdefault("max_length", 160)
+        super().__init__(**kwargs)
+        self.widget.attrs.update(
+            {
+                "list": f"options-{name}",
+                "autocomplete": "off",
+                "hx-get": reverse_lazy("taxonomy:occupation_options"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": f"#options-{name}",
+            }
+        )
+
+    def prepare_value(self, value):
+        # a stored code shows with its name; what was typed shows as typed
+        if value and " " not in str(value) and Occupation.objects.filter(code=value).exists():
+            return occupation_label(value)
+        return value
+
+    def clean(self, value) -> str:
+        text = super().clean(value).strip()
+        if not text:
+            return ""
+        code = text.split()[0]
+        if not Occupation.objects.filter(code=code).exists():
+            raise forms.ValidationError(self.error_messages["unknown"], code="unknown")
+        return code
