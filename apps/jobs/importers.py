@@ -11,7 +11,7 @@ from apps.people.models import JobKind
 from apps.regions.geo import h3_cell
 from apps.regions.importers import read_point
 from apps.regions.selectors import city_prefix, placeable_regions
-from apps.taxonomy.models import Education, Occupation, SkillLevel
+from apps.taxonomy.models import Education, SkillLevel, current_codes
 from jiuye.identifiers import validate_credit_code
 
 from .models import Job, JobStatus
@@ -82,7 +82,7 @@ class JobImport(ImportSpec):
     def prepare(self, job) -> dict:
         return {
             "regions": placeable_regions(),
-            "occupations": set(Occupation.objects.values_list("code", flat=True)),
+            "occupations": current_codes(),  # a moved code is stored as its current one
             "employers": {},  # credit code → (pk, region code), filled per chunk on demand
         }
 
@@ -102,6 +102,7 @@ class JobImport(ImportSpec):
         occupation = row.get("职业代码", required=True)
         if occupation and occupation not in ctx["occupations"]:
             row.fail("职业代码", f"{occupation}不是已知的职业分类代码")
+        occupation = ctx["occupations"].get(occupation, occupation)
         wage_min = row.get("月薪下限", parse_int, required=True, minimum=0)
         wage_max = row.get("月薪上限", parse_int, required=True, minimum=0)
         if wage_min is not None and wage_max is not None and wage_min > wage_max:
@@ -126,6 +127,7 @@ class JobImport(ImportSpec):
         required = row.get("要求证书职业代码")
         if required and required not in ctx["occupations"]:
             row.fail("要求证书职业代码", f"{required}不是已知的职业分类代码")
+        required = ctx["occupations"].get(required, required)
         cleaned = {
             "employer_id": employer[0] if employer else None,
             "employer_region": employer[1] if employer else None,  # who may post for it

@@ -18,7 +18,7 @@ from apps.imports.specs import Column, ImportSpec, RowCleaner, insert_rows
 from apps.regions.geo import h3_cell
 from apps.regions.importers import read_point
 from apps.regions.selectors import placeable_regions
-from apps.taxonomy.models import Education, Occupation, SkillLevel
+from apps.taxonomy.models import Education, Occupation, SkillLevel, current_codes
 from jiuye.identifiers import (
     birth_date_from_id,
     gender_from_id,
@@ -169,7 +169,7 @@ class PersonImport(ImportSpec):
     def prepare(self, job) -> dict:
         return {
             "regions": placeable_regions(),
-            "occupations": set(Occupation.objects.values_list("code", flat=True)),
+            "occupations": current_codes(),  # a moved code is stored as its current one
             "occupation_by_name": dict(
                 Occupation.objects.filter(level=Occupation.Level.OCCUPATION).values_list(
                     "name", "code"
@@ -198,6 +198,7 @@ class PersonImport(ImportSpec):
         unknown = [code for code in wishes if code not in ctx["occupations"]]
         if unknown:
             row.fail("意向职业代码", f"未知的职业代码:{'、'.join(unknown)}")
+        wishes = list(dict.fromkeys(ctx["occupations"].get(c, c) for c in wishes))
         groups = []
         for label in split_list(row.get("重点群体", default="")):
             try:

@@ -47,6 +47,7 @@ class OccupationField(forms.CharField):
         if not text:
             return ""
         code = text.split()[0]
-        if not Occupation.objects.filter(code=code).exists():
+        found = Occupation.objects.filter(code=code).values_list("replaced_by_id", flat=True)
+        if not found:
             raise forms.ValidationError(self.error_messages["unknown"], code="unknown")
-        return code
+        return found[0] or code  # a moved code: its current one

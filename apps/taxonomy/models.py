@@ -21,6 +21,21 @@ class Occupation(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
     verified = models.BooleanField("已与官方表核对", default=False)
+    definition = models.TextField("定义", blank=True)
+    tasks = models.TextField("主要工作任务", blank=True)
+    aliases = models.TextField("别名", blank=True, help_text="逗号分隔:常见岗位叫法")
+    green = models.BooleanField("绿色职业(L)", default=False)
+    digital = models.BooleanField("数字职业(S)", default=False)
+    # A code of an earlier edition that the 2022 edition moved: kept so that records and
+    # files that carry it keep working; new input is mapped to the replacement.
+    replaced_by = models.ForeignKey(
+        "self",
+        verbose_name="现行代码",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = "职业"
@@ -85,3 +100,12 @@ class SkillLevel(models.IntegerChoices):
     LEVEL_3 = 3, "三级/高级工"
     LEVEL_2 = 2, "二级/技师"
     LEVEL_1 = 1, "一级/高级技师"
+
+
+def current_codes() -> dict[str, str]:
+    """Every known occupation code → the code to store for it: itself, or the code that
+    replaced it (a code of an earlier edition moved by the current one)."""
+    return {
+        code: replaced or code
+        for code, replaced in Occupation.objects.values_list("code", "replaced_by_id")
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.shortcuts import render
 
+from .mapping import suggest
 from .models import Occupation
 
 LIMIT = 20
@@ -19,7 +20,16 @@ def occupation_options(request):
     if q:
         found = list(
             Occupation.objects.filter(Q(name__contains=q) | Q(code__startswith=q))
+            .filter(replaced_by__isnull=True)
             .order_by("-level", "code")
             .values("code", "name", "level")[:LIMIT]
         )
+    if len(q) >= 2 and len(found) < LIMIT:
+        # what the words mean when no name holds them: 氩弧焊 → 焊工, 拼多多运营 → 电子商务师
+        seen = {o["code"] for o in found}
+        found += [
+            {"code": s.code, "name": s.name}
+            for s in suggest(q, k=LIMIT - len(found))
+            if s.code not in seen
+        ]
     return render(request, "taxonomy/_occupation_options.html", {"found": found})

@@ -1,13 +1,15 @@
+import io
 from importlib import resources
 
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.imports.services import create_import, run_import
 from apps.regions.services import load_divisions
+from apps.taxonomy import classification
 
 TAXONOMY_FILES = [
     ("industries", "industries_gbt4754_2017.csv"),
-    ("occupations", "occupations_2022.csv"),
+    ("occupations", "occupations_2022.csv"),  # reconciled with csco22.csv: classification.py
 ]
 
 
@@ -22,8 +24,11 @@ class Command(BaseCommand):
             f"行政区划: 新增{result.created} 更新{result.updated} 未变化{result.unchanged}"
         )
         for kind, name in TAXONOMY_FILES:
-            ref = resources.files("apps.taxonomy").joinpath(f"data/{name}")
-            with ref.open("rb") as f:
+            if kind == "occupations":
+                f = io.BytesIO(classification.as_csv())
+            else:
+                f = resources.files("apps.taxonomy").joinpath(f"data/{name}").open("rb")
+            with f:
                 job = run_import(create_import(kind=kind, file=f, filename=name).pk)
             if job.status != job.Status.DONE:
                 raise CommandError(f"{name}: {job.message or job.get_status_display()}")
