@@ -12,6 +12,7 @@ import logging
 import secrets
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -43,9 +44,23 @@ class LogChannel:
         log.info("短信 → %s: %s", mask_mobile(phone), text)
 
 
-def notify(phone: str, text: str) -> None:
-    """A text message that is not a code (a notice), through the same channel."""
+def notify(phone: str, text: str, *, once_per_hour: bool = False) -> None:
+    """A text message that is not a code (a notice), through the same channel;
+    ``once_per_hour``: at most one such notice to the number an hour."""
+    if once_per_hour and not cache.add(f"notice:{phone}", 1, timeout=3600):
+        return
     import_string(settings.SMS_CHANNEL)().send(phone, text)
+
+
+def throttle(phone: str) -> None:
+    """The sending limits of a number a person typed, kept apart from the codes sent:
+    one a minute, PER_HOUR an hour. Raises CodeError with the reason."""
+    minute, hour = f"typed-minute:{phone}", f"typed-hour:{phone}"
+    if not cache.add(minute, 1, timeout=GAP_SECONDS):
+        raise CodeError("验证码已发送,请一分钟后再重新获取")
+    cache.add(hour, 0, timeout=3600)
+    if cache.incr(hour) > PER_HOUR:
+        raise CodeError("验证码发送过于频繁,请一小时后再试")
 
 
 def send_code(phone: str, purpose: str) -> str:

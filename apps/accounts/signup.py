@@ -16,7 +16,7 @@ from apps.people.models import LabourStatus, Person, StatusChange
 from apps.regions.models import Region
 from jiuye.identifiers import birth_date_from_id, gender_from_id, mask_mobile
 
-from .codes import MAX_TRIES, CodeError, check_code, notify, send_code
+from .codes import CODE_MINUTES, MAX_TRIES, CodeError, check_code, notify, send_code, throttle
 from .models import Role, User
 from .services import record_audit
 
@@ -47,18 +47,27 @@ class Pending:
     # outsider whether an ID is in the registry.
     dead: bool = False
     tries: int = 0
+    started: float = 0.0  # when (a timestamp): a code page without a code expires too
 
 
 def start_worker(
     *, name: str, id_number: str, phone: str, password: str, community: str, labour_status: str
 ) -> tuple[Pending, str | None]:
     """Check the sign-up and send its code: to the phone on file for a known ID (which
-    then becomes the login). What the page says next is the same whether or not the ID
-    is in the registry: a known ID that cannot be linked online (it has an account, or
-    no phone on file) gets a code page where no code works, and the account's owner a
-    text saying someone tried."""
+    then becomes the login). Whether or not the ID is in the registry, every answer is
+    the same (an outside attack found four ways to tell, 2026-12-03): the typed phone is
+    checked and throttled alike on every path; a send the phone on file's own limits stop
+    is skipped silently; a known ID that cannot be linked online (an account already, or
+    no phone on file) gets a code page where no code works and that expires as codes do,
+    and the account's owner one notice an hour."""
     if not Region.objects.filter(code=community).exists():
         raise SignupError("请选择居住的社区", "community")
+    if User.objects.filter(username=phone).exists():
+        raise SignupError("这个手机号已注册,请直接登录", "phone")
+    try:
+        throttle(phone)  # the typed phone, on every path, with the same messages
+    except CodeError as exc:
+        raise SignupError(str(exc), "phone") from None
     person = Person.objects.filter(id_number=id_number).first()
     pending = Pending(
         kind="worker",
@@ -69,27 +78,30 @@ def start_worker(
         person_id=person.pk if person else None,
         community=community,
         labour_status=labour_status,
+        started=timezone.now().timestamp(),
     )
-    if person is None:
-        if User.objects.filter(username=phone).exists():
-            raise SignupError("这个手机号已注册,请直接登录", "phone")
-        return pending, send_code(phone, "signup")
-    account = User.objects.filter(person=person).first()
-    if (
-        account is not None
-        or not person.phone
-        or User.objects.filter(username=person.phone).exists()
-    ):
-        if account is not None and account.username.isdigit():
-            notify(
-                account.username,
-                "有人正在用您的身份证号注册公共就业服务账号。您已有账号,可直接登录;"
-                "如非本人操作,请忽略本短信。",
-            )
-        pending.phone, pending.dead = "", True
+    target = phone
+    if person is not None:
+        account = User.objects.filter(person=person).first()
+        if (
+            account is not None
+            or not person.phone
+            or User.objects.filter(username=person.phone).exists()
+        ):
+            if account is not None and account.username.isdigit():
+                notify(
+                    account.username,
+                    "有人正在用您的身份证号注册公共就业服务账号。您已有账号,可直接登录;"
+                    "如非本人操作,请忽略本短信。",
+                    once_per_hour=True,
+                )
+            pending.phone, pending.dead = "", True
+            return pending, None
+        target = pending.phone = person.phone
+    try:
+        return pending, send_code(target, "signup")
+    except CodeError:  # the phone on file's own limits: nothing sent, nothing said
         return pending, None
-    pending.phone = person.phone
-    return pending, send_code(person.phone, "signup")
 
 
 def code_sent_to(pending: Pending) -> str:
@@ -117,6 +129,8 @@ def finish(pending: Pending, code: str) -> User:
     The code is checked outside the account's transaction, so that a wrong try stays
     counted."""
     if pending.dead:
+        if timezone.now().timestamp() - pending.started > CODE_MINUTES * 60:
+            raise SignupError("验证码已失效,请重新获取", "code")
         pending.tries += 1
         if pending.tries > MAX_TRIES:
             raise SignupError("验证码错误次数过多,请重新获取", "code")

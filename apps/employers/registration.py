@@ -60,9 +60,9 @@ def decide(
     confirmed: bool = False,
 ):
     """Approve or refuse an employer's sign-up. Linking an account to an employer the
-    registry holds under another name, or that has an account already, needs
-    ``confirmed``: staff say they checked the licence and the employer's letter of
-    authorisation (授权书); the employer's contact on file is then told by text."""
+    registry already holds needs ``confirmed``: staff say they checked the licence and the
+    employer's letter of authorisation (授权书); the employer's contact on file is then
+    told by text. The page warns when the name typed differs or accounts exist."""
     registration = EmployerRegistration.objects.select_for_update().get(pk=registration.pk)
     refusal = change_refusal(user, stored=registration.region_id)
     if refusal:
@@ -76,7 +76,9 @@ def decide(
         if employer is not None and change_refusal(user, stored=employer.region_id):
             raise VerificationError("该单位已在其他区域登记,请由其所在地经办机构核验")
         match = registry_match(registration)
-        if match and (match["name_differs"] or match["accounts"]) and not confirmed:
+        # a credit code and its name are both public: any sign-up for an employer the
+        # registry holds is approved only with the papers seen
+        if match and not confirmed:
             raise VerificationError(
                 f"登记库中该信用代码的单位为“{employer.name}”"
                 + (f",已有{match['accounts']}个账号" if match["accounts"] else "")

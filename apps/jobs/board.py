@@ -15,6 +15,7 @@ from apps.accounts.scoping import region_prefix_q
 from apps.matching.text import tokens
 from apps.regions.geo import haversine_km
 from apps.regions.models import Region
+from apps.taxonomy.mapping import suggest
 
 from .models import Job, JobStatus
 
@@ -69,6 +70,11 @@ def search(
         any_word = Q()
         for w in words:
             any_word |= Q(title__icontains=w) | Q(skills__icontains=w) | Q(description__icontains=w)
+        # and the jobs of the occupation the words name ("氩弧焊" finds the 焊工 jobs
+        # whatever their titles say), when the classification is sure of it
+        meant = [s.code for s in suggest(q, k=1) if s.exact or s.confidence >= 0.5]
+        if meant:
+            any_word |= Q(occupation_id__in=meant)
         qs = qs.filter(any_word)
     centre = None
     if near:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
 
 from apps.people.models import JobKind
@@ -15,7 +16,18 @@ from jiuye.widgets import date_input
 
 
 class PostingForm(forms.Form):
-    title = forms.CharField(label="岗位名称", max_length=128)
+    title = forms.CharField(
+        label="岗位名称",
+        max_length=128,
+        # what the title means in the classification fills the occupation's choices
+        widget=forms.TextInput(
+            attrs={
+                "hx-get": reverse_lazy("taxonomy:occupation_options"),
+                "hx-trigger": "input changed delay:400ms",
+                "hx-target": "#options-occupation",
+            }
+        ),
+    )
     occupation = OccupationField(
         name="occupation", label="职业", help_text="输入关键字选择,如“焊”“电工”“保育”"
     )

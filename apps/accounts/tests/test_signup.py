@@ -116,7 +116,49 @@ def test_sign_up_does_not_tell_whether_an_id_is_in_the_registry(client, db, capl
     with caplog.at_level("INFO", logger="apps.accounts.codes"):
         has_account = answer(id_number=other, phone="13900000004")
     assert has_account == unknown
-    assert "有人正在用您的身份证号注册" in caplog.text  # the owner is told
+    assert "有人正在用您的身份证号注册" in caplog.text  # the owner is told, once an hour
+    caplog.clear()
+    with caplog.at_level("INFO", logger="apps.accounts.codes"):
+        answer(id_number=other, phone="13900000005")
+    assert "有人正在用您的身份证号注册" not in caplog.text
+
+    # A typed phone that has an account: the same refusal whatever the ID.
+    User.objects.create_user("13900000006", password="x", role="worker")
+    for id_number in (NEW_ID, other, make_resident_id("341282", dt.date(1991, 1, 1), 7)):
+        client.cookies.clear()
+        page = client.post(
+            "/accounts/signup/", worker_form(id_number=id_number, phone="13900000006")
+        )
+        assert "这个手机号已注册" in page.content.decode()
+
+    # The phone on file's own limits show nowhere: the same ID twice in a minute with
+    # two typed phones goes through twice (the second sends nothing new) ...
+    with_phone = make_resident_id("341282", dt.date(1992, 3, 3), 9)
+    PersonFactory(id_number=with_phone, phone="13700000010")
+    assert answer(id_number=with_phone, phone="13900000011")[:2] == unknown[:2]
+    assert answer(id_number=with_phone, phone="13900000012")[:2] == unknown[:2]
+    # ... and a typed phone's limits are the same for every ID.
+    for id_number in (with_phone, make_resident_id("341282", dt.date(1993, 4, 4), 3)):
+        client.cookies.clear()
+        client.post("/accounts/signup/", worker_form(id_number=id_number, phone="13900000013"))
+    client.cookies.clear()
+    page = client.post("/accounts/signup/", worker_form(id_number=with_phone, phone="13900000014"))
+    client.cookies.clear()
+    again = client.post("/accounts/signup/", worker_form(id_number=NEW_ID, phone="13900000014"))
+    assert "一分钟" in again.content.decode() and page.status_code == 302
+
+
+@override_settings(SHOW_CODES=True)
+def test_a_code_page_without_a_code_expires_like_one_with(client, db):
+    from apps.accounts.signup import SESSION_KEY
+
+    PersonFactory(id_number=NEW_ID, phone="")  # known, no phone: no code is sent
+    client.post("/accounts/signup/", worker_form())
+    session = client.session
+    session[SESSION_KEY]["started"] -= 11 * 60
+    session.save()
+    page = client.post("/accounts/signup/verify/", {"code": "123456"}).content.decode()
+    assert "验证码已失效" in page
 
 
 def test_bad_sign_ups_name_their_field(client, db):
@@ -184,7 +226,7 @@ def test_an_employer_signs_up_and_publishes_once_verified_by_its_region(client, 
 
 
 def test_a_registered_employer_is_linked_not_duplicated(staff, db):
-    from apps.employers.registration import decide, submit
+    from apps.employers.registration import VerificationError, decide, submit
 
     existing = EmployerFactory(region_id=A1)
     user = User.objects.create_user("13900004444", password="x", role="employer")
@@ -198,7 +240,11 @@ def test_a_registered_employer_is_linked_not_duplicated(staff, db):
         contact_name="孙八",
         contact_phone="13900004444",
     )
-    decide(user=staff("county_staff", "341282"), registration=registration, approve=True)
+    clerk = staff("county_staff", "341282")
+    # same name, no account yet: still the papers (a credit code and a name are public)
+    with pytest.raises(VerificationError, match="授权书"):
+        decide(user=clerk, registration=registration, approve=True)
+    decide(user=clerk, registration=registration, approve=True, confirmed=True)
     user.refresh_from_db()
     assert user.employer == existing and Employer.objects.count() == 1
 

@@ -78,6 +78,8 @@ def test_search_by_words_area_kind_wage_and_distance(client, jobs):
     for code in ("6-18-02-04", "6-18-02", "6-18", "6"):
         assert titles(client.get("/board/", {"occupation": code})) == ["电焊工"], code
     assert titles(client.get("/board/", {"occupation": "4-01"})) == ["收银员"]
+    # words that name an occupation find its jobs whatever their titles say
+    assert titles(client.get("/board/", {"q": "氩弧焊"})) == ["电焊工"]
     near = client.get("/board/", {"near": "341282001001", "km": "1"})
     assert titles(near) == ["电焊工"]
     bad = client.get("/board/", {"km": "-3", "near": "341282001001"})

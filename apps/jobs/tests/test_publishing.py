@@ -134,6 +134,9 @@ def test_only_employers_publish(client, staff):
 
 
 def test_the_occupation_typeahead_finds_by_words(client, db):
+    # a job's title fills its occupation's choices with what the title means
+    page = client.get("/occupations/options/", {"title": "招聘电焊工2名"}).content.decode()
+    assert page.startswith('<option value="6-18-02-04 焊工">')
     page = client.get("/occupations/options/", {"occupation": "焊"}).content.decode()
     # the choice reads in words: picking it fills the input with code and name
     assert '<option value="6-18-02-04 焊工">焊工</option>' in page

@@ -158,7 +158,9 @@ def test_a_push_ranked_in_several_processes_sends_what_one_process_sends(
         return sent, where
 
     forked, where = offers_of(2)
-    assert len(where) == 2 and str(os.getpid()) not in where  # ranked in two children
+    # ranked in the children, not here (how the chunks fall between the two is the
+    # scheduler's: on a busy machine one child may take them all)
+    assert where and str(os.getpid()) not in where
     alone, where = offers_of(1)
     assert where == {str(os.getpid())}
     assert forked == alone
