@@ -58,7 +58,12 @@ class JobImport(ImportSpec):
         Column("统一社会信用代码", "employer", True, "发布单位,须已登记"),
         Column("岗位编号", "reference", True, "单位内唯一"),
         Column("岗位名称", "title", True),
-        Column("职业代码", "occupation_id", True, "职业分类大典代码,如 6-18-02-04"),
+        Column(
+            "职业代码",
+            "occupation_id",
+            True,
+            "职业分类大典代码,如 6-18-02-04;缺失或未知时,被拒行报告按岗位名称建议代码",
+        ),
         Column("用工形式", "kind", True, "全职、兼职、零工、就业见习、公益性岗位、临时性专项岗位"),
         Column("招聘人数", "headcount", True),
         Column("月薪下限", "wage_min", True, "元"),
@@ -99,9 +104,16 @@ class JobImport(ImportSpec):
         employer = self._employer(credit_code, ctx) if credit_code else None
         if credit_code and employer is None:
             row.fail("统一社会信用代码", f"单位{credit_code}未登记,请先导入用人单位")
-        occupation = row.get("职业代码", required=True)
-        if occupation and occupation not in ctx["occupations"]:
-            row.fail("职业代码", f"{occupation}不是已知的职业分类代码")
+        occupation = row.get("职业代码")
+        if not occupation:
+            # the report names the likeliest code for the title, for staff to confirm by
+            # writing it into the file
+            row.fail("职业代码", "必填" + _suggestion(raw.get("岗位名称") or ""))
+        elif occupation not in ctx["occupations"]:
+            row.fail(
+                "职业代码",
+                f"{occupation}不是已知的职业分类代码" + _suggestion(raw.get("岗位名称") or ""),
+            )
         occupation = ctx["occupations"].get(occupation, occupation)
         wage_min = row.get("月薪下限", parse_int, required=True, minimum=0)
         wage_max = row.get("月薪上限", parse_int, required=True, minimum=0)
@@ -176,3 +188,13 @@ class JobImport(ImportSpec):
 
     def write(self, rows, job, ctx):
         return self.upsert(rows, job, ctx, FIELDS)
+
+
+def _suggestion(title: str) -> str:
+    """ ";按岗位名称建议 6-18-02-04 焊工" when the title points to an occupation."""
+    from apps.taxonomy.mapping import suggest
+
+    found = suggest(title, k=1)
+    if not found or not (found[0].exact or found[0].confidence >= 0.4):
+        return ""
+    return f";按岗位名称建议 {found[0].code} {found[0].name}"

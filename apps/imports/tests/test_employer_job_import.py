@@ -119,6 +119,24 @@ def test_bad_job_rows_are_rejected_with_reasons(employer, run_file):
     assert "不在单位所在市" in report[5]["错误原因"]
     assert report[6]["错误列"] == "招聘人数"
     assert report[7]["错误列"] == "有效期止"
+    # an unknown code: the report names the likeliest one for the title (岗位名称 焊工)
+    assert "按岗位名称建议 6-18-02-04 焊工" in report[3]["错误原因"]
+
+
+def test_a_job_row_without_a_code_gets_one_suggested_to_confirm(employer, run_file):
+    job = run_file(
+        "jobs",
+        csv_bytes(
+            [
+                job_row("J1", 职业代码="", 岗位名称="招聘氩弧焊工"),
+                job_row("J2", 职业代码="", 岗位名称="综合岗"),  # nothing to suggest
+            ]
+        ),
+    )
+    report = {int(r["行号"]): r for r in rejected_rows(job)}
+    assert report[2]["错误列"] == "职业代码"
+    assert "按岗位名称建议 6-18-02-04 焊工" in report[2]["错误原因"]
+    assert report[3]["错误列"] == "职业代码" and "建议" not in report[3]["错误原因"]
 
 
 def test_communities_and_stations_are_imported_with_their_cells(run_file):
