@@ -128,16 +128,16 @@ def finish(pending: Pending, code: str) -> User:
     """The code is right: create the account (and the person, or link the known one).
     The code is checked outside the account's transaction, so that a wrong try stays
     counted."""
+    fresh = timezone.now().timestamp() - pending.started <= CODE_MINUTES * 60
     if pending.dead:
-        if timezone.now().timestamp() - pending.started > CODE_MINUTES * 60:
-            raise SignupError("验证码已失效,请重新获取", "code")
-        pending.tries += 1
-        if pending.tries > MAX_TRIES:
-            raise SignupError("验证码错误次数过多,请重新获取", "code")
-        raise SignupError("验证码不正确", "code")
+        _wrong(pending, fresh)
     try:
         check_code(pending.phone, "signup", code)
     except CodeError as exc:
+        if fresh and "失效" in str(exc):
+            # no live code for this sign-up (the send was skipped at the phone's limits):
+            # answered as a page without a code is, not "expired" before its time
+            _wrong(pending, fresh)
         raise SignupError(str(exc), "code") from None
     try:
         with transaction.atomic():
@@ -161,6 +161,16 @@ def finish(pending: Pending, code: str) -> User:
         raise SignupError("这个手机号或身份证号刚刚已注册,请直接登录") from None
     record_audit(actor=user, action="signed_up", obj=user, changes={"kind": pending.kind})
     return user
+
+
+def _wrong(pending: Pending, fresh: bool):
+    """A try at a sign-up without a live code: wrong, and counted, until it expires."""
+    if not fresh:
+        raise SignupError("验证码已失效,请重新获取", "code")
+    pending.tries += 1
+    if pending.tries > MAX_TRIES:
+        raise SignupError("验证码错误次数过多,请重新获取", "code")
+    raise SignupError("验证码不正确", "code")
 
 
 def _person_for(pending: Pending) -> Person:

@@ -423,3 +423,26 @@ def test_a_stranger_typing_a_known_credit_code_needs_staff_to_check_papers(
     stranger.refresh_from_db()
     assert stranger.employer == existing
     assert "新增了账号" in caplog.text and "136****0001" in caplog.text
+
+
+@override_settings(SHOW_CODES=True)
+def test_a_send_skipped_at_the_phones_limit_reads_as_any_wrong_code(client, db):
+    """Five codes to the phone on file this hour, all expired: a sixth sign-up sends
+    nothing, and its code page says "wrong", as for an ID not in the registry, not
+    "expired" before its ten minutes."""
+    import datetime as dt_
+
+    from django.utils import timezone
+
+    PersonFactory(id_number=NEW_ID, phone="13700000020")
+    for _ in range(5):
+        PhoneCode.objects.create(
+            phone="13700000020",
+            purpose="signup",
+            code_hash="x",
+            expires_at=timezone.now() - dt_.timedelta(minutes=1),
+        )
+    client.post("/accounts/signup/", worker_form(phone="13900000021"))
+    assert PhoneCode.objects.count() == 5  # nothing sent
+    page = client.post("/accounts/signup/verify/", {"code": "123456"}).content.decode()
+    assert "验证码不正确" in page and "失效" not in page
