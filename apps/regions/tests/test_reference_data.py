@@ -31,6 +31,40 @@ def test_classifications_are_loaded_with_their_hierarchy(db):
 
 def test_loading_again_changes_nothing(db):
     before = Region.objects.filter(level__lte=4).count()
-    call_command("load_reference", stdout=open("/dev/null", "w"))
+    call_command("load_reference", "--no-communities", stdout=open("/dev/null", "w"))
     assert Region.objects.filter(level__lte=4).count() == before
     assert Region.objects.get(code="341282001").lat is not None  # placed coordinates are kept
+
+
+def test_statistical_communities_load_under_their_townships(db):
+    """The 2023 statistical communities (村级) of 颍上县 (another county than the tests'
+    small city): real codes and names, village or residents' committee by the code, no
+    coordinates until a bureau gives them; loading again changes nothing, and a community
+    the demo generated on a real code takes the real name."""
+    from apps.regions.models import RegionLevel
+    from apps.regions.services import load_communities, statistical_communities
+
+    rows = statistical_communities(("341226",))
+    assert len(rows) > 300 and all(len(code) == 12 for code, _ in rows)
+    townships = set(
+        Region.objects.filter(level=RegionLevel.TOWNSHIP).values_list("code", flat=True)
+    )
+    first_code, first_name = next((c, n) for c, n in rows if c[:9] in townships)
+    Region.objects.create(
+        code=first_code,
+        name="演示生成社区",
+        level=RegionLevel.COMMUNITY,
+        parent_id=first_code[:9],
+        generated=True,
+    )
+    result = load_communities(("341226",))
+    loaded = Region.objects.filter(level=RegionLevel.COMMUNITY, code__startswith="341226")
+    kept = [code for code, _ in rows if code[:9] in townships]
+    assert loaded.count() == len(kept) and result.updated == 1
+    renamed = Region.objects.get(code=first_code)
+    assert renamed.name == first_name and not renamed.generated
+    village = loaded.filter(code__regex=r"^\d{9}2\d\d$").first()
+    assert village is not None and village.is_village and village.lat is None
+    assert loaded.filter(is_village=False).exists()
+    again = load_communities(("341226",))
+    assert (again.created, again.updated) == (0, 0)

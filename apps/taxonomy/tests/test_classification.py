@@ -47,7 +47,7 @@ def test_undivided_minor_groups_and_every_parent(db):
 
 def test_loading_again_changes_nothing(db):
     out = io.StringIO()
-    call_command("load_reference", stdout=out)
+    call_command("load_reference", "--no-communities", stdout=out)
     assert "occupations_2022.csv: 新增0 更新0 未变化" in out.getvalue()
 
 

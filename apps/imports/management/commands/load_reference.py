@@ -4,7 +4,7 @@ from importlib import resources
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.imports.services import create_import, run_import
-from apps.regions.services import load_divisions
+from apps.regions.services import load_communities, load_divisions
 from apps.taxonomy import classification
 
 TAXONOMY_FILES = [
@@ -18,11 +18,24 @@ class Command(BaseCommand):
         "Load the reference data: China's divisions and the national classifications. Idempotent."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-communities",
+            action="store_true",
+            help="without the statistical communities (村级, 544,000 rows; the tests' own "
+            "small city uses this)",
+        )
+
     def handle(self, **options):
         result = load_divisions()
         self.stdout.write(
             f"行政区划: 新增{result.created} 更新{result.updated} 未变化{result.unchanged}"
         )
+        if not options["no_communities"]:
+            result = load_communities()
+            self.stdout.write(
+                f"社区(村): 新增{result.created} 更新{result.updated} 未变化{result.unchanged}"
+            )
         for kind, name in TAXONOMY_FILES:
             if kind == "occupations":
                 f = io.BytesIO(classification.as_csv())
