@@ -104,6 +104,13 @@ class Job(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def placed_at_area_centre(self) -> bool:
+        """The job's coordinates are its community's (or street's) centre: only the area
+        was given, so distances to it are approximate (said on its pages)."""
+        area = self.region
+        return self.lat is not None and (self.lat, self.lng) == (area.lat, area.lng)
+
 
 class WelfarePlacement(models.Model):
     """A person placed in a public-welfare post (公益性岗位安置): the safety net for people

@@ -139,6 +139,13 @@ class Person(models.Model):
         return self.name
 
     @property
+    def placed_at_area_centre(self) -> bool:
+        """The person's coordinates are their community's (or street's) centre: only the
+        area was given, so distances from them are approximate (said on the file)."""
+        area = self.community
+        return self.lat is not None and (self.lat, self.lng) == (area.lat, area.lng)
+
+    @property
     def search_point(self) -> tuple[float | None, float | None]:
         """Where distances to jobs count from: the wished place of work, else home."""
         if self.work_lat is not None and self.work_lng is not None:

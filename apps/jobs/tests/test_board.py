@@ -123,3 +123,24 @@ def test_a_worker_applies_from_the_board_and_comes_back_to_the_job(client, jobs)
     assert applied["Location"] == f"/board/{job.pk}/"
     assert job.applications.get().person == worker.person
     assert "已申请" in client.get(f"/board/{job.pk}/").content.decode()
+
+
+def test_a_job_placed_only_by_its_area_says_so(client, jobs, staff):
+    from apps.regions.models import Region
+
+    area = Region.objects.get(code="341282001001")
+    centre = JobFactory(
+        employer=jobs["welder"].employer,
+        title="只知社区的岗位",
+        region_id=area.code,
+        lat=area.lat,
+        lng=area.lng,
+        valid_from=TODAY,
+        valid_to=TODAY + dt.timedelta(days=30),
+    )
+    assert 'id="area-centre"' in client.get(f"/board/{centre.pk}/").content.decode()
+    assert 'id="area-centre"' not in client.get(f"/board/{jobs['cashier'].pk}/").content.decode()
+    # and a person whose place is their community's centre, on the file staff open
+    person = PersonFactory(community=area, lat=area.lat, lng=area.lng)
+    client.force_login(staff("community_staff", area.code))
+    assert 'id="area-centre"' in client.get(f"/people/{person.pk}/").content.decode()
