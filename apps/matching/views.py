@@ -27,6 +27,7 @@ from apps.people.selectors import (
 )
 from apps.portal.access import back_office, clerk_only, scope_or_refuse
 from apps.portal.pages import PAGE_SIZE, own_or_404, paginate
+from apps.regions.models import Region, RegionLevel
 from apps.regions.selectors import city_prefix
 from jiuye.background import run_after_commit
 from jiuye.exports import XLSX, workbook
@@ -233,8 +234,20 @@ def circles(request):
         "radius": radius or settings.MATCHING["circle_km"],
         "walk": walk or settings.SERVICE_CIRCLE_KM,
     }
+    scope = scope_or_refuse(request)
+    # A province's or the country's communities are too many for one page (544,000 in
+    # all): above a city, the viewer picks one (?area=, inside their scope).
+    area = request.GET.get("area", "")
+    prefix = area if area.startswith(scope) and area.isdigit() and len(area) >= 4 else scope
+    if len(prefix) < 4:
+        cities = Region.objects.filter(level=RegionLevel.PREFECTURE, code__startswith=prefix)
+        return render(
+            request,
+            "matching/circles/index.html",
+            {"cities": cities.order_by("code"), "error": "范围过大,请选择一个地市查看", **shown},
+        )
     try:
-        report = kept_circle_report(scope_or_refuse(request), radius, walk)
+        report = kept_circle_report(prefix, radius, walk)
     except CircleError as exc:
         return render(
             request, "matching/circles/index.html", {"error": str(exc), **shown}, status=400

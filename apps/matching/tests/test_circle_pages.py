@@ -154,3 +154,21 @@ def test_the_nightly_job_keeps_every_staff_region(staff, far_resident):
     staff("county_staff", "341282")
     call_command("keep_circles", stdout=io.StringIO())
     assert set(CircleSnapshot.objects.values_list("prefix", flat=True)) >= {"341282001", "341282"}
+
+
+def test_above_a_city_the_viewer_picks_one(client, staff, far_resident):
+    """An administrator's scope is the whole country (544,000 communities): the page
+    asks for a city instead of computing them all; a city inside the scope is shown."""
+    from apps.accounts.models import User
+
+    admin = User.objects.create_user("root", password="x", role="admin")
+    client.force_login(admin)
+    page = client.get("/circles/")
+    assert "请选择一个地市" in page.content.decode() and page.context["cities"].exists()
+    assert "report" not in page.context
+    shown = client.get("/circles/?area=3412")
+    assert shown.context["report"].communities[0].code == "341282001001"
+    # a clerk's own scope stays theirs: another area is ignored
+    client.force_login(staff("township_staff", "341282001"))
+    own = client.get("/circles/?area=3412").context["report"]
+    assert {c.code[:9] for c in own.communities} == {"341282001"}
