@@ -72,10 +72,10 @@ def decide(
     if not approve and not note.strip():
         raise VerificationError("不通过时须说明理由")
     if approve:
-        employer = Employer.objects.filter(credit_code=registration.credit_code).first()
+        match = registry_match(registration)
+        employer = match["employer"] if match else None
         if employer is not None and change_refusal(user, stored=employer.region_id):
             raise VerificationError("该单位已在其他区域登记,请由其所在地经办机构核验")
-        match = registry_match(registration)
         # a credit code and its name are both public: any sign-up for an employer the
         # registry holds is approved only with the papers seen
         if match and not confirmed:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.urls import reverse_lazy
 from django.utils import timezone
 
 from apps.people.models import JobKind
 from apps.regions.models import Region, RegionLevel
-from apps.taxonomy.fields import OccupationField
+from apps.taxonomy.fields import OccupationField, fills_options_of
 from apps.taxonomy.models import Education, SkillLevel
 from jiuye.widgets import date_input
 
@@ -20,13 +19,7 @@ class PostingForm(forms.Form):
         label="岗位名称",
         max_length=128,
         # what the title means in the classification fills the occupation's choices
-        widget=forms.TextInput(
-            attrs={
-                "hx-get": reverse_lazy("taxonomy:occupation_options"),
-                "hx-trigger": "input changed delay:400ms",
-                "hx-target": "#options-occupation",
-            }
-        ),
+        widget=forms.TextInput(attrs=fills_options_of("occupation", delay_ms=400)),
     )
     occupation = OccupationField(
         name="occupation", label="职业", help_text="输入关键字选择,如“焊”“电工”“保育”"

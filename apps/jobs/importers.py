@@ -105,9 +105,9 @@ class JobImport(ImportSpec):
         if credit_code and employer is None:
             row.fail("统一社会信用代码", f"单位{credit_code}未登记,请先导入用人单位")
         occupation = row.get("职业代码")
+        # a missing or unknown code: the report names the likeliest one for the title, for
+        # staff to confirm by writing it into the file
         if not occupation:
-            # the report names the likeliest code for the title, for staff to confirm by
-            # writing it into the file
             row.fail("职业代码", "必填" + _suggestion(raw.get("岗位名称") or ""))
         elif occupation not in ctx["occupations"]:
             row.fail(

@@ -161,6 +161,9 @@ class StreetSummary:
         return self.unemployed / self.labour_force if self.labour_force else None
 
 
+SUMMED = ("residents", "seekers", "outside_service", "labour_force", "unemployed", "zero_families")
+
+
 def street_summaries(communities: list[CommunityCircle]) -> list[StreetSummary]:
     """The communities grouped by their street (the first nine digits of the code).
     Openings are not summed: circles of neighbouring communities overlap, and a job counted
@@ -170,9 +173,8 @@ def street_summaries(communities: list[CommunityCircle]) -> list[StreetSummary]:
         s = streets.setdefault(c.code[:9], StreetSummary(c.code[:9], c.street))
         s.communities += 1
         s.meeting += c.meets
-        for name in ("residents", "seekers", "outside_service", "labour_force", "unemployed"):
+        for name in SUMMED:
             setattr(s, name, getattr(s, name) + getattr(c, name))
-        s.zero_families += c.zero_families
     return list(streets.values())
 
 

@@ -175,13 +175,9 @@ def jobs_for_person(
             rest = alive.copy()
             rest[rows] = False
             more, more_parts = best(None, k - within, rest)
-            if not len(more):
-                pass
-            elif within:
+            if len(more):  # (an empty ranking's parts are {}: take the names from these)
                 rows = np.concatenate([rows, more])
-                parts = {n: np.concatenate([parts[n], more_parts[n]]) for n in parts}
-            else:
-                rows, parts = more, more_parts
+                parts = {n: np.concatenate([parts.get(n, v[:0]), v]) for n, v in more_parts.items()}
         pks = cols["pk"][rows].tolist()
         edu_required = (cols["edu"][rows] > 0).tolist()
         shared = [shared_terms(profile.text, index.text_of(r)) for r in rows]

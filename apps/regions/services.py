@@ -104,11 +104,10 @@ def load_communities(prefixes: tuple[str, ...] = ("",)) -> LoadResult:
         Region.objects.filter(level=RegionLevel.TOWNSHIP).values_list("code", flat=True)
     )
     existing = dict(Region.objects.filter(level=RegionLevel.COMMUNITY).values_list("code", "name"))
-    to_create, renamed, skipped = [], [], 0
+    to_create, renamed = [], []
     for code, name in statistical_communities(prefixes):
         parent = code[:9]
         if parent not in townships:
-            skipped += 1
             continue
         if code not in existing:
             to_create.append(

@@ -18,6 +18,17 @@ def occupation_label(code: str | None) -> str:
     return f"{code} {name}" if name else code
 
 
+def fills_options_of(name: str, delay_ms: int = 250) -> dict:
+    """htmx attributes of an input whose text fills the occupation choices of the input
+    ``name`` (its datalist ``#options-<name>``): the occupation input itself, or a job's
+    title."""
+    return {
+        "hx-get": reverse_lazy("taxonomy:occupation_options"),
+        "hx-trigger": f"input changed delay:{delay_ms}ms",
+        "hx-target": f"#options-{name}",
+    }
+
+
 class OccupationField(forms.CharField):
     """Accepts a chosen option ("6-18-02-04 焊工") or a bare code; cleans to the code."""
 
@@ -27,19 +38,13 @@ class OccupationField(forms.CharField):
         kwargs.setdefault("max_length", 160)
         super().__init__(**kwargs)
         self.widget.attrs.update(
-            {
-                "list": f"options-{name}",
-                "autocomplete": "off",
-                "hx-get": reverse_lazy("taxonomy:occupation_options"),
-                "hx-trigger": "input changed delay:250ms",
-                "hx-target": f"#options-{name}",
-            }
+            {"list": f"options-{name}", "autocomplete": "off", **fills_options_of(name)}
         )
 
     def prepare_value(self, value):
         # a stored code shows with its name; what was typed shows as typed
-        if value and " " not in str(value) and Occupation.objects.filter(code=value).exists():
-            return occupation_label(value)
+        if value and " " not in str(value):
+            return occupation_label(value)  # an unknown code stays as it is
         return value
 
     def clean(self, value) -> str:
