@@ -222,7 +222,13 @@ def naive_candidates_for_job(pk: int, today):
     from django.db.models import Prefetch, Q
 
     from apps.jobs.models import Job
-    from apps.matching.features import KIND_CODE, age_on, groups_mask, occupation_levels
+    from apps.matching.features import (
+        age_on,
+        groups_mask,
+        kinds_mask,
+        occupation_levels,
+        related_of,
+    )
     from apps.matching.index import SEEKING_STATUSES
     from apps.matching.rules import PersonProfile, reference_match
     from apps.matching.services import job_profile
@@ -239,14 +245,16 @@ def naive_candidates_for_job(pk: int, today):
     )
     matches = []
     for p in qs.iterator(chunk_size=2000):
+        wishes = [occupation_levels(o.code) for o in p.wish_occupations.all()][:3]
         profile = PersonProfile(
             person_id=p.pk,
             lat=p.lat,
             lng=p.lng,
             age=age_on(p.birth_date, today),
             edu_rank=EDUCATION_RANK.get(p.education, 0),
-            wishes=[occupation_levels(o.code) for o in p.wish_occupations.all()][:3],
-            wish_kind=KIND_CODE[p.wish_job_kind] if p.wish_job_kind else None,
+            wishes=wishes,
+            related=related_of(wishes),
+            wish_kinds=kinds_mask(p.wish_job_kinds),
             wish_min_wage=p.wish_min_wage,
             wish_max_km=None,
             groups=groups_mask(t.group for t in p.tags.all()),

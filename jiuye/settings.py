@@ -222,6 +222,10 @@ MATCHING = {
     "distance_scale_km": envfloat("MATCHING_DISTANCE_SCALE_KM", 5.0),  # score e^(-d/scale)
     "recency_days": envfloat("MATCHING_RECENCY_DAYS", 30.0),
     "circle_km": envfloat("MATCHING_CIRCLE_KM", 3.0),  # 三公里就业圈
+    # A wished 职业's neighbours (相近职业, tasks in common: taxonomy/similarity.py) fit
+    # by their similarity times this, at most related_fit_max (same 小类: 0.7).
+    "related_fit_per_similarity": envfloat("MATCHING_RELATED_FIT_PER_SIMILARITY", 1.5),
+    "related_fit_max": envfloat("MATCHING_RELATED_FIT_MAX", 0.6),
     # A batch push sends a job to at most this many people per opening (capacity-aware),
     # and only jobs at least this close in occupation (0.4: the same 中类) count as suitable.
     "offers_per_opening": envfloat("MATCHING_OFFERS_PER_OPENING", 3.0),

@@ -456,7 +456,11 @@ class CityGenerator:
             wishes = rng.sample(list(OCCUPATION_NAMES), rng.choice((1, 1, 2, 3)))
             known = OCCUPATION_SKILLS[wishes[0]]
             skills = "、".join(rng.sample(known, rng.randint(1, min(3, len(known)))))
-            kind = rng.choices(["全职", "兼职", "零工", "就业见习"], weights=[70, 10, 15, 5])[0]
+            # several kinds as a person says them (全职、零工), or none: any kind
+            kind = rng.choices(
+                ["全职", "全职、零工", "兼职、零工", "零工", "就业见习", ""],
+                weights=[50, 15, 8, 10, 5, 12],
+            )[0]
             wage = str(rng.randrange(2500, 6500, 100))
             distance = str(rng.choice((3, 5, 5, 10, 15, 30)))
         certificates = ""

@@ -83,5 +83,11 @@ def parse_choice(text: str, choices: type[Choices], aliases: Mapping[str, str] |
     raise CellError(f"“{text}”不是有效值,可选:{allowed}")
 
 
+def parse_choices(text: str, choices: type[Choices]) -> list:
+    """Several choices separated by 、 , ; or | (each a code or its Chinese label), in
+    the order given, once each."""
+    return list(dict.fromkeys(parse_choice(part, choices) for part in split_list(text)))
+
+
 def split_list(text: str) -> list[str]:
     return [part.strip() for part in re.split(r"[;;、,,|]", text) if part.strip()]

@@ -34,6 +34,14 @@ def occupation_levels(code: str | None) -> tuple[int, int, int, int, int]:
     return out[0], out[1], out[2], out[3], depth
 
 
+def kinds_mask(kinds) -> int:
+    """The kinds of work a person wishes (JobKind values) as bits of KIND_CODE; 0: any."""
+    mask = 0
+    for kind in kinds or ():
+        mask |= 1 << KIND_CODE[kind] if kind in KIND_CODE else 0
+    return mask
+
+
 def groups_mask(groups) -> int:
     mask = 0
     for group in groups:
@@ -49,3 +57,51 @@ def community_number(code: str) -> int:
     """A region code as a 12-digit integer (9-digit street codes padded with zeros), so a
     scope prefix of length L matches when number // 10**(12 - L) == int(prefix)."""
     return int(code.ljust(12, "0"))
+
+
+_related: tuple[int, dict] | None = None
+
+
+def related_table() -> dict[int, tuple[tuple[int, float], ...]]:
+    """Each 职业 (its full code as an integer) → its neighbours (相近职业) with the fit a
+    wish of it gives them: similarity × MATCHING["related_fit_per_similarity"], at most
+    MATCHING["related_fit_max"]. Read once per process, and again after this process
+    derives the neighbours anew (load_reference, an occupations import)."""
+    global _related
+    from apps.taxonomy import similarity
+
+    if _related is None or _related[0] != similarity.generation:
+        from django.conf import settings
+
+        from apps.taxonomy.models import OccupationNeighbour
+
+        cfg = settings.MATCHING
+        per, most = cfg["related_fit_per_similarity"], cfg["related_fit_max"]
+        table = {}
+        for a, b, overlap in OccupationNeighbour.objects.values_list(
+            "occupation_id", "neighbour_id", "similarity"
+        ).order_by("occupation_id", "neighbour_id"):
+            fit = round(min(most, per * overlap), 6)
+            if fit > 0:
+                table.setdefault(occupation_levels(a)[3], []).append((occupation_levels(b)[3], fit))
+        _related = (similarity.generation, {k: tuple(v) for k, v in table.items()})
+    return _related[1]
+
+
+def forget_related() -> None:
+    """Read the neighbours again at the next use (tests that change them)."""
+    global _related
+    _related = None
+
+
+def related_of(wishes) -> dict[int, float]:
+    """The jobs' 职业 (full codes) that a person's 职业-level wishes have as neighbours,
+    with the best fit any of them gives (wishes: occupation_levels() of each)."""
+    table = related_table()
+    out: dict[int, float] = {}
+    for wish in wishes:
+        if wish[4] == 4:
+            for code, fit in table.get(wish[3], ()):
+                if fit > out.get(code, 0.0):
+                    out[code] = fit
+    return out

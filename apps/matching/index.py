@@ -30,7 +30,9 @@ from .features import (
     OCCUPATION_CODES,
     community_number,
     groups_mask,
+    kinds_mask,
     occupation_levels,
+    related_of,
 )
 from .rules import PersonProfile
 from .text import TEXT_SLOTS, Vocabulary, job_text, person_text, tokens
@@ -387,7 +389,7 @@ class SeekerIndex(ColumnIndex):
         "edu": (np.int8, (), 0),
         "wishes": (np.int64, (WISH_SLOTS, 4), NO_CODE),
         "wish_depth": (np.int8, (WISH_SLOTS,), 0),
-        "wish_kind": (np.int8, (), -1),
+        "wish_kinds": (np.int16, (), 0),  # bits of KIND_CODE; 0: any kind
         "wish_min_wage": (np.int32, (), -1),
         "wish_max_km": (np.float64, (), np.nan),  # the commute a person accepts
         "from_work": (np.bool_, (), False),  # lat/lng are the wished place of work
@@ -405,7 +407,7 @@ class SeekerIndex(ColumnIndex):
         Coalesce("work_lng", "lng"),
         "birth_date",
         "education",
-        "wish_job_kind",
+        "wish_job_kinds",
         "wish_min_wage",
         "community_id",
         "labour_status",
@@ -475,7 +477,7 @@ class SeekerIndex(ColumnIndex):
         ).values_list("person_id", "group"):
             groups[pk].append(group)
         for row in rows:
-            pk, lat, lng, birth, edu, kind, wage, community, status, skills, major = row[:11]
+            pk, lat, lng, birth, edu, kinds, wage, community, status, skills, major = row[:11]
             km, work_lat = row[11:]
             if status not in SEEKING_STATUSES and not wishes[pk] and not self.keep_all:
                 self.drop(pk)
@@ -493,7 +495,7 @@ class SeekerIndex(ColumnIndex):
                     "edu": EDU_RANK.get(edu, 0),
                     "wishes": [x[:4] for x in w] + [(NO_CODE,) * 4] * (WISH_SLOTS - len(w)),
                     "wish_depth": [x[4] for x in w] + [0] * (WISH_SLOTS - len(w)),
-                    "wish_kind": KIND_CODE[kind] if kind else -1,
+                    "wish_kinds": kinds_mask(kinds),
                     "wish_min_wage": wage if wage is not None else -1,
                     "wish_max_km": np.nan if km is None else km,
                     "from_work": work_lat is not None,
@@ -540,7 +542,7 @@ class SeekerIndex(ColumnIndex):
             age=today.year - int(cols["birth_year"][row]) - (md < int(cols["birth_md"][row])),
             edu_rank=int(cols["edu"][row]),
             wishes=wishes,
-            wish_kind=int(cols["wish_kind"][row]) if cols["wish_kind"][row] >= 0 else None,
+            wish_kinds=int(cols["wish_kinds"][row]),
             wish_min_wage=(
                 int(cols["wish_min_wage"][row]) if cols["wish_min_wage"][row] >= 0 else None
             ),
@@ -549,6 +551,7 @@ class SeekerIndex(ColumnIndex):
             groups=int(cols["groups"][row]),
             certificates=certificates,
             text=self.text_of(row),
+            related=related_of(wishes),
         )
 
 

@@ -129,10 +129,11 @@ def _sift_up(scores, ids, where, i):
 
 
 @njit(cache=True, nogil=True)
-def _occupation_fit(codes, wishes, cert_codes, cert_minor, fit_of_depth):
+def _occupation_fit(codes, wishes, cert_codes, cert_minor, fit_of_depth, related, related_fit):
     """Per distinct occupation: the fit of the person's best wish (a wish given at a
-    coarser level is fully met inside it) and its depth in common; the certificate of
-    that occupation (1) or of its 小类 (0.5), and which certificate."""
+    coarser level is fully met inside it) and its depth in common, raised to its fit as
+    a neighbour of a wished 职业 (``related``: full codes, ``related_fit``) when higher;
+    the certificate of that occupation (1) or of its 小类 (0.5), and which certificate."""
     n = len(codes)
     fit, depth = np.zeros(n), np.zeros(n, dtype=np.int64)
     certificate, pick = np.zeros(n), np.full(n, -1, dtype=np.int64)
@@ -144,6 +145,9 @@ def _occupation_fit(codes, wishes, cert_codes, cert_minor, fit_of_depth):
             f = 1.0 if d >= wishes[m, 4] and d > 0 else fit_of_depth[d]
             if f > fit[o] or (f == fit[o] and d > depth[o]):
                 fit[o], depth[o] = f, d
+        for r in range(len(related)):
+            if codes[o, 3] == related[r] and related_fit[r] > fit[o]:
+                fit[o] = related_fit[r]
         for c in range(len(cert_codes)):
             value = (
                 1.0
@@ -183,7 +187,7 @@ def rank_jobs_kernel(
     age,
     cert_codes,
     cert_levels,
-    wish_kind,
+    wish_kinds,
     blocked_kinds,
     limit_km,
     point,
@@ -192,6 +196,8 @@ def rank_jobs_kernel(
     wishes,
     cert_minor,
     fit_of_depth,
+    related,
+    related_fit,
     query,
     w,
     distance_scale_km,
@@ -207,7 +213,9 @@ def rank_jobs_kernel(
     ``occupation_id``: each row's occupation in ``codes`` (its four levels, once per
     distinct occupation); ``wishes``: the person's occupation_levels() (depth last);
     ``cert_codes``, ``cert_minor``, ``cert_levels``: their certificates' occupation and
-    小类 and level; ``fit_of_depth``: rules.OCCUPATION_FIT. ``point``: the person's unit
+    小类 and level; ``fit_of_depth``: rules.OCCUPATION_FIT; ``related``/``related_fit``:
+    the neighbours of the wished 职业 and their fit (PersonProfile.related);
+    ``wish_kinds``: bits of the kinds wished, 0 for any. ``point``: the person's unit
     vector, NaN without coordinates; ``limit_km`` NaN for no limit; ``wish_wage``
     negative for none; ``query`` empty for no text; ``w``: the weights of
     occupation, certificate, wage, distance, recency and text; ``recency_of``: the
@@ -218,7 +226,7 @@ def rank_jobs_kernel(
     row whose bound falls below the k-th best so far is left (ties stay: they may win on
     the id), and the rows kept are exactly those of scoring every row."""
     occupation_fit, occupation_depth, certificate_fit, certificate_pick = _occupation_fit(
-        codes, wishes, cert_codes, cert_minor, fit_of_depth
+        codes, wishes, cert_codes, cert_minor, fit_of_depth, related, related_fit
     )
     px, py, pz = point[0], point[1], point[2]
     w0, w1, w2, w3, w4, w5 = w[0], w[1], w[2], w[3], w[4], w[5]
@@ -236,7 +244,7 @@ def rank_jobs_kernel(
             continue
         if (edu[i] != 0 and edu[i] > edu_rank) or age_min[i] > age or age_max[i] < age:
             continue
-        if wish_kind >= 0 and kind[i] != wish_kind:
+        if wish_kinds != 0 and not (wish_kinds >> kind[i]) & 1:
             continue
         needed = required_certificate[i]
         if needed != -1:

@@ -289,11 +289,12 @@ class PushRanker:
             self.middles_of[int(majors[start])].add(middle)
         self.slice = functools.lru_cache(maxsize=1024)(self._slice)  # in each process
 
-    def middles(self, wishes) -> tuple[int, ...]:
+    def middles(self, wishes, related=None) -> tuple[int, ...]:
         """The 中类 whose jobs can be suitable for these wishes: each wished 中类 and every
         中类 of a 大类 wished as a whole (any job inside it fits fully); every 中类 of the
         wishes' 大类 when the minimum fit admits a job of the same 大类 alone, and every
-        中类 when it admits any job."""
+        中类 when it admits any job; and the 中类 of each neighbour of a wished 职业
+        (``related``: PersonProfile.related) whose fit reaches the minimum."""
         least = settings.MATCHING["push_min_occupation_fit"]
         if least <= OCCUPATION_FIT[0]:
             return tuple(sorted({m for ms in self.middles_of.values() for m in ms}))
@@ -304,11 +305,16 @@ class PushRanker:
                 out.add(wish[1])
             else:
                 out |= self.middles_of.get(wish[0], set())
+        out |= {code // 10_000 for code, fit in (related or {}).items() if fit >= least}
         return tuple(sorted(out))
 
-    def _slice(self, middles: tuple[int, ...], kind: int | None) -> np.ndarray:
-        """The ordered rows of the open jobs of some 中类 and one kind (any for None)."""
-        spans = [np.arange(a, b) for m in middles for a, b in self.runs.get((m, kind), ())]
+    def _slice(self, middles: tuple[int, ...], kinds: int) -> np.ndarray:
+        """The ordered rows of the open jobs of some 中类 and kinds (bits of KIND_CODE;
+        0 for any)."""
+        wanted = [k for k in range(16) if (kinds >> k) & 1] if kinds else [None]
+        spans = [
+            np.arange(a, b) for m in middles for k in wanted for a, b in self.runs.get((m, k), ())
+        ]
         return np.concatenate(spans) if spans else np.zeros(0, dtype=np.int64)
 
     def rank(self, piece) -> list[tuple[int, object]]:
@@ -327,10 +333,10 @@ class PushRanker:
             elif self.radius_km is not None and profile.lat is None:
                 found[pk] = NO_POINT
             else:
-                ready.append((self.middles(profile.wishes), pk, profile))
+                ready.append((self.middles(profile.wishes, profile.related), pk, profile))
         ready.sort(key=lambda item: item[0])  # people of one slice together
         for key, pk, profile in ready:
-            rows = self.slice(key, profile.wish_kind)
+            rows = self.slice(key, profile.wish_kinds)
             if not len(rows):
                 found[pk] = NO_JOB
                 continue

@@ -12,7 +12,7 @@ from django.conf import settings
 
 from apps.regions.geo import EARTH_RADIUS_KM, unit_vector
 
-from .features import NO_CODE, OCCUPATION_CODES
+from .features import NO_CODE, OCCUPATION_CODES, related_table
 from .kernels import NO_LEVEL, RESULT, rank_jobs_kernel
 from .rules import OCCUPATION_FIT, JobProfile, PersonProfile, reserved_kinds, weights
 
@@ -191,6 +191,16 @@ def _wage_fit(wage_min, wage_max, wish):
     return np.where(wish < 0, 0.0, fit)
 
 
+def _related_fit(wished: np.ndarray, depth: np.ndarray, neighbours) -> np.ndarray:
+    """The fit each wish slot (full codes, depths) gets as a neighbour's: 0 elsewhere."""
+    codes = np.array([code for code, _ in neighbours], dtype=np.int64)
+    fits = np.array([fit for _, fit in neighbours])
+    order = np.argsort(codes)
+    codes, fits = codes[order], fits[order]
+    at = np.clip(np.searchsorted(codes, wished), 0, len(codes) - 1)
+    return np.where((codes[at] == wished) & (depth == 4), fits[at], 0.0)
+
+
 def rank_jobs(
     profile: PersonProfile,
     cols: dict,
@@ -226,7 +236,7 @@ def rank_jobs(
             [NO_LEVEL if level is None else level for _, level, _ in profile.certificates],
             dtype=np.int64,
         ),
-        -1 if profile.wish_kind is None else profile.wish_kind,
+        profile.wish_kinds,
         np.array(
             [kind for kind, bits in reserved_kinds().items() if not profile.groups & bits],
             dtype=np.int64,
@@ -238,6 +248,8 @@ def rank_jobs(
         np.array(profile.wishes, dtype=np.int64).reshape(-1, 5),
         np.array([levels[2] for levels, _, _ in profile.certificates], dtype=np.int64),
         FIT,
+        np.fromiter(profile.related.keys(), dtype=np.int64, count=len(profile.related)),
+        np.fromiter(profile.related.values(), dtype=np.float64, count=len(profile.related)),
         _NO_QUERY if query is None else query,
         np.array([w[name] for name in WEIGHTS]),
         cfg["distance_scale_km"],
@@ -306,7 +318,7 @@ def rank_seekers(
             else np.ones_like(cols["cert_level"], dtype=bool)
         )
         mask &= ((cols["cert_full"] == job.required_certificate) & level_ok).any(axis=1)
-    mask &= (cols["wish_kind"] == -1) | (cols["wish_kind"] == job.kind)
+    mask &= (cols["wish_kinds"] == 0) | ((cols["wish_kinds"] >> job.kind) & 1 == 1)
     reserved = reserved_kinds().get(job.kind)
     if reserved:
         mask &= (cols["groups"] & reserved) != 0
@@ -323,6 +335,14 @@ def rank_seekers(
     pick = np.argmax(fit * 10 + d, axis=1)  # best fit, then the deeper match
     occupation = np.take_along_axis(fit, pick[:, None], axis=1)[:, 0]
     depth = np.take_along_axis(d, pick[:, None], axis=1)[:, 0]
+    # raised when a wished 职业 has the job's as a neighbour (the pairs are kept both
+    # ways); the depth stays the codes'
+    neighbours = related_table().get(job.occupation[3])
+    if neighbours and len(rows):
+        wished = take(cols["wishes"], rows)[:, :, 3]
+        occupation = np.maximum(
+            occupation, _related_fit(wished, wish_depth, neighbours).max(axis=1)
+        )
     cert = np.where(
         take(cols["cert_full"], rows) == job.occupation[3],
         1.0,
@@ -404,13 +424,16 @@ def rank_jobs_pruned(
     query: np.ndarray | None = None,
     text_bound: float = 1.0,
 ) -> tuple[np.ndarray, dict]:
-    """rank_jobs, scoring first only the jobs in the person's wished 中类."""
+    """rank_jobs, scoring first only the jobs in the person's wished 中类 and the
+    neighbours of their wished 职业."""
     if not profile.wishes:
         return rank_jobs(profile, cols, alive, today, limit_km, k, query=query)
     occ = cols["occupation"]
     close = np.zeros(len(alive), dtype=bool)
     for wish in profile.wishes:
         close |= occ[:, 1] == wish[1] if wish[4] >= 2 else occ[:, 0] == wish[0]
+    if profile.related:
+        close |= np.isin(occ[:, 3], np.fromiter(profile.related, dtype=np.int64))
     return _exact(
         lambda pre: rank_jobs(profile, cols, alive, today, limit_km, k, pre, query),
         close,
@@ -442,10 +465,17 @@ def rank_seekers_pruned(
     text_bound: float = 1.0,
     close: np.ndarray | None = None,
 ) -> tuple[np.ndarray, dict]:
-    """rank_seekers, scoring first only the people who wish the job's 中类 (or its 大类).
-    ``close``: that mask, when the index keeps it (SeekerIndex.wishing)."""
+    """rank_seekers, scoring first only the people who wish the job's 中类 (or its 大类)
+    or a 职业 it is a neighbour of. ``close``: the first mask, when the index keeps it
+    (SeekerIndex.wishing)."""
     if close is None:
         close = wishing_mask(cols, job.occupation)
+    neighbours = related_table().get(job.occupation[3])
+    if neighbours:
+        codes = np.array([code for code, _ in neighbours], dtype=np.int64)
+        close = close | (np.isin(cols["wishes"][:, :, 3], codes) & (cols["wish_depth"] == 4)).any(
+            axis=1
+        )
     days = max(0, today.toordinal() - job.valid_from.toordinal())
     recency = float(np.exp(-days / settings.MATCHING["recency_days"]))
     return _exact(

@@ -33,6 +33,7 @@ OCCUPATION_LABEL = {
     3: "职业对口(同小类)",
     4: "职业对口(同职业)",
 }
+RELATED_LABEL = "职业相近(工作任务相近)"
 LEVEL_LABEL = {5: "五级", 4: "四级", 3: "三级", 2: "二级", 1: "一级"}
 
 
@@ -58,7 +59,7 @@ class PersonProfile:
     age: int
     edu_rank: int  # 0: unknown
     wishes: list[tuple[int, int, int, int, int]]  # occupation_levels() of each wish
-    wish_kind: int | None
+    wish_kinds: int  # bits of the kinds of work wished (KIND_CODE); 0: any
     wish_min_wage: int | None
     wish_max_km: float | None
     groups: int
@@ -70,6 +71,8 @@ class PersonProfile:
     text: dict[str, float] = field(default_factory=dict)
     # lat/lng are the wished place of work (意向工作地点), not home
     from_work_place: bool = False
+    # 职业 (full code) → the fit a wished 职业's neighbour gets (features.related_of)
+    related: dict[int, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -131,7 +134,7 @@ def reference_match(
         for levels, level, _ in person.certificates
     ):
         return None
-    if person.wish_kind is not None and job.kind != person.wish_kind:
+    if person.wish_kinds and not (person.wish_kinds >> job.kind) & 1:
         return None
     reserved = reserved_kinds().get(job.kind)
     if reserved and not person.groups & reserved:
@@ -149,6 +152,9 @@ def reference_match(
         fit = 1.0 if d >= wish[4] and d > 0 else OCCUPATION_FIT[d]
         if fit > occupation or (fit == occupation and d > depth):
             occupation, depth = fit, d
+    # a neighbour of a wished 职业 (tasks in common) fits by how much: the depth stays the
+    # codes' (a fit above its depth's is what says the neighbour counted)
+    occupation = max(occupation, person.related.get(job.occupation[3], 0.0))
     certificate, certificate_name = 0.0, ""
     for levels, level, name in person.certificates:
         c = (
@@ -209,7 +215,10 @@ def reasons(
     ``perspective``: "person" (a worker's jobs, distances from home), "work" (from the
     wished place of work) or "job" (a job's candidates)."""
     out = []
-    if components["occupation"] > 0:
+    occupation = components["occupation"]
+    if 0 < occupation < 1 and occupation > OCCUPATION_FIT[depth]:
+        out.append(RELATED_LABEL)
+    elif occupation > 0:
         out.append(OCCUPATION_LABEL[depth])
     if distance is not None:
         where = {"person": "距家", "work": "距意向工作地点"}.get(perspective, "距岗位")

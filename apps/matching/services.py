@@ -21,7 +21,9 @@ from .features import (
     NO_CODE,
     age_on,
     groups_mask,
+    kinds_mask,
     occupation_levels,
+    related_of,
 )
 from .index import WISH_SLOTS, job_index, seeker_index
 from .ranking import rank_jobs_pruned, rank_seekers_pruned
@@ -60,6 +62,7 @@ def person_profile(
         "group", flat=True
     )
     wishes = _wishes(person)
+    levels = [occupation_levels(code) for code, _ in wishes]
     lat, lng = person.search_point
     return PersonProfile(
         person_id=person.pk,
@@ -67,8 +70,9 @@ def person_profile(
         lng=lng,
         age=age_on(person.birth_date, today),
         edu_rank=EDU_RANK.get(person.education, 0),
-        wishes=[occupation_levels(code) for code, _ in wishes],
-        wish_kind=KIND_CODE[person.wish_job_kind] if person.wish_job_kind else None,
+        wishes=levels,
+        related=related_of(levels),
+        wish_kinds=kinds_mask(person.wish_job_kinds),
         wish_min_wage=person.wish_min_wage,
         wish_max_km=person.wish_max_distance_km,
         groups=groups_mask(groups),

@@ -71,8 +71,12 @@ class ProfileForm(forms.Form):
     )
     wish_2 = OccupationField(name="wish_2", label="想做的工作(第二选择)", required=False)
     wish_3 = OccupationField(name="wish_3", label="想做的工作(第三选择)", required=False)
-    wish_job_kind = forms.ChoiceField(
-        label="用工形式", choices=[("", "不限"), *_Kind.choices], required=False
+    wish_job_kinds = forms.MultipleChoiceField(
+        label="愿意做的用工形式",
+        choices=_Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="可多选;都不选为不限",
     )
     wish_min_wage = forms.IntegerField(
         label="期望最低月薪(元)", min_value=0, max_value=1_000_000, required=False
@@ -162,7 +166,7 @@ class ProfileForm(forms.Form):
             "major": person.major,
             "skills": person.skills,
             **{f"wish_{k}": code for k, code in enumerate(wishes[:3], start=1)},
-            "wish_job_kind": person.wish_job_kind,
+            "wish_job_kinds": person.wish_job_kinds,
             "wish_min_wage": person.wish_min_wage,
             "wish_max_distance_km": person.wish_max_distance_km,
             **cls._work_place_initial(person),

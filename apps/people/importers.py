@@ -9,6 +9,7 @@ from django.utils import timezone
 from apps.accounts.models import AuditEntry
 from apps.imports.cells import (
     parse_choice,
+    parse_choices,
     parse_date,
     parse_float,
     parse_int,
@@ -96,7 +97,7 @@ FIELDS = [
     "skills",
     "labour_status",
     "status_since",
-    "wish_job_kind",
+    "wish_job_kinds",
     "wish_min_wage",
     "wish_max_distance_km",
 ]
@@ -149,7 +150,7 @@ class PersonImport(ImportSpec):
         ),
         Column("状态起始日期", "status_since", False, "不填为导入当天"),
         Column("意向职业代码", "wish_occupations", False, "多个用分号分隔"),
-        Column("意向用工形式", "wish_job_kind"),
+        Column("意向用工形式", "wish_job_kinds", False, "可多个,顿号分隔,如 全职、零工;空为不限"),
         Column("期望最低月薪", "wish_min_wage", False, "元"),
         Column("可接受通勤距离", "wish_max_distance_km", False, "公里"),
         Column(
@@ -249,7 +250,7 @@ class PersonImport(ImportSpec):
             ),
             "status_since": since,
             "wish_occupations": wishes if "意向职业代码" in raw else None,
-            "wish_job_kind": row.get("意向用工形式", parse_choice, default="", choices=JobKind),
+            "wish_job_kinds": row.get("意向用工形式", parse_choices, default=[], choices=JobKind),
             "wish_min_wage": row.get("期望最低月薪", parse_int, minimum=0, maximum=1_000_000),
             "wish_max_distance_km": distance,
             "certificates": certificates,

@@ -92,9 +92,9 @@ class Person(models.Model):
     wish_occupations = models.ManyToManyField(
         "taxonomy.Occupation", verbose_name="求职意向职业", blank=True, related_name="+"
     )
-    wish_job_kind = models.CharField(
-        "意向用工形式", max_length=24, choices=JobKind.choices, blank=True
-    )
+    # The kinds of work the person would take (JobKind values; none: any kind).
+    wish_job_kinds = models.JSONField("意向用工形式", default=list, blank=True)
+
     wish_min_wage = models.PositiveIntegerField("期望最低月薪(元)", null=True, blank=True)
     wish_max_distance_km = models.FloatField("可接受通勤距离(公里)", null=True, blank=True)
     # Where the person wants to work from (意向工作地点), when it is not home: a community's
@@ -137,6 +137,11 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def wish_job_kind_labels(self) -> list[str]:
+        labels = dict(JobKind.choices)
+        return [labels.get(kind, kind) for kind in self.wish_job_kinds or []]
 
     @property
     def placed_at_area_centre(self) -> bool:

@@ -12,7 +12,7 @@ from apps.taxonomy.models import Occupation
 
 from .models import Certificate, Person
 
-FIELDS = ("education", "major", "skills", "wish_job_kind", "wish_min_wage", "wish_max_distance_km")
+FIELDS = ("education", "major", "skills", "wish_min_wage", "wish_max_distance_km")
 
 
 class ProfileError(ValueError):
@@ -24,6 +24,7 @@ def update_profile(*, user: User, person: Person, data: dict) -> Person:
     if user.role != Role.WORKER or user.person_id != person.pk:
         raise ProfileError("只能修改本人的求职信息")
     values = {f: data.get(f) if data.get(f) is not None else "" for f in FIELDS}
+    values["wish_job_kinds"] = list(data.get("wish_job_kinds") or [])
     values["wish_min_wage"] = data.get("wish_min_wage")
     values["wish_max_distance_km"] = data.get("wish_max_distance_km")
     point = data.get("work_point")  # (lat, lng, label) or None: home

@@ -92,6 +92,12 @@ class OccupationImport(ImportSpec):
             ],
         )
 
+    def finish(self, job, scope):
+        # the neighbours (相近职业) are derived from the definitions and tasks just written
+        from .similarity import rebuild_neighbours
+
+        rebuild_neighbours()
+
 
 def nearest_known(code: str, known: set[str]) -> str | None:
     """The nearest code above ``code`` that is known ('6-18-02' for '6-18-02-04')."""

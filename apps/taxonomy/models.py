@@ -109,3 +109,23 @@ def current_codes() -> dict[str, str]:
         code: replaced or code
         for code, replaced in Occupation.objects.values_list("code", "replaced_by_id")
     }
+
+
+class OccupationNeighbour(models.Model):
+    """Two 职业 whose work overlaps (相近职业): the cosine of their definitions' and tasks'
+    words (``similarity.py``), kept both ways. Derived from the classification whenever
+    it is loaded or imported; matching grades a wish's fit to a neighbour by it."""
+
+    occupation = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="+")
+    neighbour = models.ForeignKey(Occupation, on_delete=models.CASCADE, related_name="+")
+    similarity = models.FloatField("任务相似度")
+
+    class Meta:
+        verbose_name = "相近职业"
+        verbose_name_plural = "相近职业"
+        constraints = [
+            models.UniqueConstraint(fields=["occupation", "neighbour"], name="one_neighbour_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occupation_id} ~ {self.neighbour_id} ({self.similarity:.2f})"

@@ -171,7 +171,7 @@ def test_a_push_ranked_in_several_processes_sends_what_one_process_sends(
 def test_a_push_offers_the_kind_of_work_wished_and_any_kind_to_who_said_none(clerk):
     """The push ranks each person over the jobs of their wished kind (its slice is
     ordered by kind); who named no kind is ranked over every kind but those reserved."""
-    part_timer = migrant(0, wish_job_kind="part_time")
+    part_timer = migrant(0, wish_job_kinds=["part_time"])
     anyone = migrant(1)
     job("焊工全职", km=1, headcount=3)
     job("焊工兼职", km=2, headcount=3, kind="part_time")

@@ -6,10 +6,12 @@ import dataclasses
 import datetime as dt
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from apps.matching.features import KIND_CODE, NO_CODE, age_on, occupation_levels
+from apps.matching import features
+from apps.matching.features import KIND_CODE, NO_CODE, age_on, occupation_levels, related_of
 from apps.matching.index import CERT_SLOTS, WISH_SLOTS, JobIndex, SeekerIndex
 from apps.matching.ranking import rank_jobs, rank_seekers
 from apps.matching.rules import LEVEL_LABEL, JobProfile, PersonProfile, reference_match
@@ -26,6 +28,26 @@ texts = st.lists(st.sampled_from(WORDS), max_size=5).map(lambda w: VOCAB.vector(
 CODES = ["6-18-02-04", "6-18-01-01", "6-31-01-03", "4-03-02-01", "4-03-02-05", "6-05-01-03"]
 WISHES = [*CODES, "6-18-02", "6-18", "6", "4-03"]
 EPS = 1e-9
+# Neighbours (相近职业) among the codes, with the fit a wish of one gives the other, kept
+# both ways as the stored table is: across 中类 and 大类, one above a 中类's fit (0.4).
+NEIGHBOURS = [("6-18-02-04", "6-31-01-03", 0.45), ("4-03-02-01", "6-05-01-03", 0.25)]
+NEIGHBOURS += [("6-18-01-01", "4-03-02-05", 0.6), ("6-18-02-04", "4-03-02-05", 0.3)]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def neighbours():
+    """The related table the index and the rules read, without a database."""
+    from apps.taxonomy import similarity
+
+    table = {}
+    for a, b, fit in NEIGHBOURS:
+        a, b = occupation_levels(a)[3], occupation_levels(b)[3]
+        table.setdefault(a, []).append((b, fit))
+        table.setdefault(b, []).append((a, fit))
+    features._related = (similarity.generation, {k: tuple(v) for k, v in table.items()})
+    yield
+    features.forget_related()
+
 
 points = st.one_of(
     st.none(),
@@ -69,17 +91,20 @@ def people(draw, person_id):
     )
     certs = sorted(certs, key=lambda c: c[1] or 9)  # the index keeps the best levels first
     birth = TODAY - dt.timedelta(days=draw(st.integers(16 * 366, 70 * 365)))
+    wishes = [
+        occupation_levels(c)
+        for c in draw(st.lists(st.sampled_from(WISHES), max_size=WISH_SLOTS, unique=True))
+    ]
     return PersonProfile(
         person_id=person_id,
         lat=point[0] if point else None,
         lng=point[1] if point else None,
         age=age_on(birth, TODAY),
         edu_rank=draw(st.integers(0, 7)),
-        wishes=[
-            occupation_levels(c)
-            for c in draw(st.lists(st.sampled_from(WISHES), max_size=WISH_SLOTS, unique=True))
-        ],
-        wish_kind=draw(st.one_of(st.none(), st.sampled_from(list(KIND_CODE.values())))),
+        wishes=wishes,
+        related=related_of(wishes),
+        # several kinds of work, or any (0)
+        wish_kinds=draw(st.integers(0, 2 ** len(KIND_CODE) - 1)),
         wish_min_wage=draw(st.one_of(st.none(), st.integers(1500, 9000))),
         wish_max_km=None,
         groups=draw(st.integers(0, 2**11 - 1)),
@@ -132,7 +157,7 @@ def seeker_index(profiles):
                 "edu": p.edu_rank,
                 "wishes": [w[:4] for w in p.wishes] + [(NO_CODE,) * 4] * pad,
                 "wish_depth": [w[4] for w in p.wishes] + [0] * pad,
-                "wish_kind": -1 if p.wish_kind is None else p.wish_kind,
+                "wish_kinds": p.wish_kinds,
                 "wish_min_wage": -1 if p.wish_min_wage is None else p.wish_min_wage,
                 "groups": p.groups,
                 "cert_full": [c[0][3] for c in p.certificates] + [NO_CODE] * cpad,
@@ -274,7 +299,7 @@ def test_pruning_falls_back_when_someone_outside_the_trade_scores_higher():
         age=40,
         edu_rank=3,
         wishes=[occupation_levels("6-18-02-04")],
-        wish_kind=None,
+        wish_kinds=0,
         wish_min_wage=5000,
         wish_max_km=None,
         groups=0,
@@ -326,7 +351,7 @@ def test_pruning_falls_back_when_someone_outside_the_trade_scores_higher():
         age=40,
         edu_rank=3,
         wishes=[occupation_levels("4-03-02-01")],
-        wish_kind=None,
+        wish_kinds=0,
         wish_min_wage=9000,
         wish_max_km=None,
         groups=0,
@@ -338,7 +363,7 @@ def test_pruning_falls_back_when_someone_outside_the_trade_scores_higher():
         age=40,
         edu_rank=3,
         wishes=[occupation_levels("6-18-02-04")],
-        wish_kind=None,
+        wish_kinds=0,
         wish_min_wage=2000,
         wish_max_km=None,
         groups=0,
@@ -362,7 +387,7 @@ def test_pruning_counts_the_text_of_jobs_outside_the_trade():
         age=40,
         edu_rank=3,
         wishes=[occupation_levels("6-18-02-04")],
-        wish_kind=None,
+        wish_kinds=0,
         wish_min_wage=5000,
         wish_max_km=None,
         groups=0,
@@ -433,7 +458,7 @@ def test_pruning_looks_around_the_point_when_the_trade_alone_does_not_settle_it(
         age=40,
         edu_rank=3,
         wishes=[occupation_levels("6-18-02-04")],
-        wish_kind=None,
+        wish_kinds=0,
         wish_min_wage=5000,
         wish_max_km=None,
         groups=0,
@@ -504,7 +529,7 @@ def test_the_kept_mask_of_who_wishes_a_trade_follows_every_change():
         age=30,
         edu_rank=3,
         wishes=[occupation_levels("6-18-02-04")],
-        wish_kind=None,
+        wish_kinds=0,
         wish_min_wage=None,
         wish_max_km=None,
         groups=0,
@@ -516,7 +541,7 @@ def test_the_kept_mask_of_who_wishes_a_trade_follows_every_change():
         age=30,
         edu_rank=3,
         wishes=[occupation_levels("4-03-02-01")],
-        wish_kind=None,
+        wish_kinds=0,
         wish_min_wage=None,
         wish_max_km=None,
         groups=0,
@@ -582,3 +607,61 @@ def test_the_k_best_are_those_of_ranking_every_job(data, k, limit, close):
     assert slice_parts["score"].tolist() == [
         every["score"][every_row.tolist().index(r)] for r in within
     ]
+
+
+def test_pruning_keeps_the_neighbours_of_a_wish():
+    """A 6-18-01-01 wisher whose neighbour (相近职业) is 4-03-02-05 (fit 0.6, another 大类):
+    the neighbour's job next door pays well and asks for a certificate they hold, so it
+    beats the job of their very wish, which pays only half what they want. The pruned
+    ranking scores the wished 中类 first; it must count the neighbours as close too, in
+    both directions."""
+    from apps.matching.ranking import rank_jobs_pruned, rank_seekers_pruned
+
+    here = dict(lat=33.26, lng=115.37, age=40, edu_rank=3, wish_max_km=None, groups=0)
+    person = PersonProfile(
+        person_id=1,
+        wishes=[occupation_levels("6-18-01-01")],
+        related=related_of([occupation_levels("6-18-01-01")]),
+        wish_kinds=0,
+        wish_min_wage=5000,
+        certificates=[(occupation_levels("4-03-02-05"), 4, "面点师")],
+        **here,
+    )
+    common = dict(
+        kind=0,
+        edu_rank=0,
+        age_min=None,
+        age_max=None,
+        lat=33.26,
+        lng=115.37,
+        valid_from=TODAY,
+        valid_to=TODAY + dt.timedelta(days=30),
+        required_certificate=NO_CODE,
+        required_level=None,
+    )
+    wished = JobProfile(
+        job_id=1, occupation=occupation_levels("6-18-01-01"), wage_min=4000, wage_max=6000, **common
+    )
+    neighbour = JobProfile(
+        job_id=2, occupation=occupation_levels("4-03-02-05"), wage_min=6000, wage_max=7000, **common
+    )
+    cols, alive = job_index([wished, neighbour]).view()
+    full = rank_jobs(person, cols, alive, TODAY, None, 1)
+    assert int(cols["pk"][full[0][0]]) == 2 and full[1]["occupation"][0] == 0.6
+    same_ranking(rank_jobs_pruned(person, cols, alive, TODAY, None, 1), full)
+
+    birth = TODAY - dt.timedelta(days=40 * 366)
+    exact = PersonProfile(
+        person_id=2,
+        wishes=[occupation_levels("4-03-02-05")],
+        related=related_of([occupation_levels("4-03-02-05")]),
+        wish_kinds=0,
+        wish_min_wage=6500,
+        **here,
+    )
+    cols, alive = seeker_index([(person, birth), (exact, birth)]).view()
+    full = rank_seekers(neighbour, cols, alive, TODAY, None, 1)
+    assert int(cols["pk"][full[0][0]]) == 1
+    same_ranking(rank_seekers_pruned(neighbour, cols, alive, TODAY, None, 1), full)
+    match = reference_match(person, neighbour, TODAY)
+    assert match.reasons[0] == "职业相近(工作任务相近)"

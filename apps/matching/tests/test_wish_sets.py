@@ -1,0 +1,93 @@
+"""What a person wishes, as sets: a wished 职业's neighbours (相近职业) are offered by how
+much their work overlaps, ahead of unrelated trades, in the recommendations, the push and
+a job's candidates; several kinds of work, through the import, the wizard and matching."""
+
+import io
+
+import pytest
+
+from apps.imports.services import create_import, run_import
+from apps.imports.tests.conftest import csv_bytes, rejected_rows
+from apps.imports.tests.test_people_import import person_row
+from apps.matching.models import Offer
+from apps.matching.services import candidates_for_job, jobs_for_person
+from apps.people.models import Person
+
+from .test_push import job, migrant, push
+
+pytestmark = pytest.mark.usefixtures("fresh_matching_index")
+
+ELDERLY_CARE, NURSING_AIDE, COOK = "4-10-01-05", "4-14-01-02", "4-03-02-01"
+
+
+@pytest.fixture
+def clerk(staff):
+    return staff("township_staff", "341282001")
+
+
+def test_a_neighbouring_trade_comes_before_an_unrelated_one(clerk):
+    carer = migrant(1, wishes=(ELDERLY_CARE,))
+    nursing = job("医院护工", km=2, occupation_id=NURSING_AIDE, headcount=3)
+    job("厨师", km=1, occupation_id=COOK, headcount=3)  # same 大类, nearer
+    found = jobs_for_person(person=carer)
+    assert [r.obj.title for r in found] == ["医院护工", "厨师"]
+    assert found[0].match.reasons[0] == "职业相近(工作任务相近)"
+    # pushed too: the overlap (fit 1.5 × 0.33) reaches the push's minimum (same 中类, 0.4);
+    # the cook's job does not
+    push(clerk, offers_per_person=3)
+    assert list(Offer.objects.filter(person=carer).values_list("job_id", flat=True)) == [nursing.pk]
+    # and from the job's side, the carer is a candidate for it, said so
+    (best,) = [c for c in candidates_for_job(job=nursing, user=clerk) if c.obj.pk == carer.pk]
+    assert best.match.reasons[0] == "职业相近(工作任务相近)"
+
+
+def test_several_kinds_of_work(clerk):
+    both = migrant(1, wish_job_kinds=["regular", "gig"])
+    anything = migrant(2)
+    job("全职焊工", km=1, kind="regular", headcount=3)
+    job("焊工零活", km=1, kind="gig", headcount=3)
+    part_time = job("兼职焊工", km=1, kind="part_time", headcount=3)
+    assert {r.obj.title for r in jobs_for_person(person=both)} == {"全职焊工", "焊工零活"}
+    assert len(jobs_for_person(person=anything)) == 3
+    push(clerk, offers_per_person=3)
+    assert set(Offer.objects.filter(person=both).values_list("job__title", flat=True)) == {
+        "全职焊工",
+        "焊工零活",
+    }
+    assert both.pk not in {c.obj.pk for c in candidates_for_job(job=part_time, user=clerk)}
+
+
+def test_kinds_through_the_import(db):
+    rows = [
+        person_row(1, 意向用工形式="全职、零工"),
+        person_row(2, 意向用工形式="零工,兼职,零工"),
+        person_row(3, 意向用工形式="全职、兼差"),
+        person_row(4, 意向用工形式=""),
+    ]
+    upload = create_import(kind="people", file=io.BytesIO(csv_bytes(rows)), filename="p.csv")
+    done = run_import(upload.pk)
+    kinds = dict(Person.objects.values_list("name", "wish_job_kinds"))
+    assert kinds == {"张1": ["regular", "gig"], "张2": ["gig", "part_time"], "张4": []}
+    (rejected,) = rejected_rows(done)
+    assert rejected["错误列"] == "意向用工形式" and "兼差" in rejected["错误原因"]
+    assert rejected["行号"] == "4"
+
+
+def test_kinds_through_the_wizard(client, db):
+    from apps.accounts.models import User
+
+    person = migrant(1)
+    user = User.objects.create_user("13900001234", password="x", role="worker", person=person)
+    client.force_login(user)
+    client.post("/my/profile/", {"wish_1": "6-18-02-04", "wish_job_kinds": ["regular", "gig"]})
+    person.refresh_from_db()
+    assert person.wish_job_kinds == ["regular", "gig"]
+    page = client.get("/my/profile/").content.decode()
+    assert page.count("checked") == 2 and 'type="checkbox"' in page
+    bad = client.post("/my/profile/", {"wish_job_kinds": ["moonlighting"]}).content.decode()
+    assert "moonlighting" in bad and 'class="field choices invalid"' in bad
+    person.refresh_from_db()
+    assert person.wish_job_kinds == ["regular", "gig"]  # nothing half-written
+    client.post("/my/profile/", {"wish_1": "6-18-02-04"})  # none ticked: any kind
+    person.refresh_from_db()
+    assert person.wish_job_kinds == []
