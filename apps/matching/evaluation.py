@@ -166,7 +166,9 @@ def _shortlist(query: Query, direction: str, jobs: JobIndex, people: SeekerIndex
         row = people.row_of.get(query.key)
         if row is None:
             return [], {}
-        profile = people.profile(row, query.day, certificates_of([query.key]).get(query.key, []))
+        profile = people.profile(
+            row, query.day, certificates_of([query.key]).get(query.key, []), jobs.market_wage
+        )
         cols, alive = jobs.view()
         rows, parts = rank_jobs(
             profile, cols, alive, query.day, None, size, query=jobs.query(profile.text)
@@ -175,7 +177,14 @@ def _shortlist(query: Query, direction: str, jobs: JobIndex, people: SeekerIndex
         profile = job_profile(Job.objects.get(pk=query.key), people.vocab)
         cols, alive = people.view()
         rows, parts = rank_seekers(
-            profile, cols, alive, query.day, None, size, query=people.query(profile.text)
+            profile,
+            cols,
+            alive,
+            query.day,
+            None,
+            size,
+            query=people.query(profile.text),
+            market_wage=jobs.market_wage,
         )
     return cols["pk"][rows].tolist(), parts
 

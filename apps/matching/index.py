@@ -269,6 +269,19 @@ class JobIndex(ColumnIndex):
             pk, {**values, "occupation_id": self.occupations.id(tuple(values["occupation"]))}
         )
 
+    @property
+    def market_wage(self) -> float | None:
+        """The median midpoint wage of the open jobs (本地岗位薪资中位数): the reference the
+        wage fit holds a job to for a person who stated no expected wage (rules.wage_fit).
+        Kept until the index changes."""
+        cached = self._derived.get("market_wage")
+        if cached is None or cached[0] != self.version:
+            cols, alive = self.view()
+            mids = (cols["wage_min"][alive] + cols["wage_max"][alive].astype(np.float64)) / 2
+            value = float(np.median(mids)) if len(mids) else None
+            cached = self._derived["market_wage"] = (self.version, value)
+        return cached[1]
+
     def view(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
         """The columns, and the rows alive: open and not of an employer on the blacklist
         today (so every ranking, the push and the circles leave those jobs out)."""
@@ -523,9 +536,12 @@ class SeekerIndex(ColumnIndex):
                 self._derived = {key: cached}
         return cached[1]
 
-    def profile(self, row: int, today: dt.date, certificates: list) -> PersonProfile:
+    def profile(
+        self, row: int, today: dt.date, certificates: list, market_wage: float | None = None
+    ) -> PersonProfile:
         """The matching profile of one indexed seeker; ``certificates`` as from
-        services.certificates_of (the index keeps their codes, not their names)."""
+        services.certificates_of (the index keeps their codes, not their names);
+        ``market_wage``: the job index's."""
         cols = self.cols
         wishes = [
             (*(int(x) for x in cols["wishes"][row, s]), int(cols["wish_depth"][row, s]))
@@ -552,6 +568,7 @@ class SeekerIndex(ColumnIndex):
             certificates=certificates,
             text=self.text_of(row),
             related=related_of(wishes),
+            market_wage=market_wage,
         )
 
 

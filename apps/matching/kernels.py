@@ -15,6 +15,9 @@ import math
 import numpy as np
 from numba import njit
 
+# rules.WAGE_BAND (this module stays free of Django; a test holds them equal)
+WAGE_BAND = 0.25
+
 # Columns of the result, one row per job kept, best first.
 RESULT = (
     "score",
@@ -34,15 +37,15 @@ NO_LEVEL = 127  # a certificate without a level: it meets no required level
 
 @njit(cache=True, nogil=True, inline="always")
 def _wage_fit(wage_min, wage_max, wish):
-    """ranking._wage_fit for one job: 1 when its minimum meets the wish, partial when only
-    its maximum does; 0 without a wish (negative)."""
+    """ranking._wage_fit for one job (rules.wage_fit): 0.5 where the range's midpoint
+    meets the wish, 1 from WAGE_BAND above it, 0 from WAGE_BAND below; 0 without a wish
+    (negative), 1 for a wish of 0."""
     if wish < 0:
         return 0.0
-    if wage_min >= wish:
+    if wish == 0:
         return 1.0
-    if wage_max >= wish:
-        return (wage_max - wish) / (wage_max - wage_min if wage_max > wage_min else 1.0)
-    return 0.0
+    mid = (wage_min + wage_max) / 2
+    return min(1.0, max(0.0, 0.5 + (mid - wish) / (2 * WAGE_BAND * wish)))
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -198,6 +201,7 @@ def rank_jobs_kernel(
     fit_of_depth,
     related,
     related_fit,
+    min_fit,
     query,
     w,
     distance_scale_km,
@@ -215,7 +219,8 @@ def rank_jobs_kernel(
     ``cert_codes``, ``cert_minor``, ``cert_levels``: their certificates' occupation and
     小类 and level; ``fit_of_depth``: rules.OCCUPATION_FIT; ``related``/``related_fit``:
     the neighbours of the wished 职业 and their fit (PersonProfile.related);
-    ``wish_kinds``: bits of the kinds wished, 0 for any. ``point``: the person's unit
+    ``wish_kinds``: bits of the kinds wished, 0 for any; ``min_fit``: rows whose
+    occupation fits less are left (the push's minimum; 0 for none). ``point``: the person's unit
     vector, NaN without coordinates; ``limit_km`` NaN for no limit; ``wish_wage``
     negative for none; ``query`` empty for no text; ``w``: the weights of
     occupation, certificate, wage, distance, recency and text; ``recency_of``: the
@@ -256,6 +261,8 @@ def rank_jobs_kernel(
                     certified = True
             if not certified:
                 continue
+        if occupation_fit[occupation_id[i]] < min_fit:  # the push's least fit
+            continue
         blocked = False
         for b in range(len(blocked_kinds)):
             blocked |= kind[i] == blocked_kinds[b]

@@ -263,6 +263,7 @@ class PushRanker:
     def __init__(self, push: Push, jobs, seekers, today):
         self.radius_km, self.today = push.radius_km, today
         self.jobs, self.seekers = jobs, seekers
+        self.market_wage = jobs.market_wage
         self.jcols, jalive = jobs.view()
         t = today.toordinal()
         open_rows = np.flatnonzero(
@@ -327,7 +328,7 @@ class PushRanker:
             if row is None or not seekers.alive[row]:
                 found[pk] = NOT_SEEKING
                 continue
-            profile = seekers.profile(row, self.today, certificates.get(pk, []))
+            profile = seekers.profile(row, self.today, certificates.get(pk, []), self.market_wage)
             if not profile.wishes:
                 found[pk] = NO_WISHES
             elif self.radius_km is not None and profile.lat is None:
@@ -349,6 +350,8 @@ class PushRanker:
                 k_of[pk],
                 query=self.jobs.query(profile.text),
                 rows=rows,
+                # a slice holds whole 中类: a neighbour's 中类 brings its other trades too
+                min_fit=settings.MATCHING["push_min_occupation_fit"],
             )
             # index rows, as lists: cheaper to send back and to read one by one than arrays
             found[pk] = (
@@ -465,6 +468,7 @@ def _choose(push, profile, jobs, jcols, rows, parts, capacity, used, sent):
             bool(jcols["edu"][row] > 0),
             "work" if profile.from_work_place else "person",
             shared=shared_terms(profile.text, jobs.text_of(row)),
+            wage_said=profile.wish_min_wage is not None,
         )
         picked.append(
             {

@@ -14,7 +14,16 @@ from apps.regions.geo import EARTH_RADIUS_KM, unit_vector
 
 from .features import NO_CODE, OCCUPATION_CODES, related_table
 from .kernels import NO_LEVEL, RESULT, rank_jobs_kernel
-from .rules import OCCUPATION_FIT, JobProfile, PersonProfile, reserved_kinds, weights
+from .rules import (
+    OCCUPATION_FIT,
+    SCALE_BOUNDS_KM,
+    WAGE_BAND,
+    JobProfile,
+    PersonProfile,
+    distance_scale,
+    reserved_kinds,
+    weights,
+)
 
 FIT = np.array(OCCUPATION_FIT)
 WEIGHTS = ("occupation", "certificate", "wage", "distance", "recency", "text")
@@ -128,14 +137,17 @@ def _deferred_text(cols: dict, rows: np.ndarray, query: np.ndarray | None):
     return lambda positions: text_component(cols, rows[positions], query)
 
 
-def _best(rows: np.ndarray, ids: np.ndarray, parts: tuple, k: int) -> tuple[np.ndarray, dict]:
+def _best(
+    rows: np.ndarray, ids: np.ndarray, parts: tuple, k: int, scale
+) -> tuple[np.ndarray, dict]:
     """Weigh the components (as rules.reference_match does), keep the k best rows, and
-    return them with every component, for the reasons."""
+    return them with every component, for the reasons. ``scale``: each row's distance
+    scale (rules.distance_scale)."""
     occupation, depth, certificate, cert_pick, wage, distance, days, text = parts
     cfg = settings.MATCHING
     w = weights()
     # no distance (NaN, quietly carried through exp): no distance score
-    near = np.where(np.isnan(distance), 0.0, np.exp(-distance / cfg["distance_scale_km"]))
+    near = np.where(np.isnan(distance), 0.0, np.exp(-distance / scale))
     recency = np.exp(-days / cfg["recency_days"])
     partial = (
         w["occupation"] * occupation
@@ -183,12 +195,12 @@ def _text_where_it_counts(partial: np.ndarray, text_of, k: int, weight: float):
 
 
 def _wage_fit(wage_min, wage_max, wish):
-    """How far a wage range meets a wish (1: its minimum does; 0: not even its maximum)."""
+    """rules.wage_fit over arrays (a wish of -1: none)."""
     wage_min, wage_max, wish = (np.asarray(x, dtype=np.float64) for x in (wage_min, wage_max, wish))
-    span = np.where(wage_max > wage_min, wage_max - wage_min, 1.0)
-    partial = np.where(wage_max >= wish, (wage_max - wish) / span, 0.0)
-    fit = np.where(wage_min >= wish, 1.0, partial)
-    return np.where(wish < 0, 0.0, fit)
+    mid = (wage_min + wage_max) / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        graded = np.minimum(1.0, np.maximum(0.0, 0.5 + (mid - wish) / (2 * WAGE_BAND * wish)))
+    return np.where(wish < 0, 0.0, np.where(wish == 0, 1.0, graded))
 
 
 def _related_fit(wished: np.ndarray, depth: np.ndarray, neighbours) -> np.ndarray:
@@ -211,10 +223,12 @@ def rank_jobs(
     prefilter: np.ndarray | None = None,
     query: np.ndarray | None = None,
     rows: np.ndarray | None = None,
+    min_fit: float = 0.0,
 ) -> tuple[np.ndarray, dict]:
     """Rows of the job index that pass every hard filter for this person, best k first,
     with their components. ``query``: the person's text over the index's vocabulary;
-    only the rows a ``prefilter`` mask keeps, or only ``rows``, are ranked."""
+    only the rows a ``prefilter`` mask keeps, or only ``rows``, are ranked; with
+    ``min_fit``, only those whose occupation fits at least that well."""
     if prefilter is not None:
         rows = np.flatnonzero(alive & prefilter)
     if rows is not None and not len(rows):
@@ -243,16 +257,17 @@ def rank_jobs(
         ),
         np.nan if limit_km is None else float(limit_km),
         np.array(unit_vector(profile.lat, profile.lng)),
-        -1.0 if profile.wish_min_wage is None else float(profile.wish_min_wage),
+        -1.0 if profile.wage_reference is None else float(profile.wage_reference),
         cols[OCCUPATION_CODES],
         np.array(profile.wishes, dtype=np.int64).reshape(-1, 5),
         np.array([levels[2] for levels, _, _ in profile.certificates], dtype=np.int64),
         FIT,
         np.fromiter(profile.related.keys(), dtype=np.int64, count=len(profile.related)),
         np.fromiter(profile.related.values(), dtype=np.float64, count=len(profile.related)),
+        float(min_fit),
         _NO_QUERY if query is None else query,
         np.array([w[name] for name in WEIGHTS]),
-        cfg["distance_scale_km"],
+        distance_scale(profile.wish_max_km),
         _recency_table(cfg["recency_days"]),
         cfg["recency_days"],
         EARTH_RADIUS_KM,
@@ -283,13 +298,15 @@ def rank_seekers(
     group_bit: int = 0,
     prefilter: np.ndarray | None = None,
     query: np.ndarray | None = None,
+    market_wage: float | None = None,
 ) -> tuple[np.ndarray, dict]:
     """Rows of the seeker index that pass every hard filter for this job, best k first.
-    ``query``: the job's text over the index's vocabulary."""
+    ``query``: the job's text over the index's vocabulary; ``market_wage``: the wage
+    reference of those who stated none (JobIndex.market_wage)."""
     if prefilter is not None:
         return _on_subset(
             lambda c, a: rank_seekers(
-                job, c, a, today, limit_km, k, scope_prefix, group_bit, None, query
+                job, c, a, today, limit_km, k, scope_prefix, group_bit, None, query, market_wage
             ),
             cols,
             alive,
@@ -350,7 +367,10 @@ def rank_seekers(
     )
     cert_pick = np.argmax(cert, axis=1)
     certificate = cert.max(axis=1) if len(rows) else np.zeros(0)
-    wage = _wage_fit(job.wage_min, job.wage_max, take(cols["wish_min_wage"], rows))
+    wished = take(cols["wish_min_wage"], rows)
+    if market_wage is not None:
+        wished = np.where(wished < 0, market_wage, wished)
+    wage = _wage_fit(job.wage_min, job.wage_max, wished)
     if has_point:
         distance = distance_km(job.lat, job.lng, cols, rows)
     else:
@@ -358,7 +378,9 @@ def rank_seekers(
     days = np.full(len(rows), max(0, t - job.valid_from.toordinal()))
     text = _deferred_text(cols, rows, query)
     parts = (occupation, depth, certificate, cert_pick, wage, distance, days, text)
-    return _best(rows, take(cols["pk"], rows), parts, k)
+    return _best(
+        rows, take(cols["pk"], rows), parts, k, seeker_scales(take(cols["wish_max_km"], rows))
+    )
 
 
 # --- exact pruning -------------------------------------------------------------------------
@@ -382,13 +404,24 @@ def outside_bound(recency_max: float = 1.0, text_max: float = 1.0) -> float:
     )
 
 
-def _exact(rank, close: np.ndarray, k: int, bound: float, cols: dict, point):
+def seeker_scales(wish_max_km: np.ndarray) -> np.ndarray:
+    """rules.distance_scale of each seeker (NaN: none said)."""
+    low, high = SCALE_BOUNDS_KM
+    return np.where(
+        np.isnan(wish_max_km),
+        settings.MATCHING["distance_scale_km"],
+        np.clip(np.nan_to_num(wish_max_km), low, high),
+    )
+
+
+def _exact(rank, close: np.ndarray, k: int, bound: float, cols: dict, point, scale: float):
     """Rank the close rows; if their k-th beats the bound for everyone else, done. Else,
     when the k-th still beats what someone outside could score from beyond some distance
     D (their distance score is at most e^(-D/scale)), rank the close rows together with
     everyone inside a box around the point that holds the D-km circle: exact again.
-    Otherwise rank everyone. Without a point nobody outside scores for distance."""
-    w, scale = weights()["distance"], settings.MATCHING["distance_scale_km"]
+    Otherwise rank everyone. Without a point nobody outside scores for distance.
+    ``scale``: the largest distance scale of anyone outside."""
+    w = weights()["distance"]
     has_point = point[0] is not None and point[1] is not None
     if not has_point:
         bound -= w
@@ -441,6 +474,7 @@ def rank_jobs_pruned(
         outside_bound(text_max=text_bound),
         cols,
         (profile.lat, profile.lng),
+        distance_scale(profile.wish_max_km),
     )
 
 
@@ -464,6 +498,7 @@ def rank_seekers_pruned(
     query: np.ndarray | None = None,
     text_bound: float = 1.0,
     close: np.ndarray | None = None,
+    market_wage: float | None = None,
 ) -> tuple[np.ndarray, dict]:
     """rank_seekers, scoring first only the people who wish the job's 中类 (or its 大类)
     or a 职业 it is a neighbour of. ``close``: the first mask, when the index keeps it
@@ -480,11 +515,12 @@ def rank_seekers_pruned(
     recency = float(np.exp(-days / settings.MATCHING["recency_days"]))
     return _exact(
         lambda pre: rank_seekers(
-            job, cols, alive, today, limit_km, k, scope_prefix, group_bit, pre, query
+            job, cols, alive, today, limit_km, k, scope_prefix, group_bit, pre, query, market_wage
         ),
         close,
         k,
         outside_bound(recency, text_bound),
         cols,
         (job.lat, job.lng),
+        float(seeker_scales(cols["wish_max_km"]).max()) if len(alive) else 1.0,
     )

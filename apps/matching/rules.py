@@ -41,6 +41,40 @@ def weights() -> dict[str, float]:
     return settings.MATCHING["weights"]
 
 
+# The wage fit goes from 0 to 1 as a job's midpoint wage goes from this share below the
+# person's expected minimum to this share above it (0.5 where it meets it): more pay is
+# better, not only enough of it.
+WAGE_BAND = 0.25
+
+
+def wage_fit(wage_min: int, wage_max: int, wish: float | None) -> float:
+    """How well a job's wage range suits a person's expected minimum (期望最低月薪), or
+    the open jobs' median wage for a person who stated none: 0.5 where the range's
+    midpoint meets it, rising to 1 at WAGE_BAND above, falling to 0 at WAGE_BAND below; 0
+    without either, 1 for an expectation of nothing."""
+    if wish is None or wish < 0:
+        return 0.0
+    if wish == 0:
+        return 1.0
+    mid = (wage_min + wage_max) / 2
+    return min(1.0, max(0.0, 0.5 + (mid - wish) / (2 * WAGE_BAND * wish)))
+
+
+# The distance score's scale for a person who said how far they would go: that distance
+# (the score falls to 1/e there), kept within these bounds.
+SCALE_BOUNDS_KM = (1.0, 30.0)
+
+
+def distance_scale(wish_max_km: float | None) -> float:
+    """km at which a job's distance score falls to 1/e for this person: the commute they
+    accept (可接受通勤距离) when they said one, else MATCHING["distance_scale_km"]. Someone
+    who would travel 20 km loses little for a job 8 km away; someone who would go 3 km,
+    most of it."""
+    if wish_max_km is None:
+        return settings.MATCHING["distance_scale_km"]
+    return min(max(float(wish_max_km), SCALE_BOUNDS_KM[0]), SCALE_BOUNDS_KM[1])
+
+
 def reserved_kinds() -> dict[int, int]:
     """Job kind code → bit mask of the key groups it is reserved for."""
     from .features import GROUP_BIT
@@ -73,6 +107,13 @@ class PersonProfile:
     from_work_place: bool = False
     # 职业 (full code) → the fit a wished 职业's neighbour gets (features.related_of)
     related: dict[int, float] = field(default_factory=dict)
+    # the open jobs' median wage (JobIndex.market_wage): the wage reference of a person
+    # who stated none
+    market_wage: float | None = None
+
+    @property
+    def wage_reference(self) -> float | None:
+        return self.wish_min_wage if self.wish_min_wage is not None else self.market_wage
 
 
 @dataclass
@@ -166,13 +207,9 @@ def reference_match(
         )
         if c > certificate:
             certificate, certificate_name = c, f"{name}{LEVEL_LABEL.get(level, '')}"
-    wage = 0.0
-    if person.wish_min_wage is not None:
-        if job.wage_min >= person.wish_min_wage:
-            wage = 1.0
-        elif job.wage_max >= person.wish_min_wage:
-            wage = (job.wage_max - person.wish_min_wage) / (job.wage_max - job.wage_min)
-    near = math.exp(-distance / cfg["distance_scale_km"]) if distance is not None else 0.0
+    wage = wage_fit(job.wage_min, job.wage_max, person.wage_reference)
+    scale = distance_scale(person.wish_max_km)
+    near = math.exp(-distance / scale) if distance is not None else 0.0
     days = max(0, (today - job.valid_from).days)
     recency = math.exp(-days / cfg["recency_days"])
     components = {
@@ -196,6 +233,7 @@ def reference_match(
             job.edu_rank > 0,
             perspective,
             shared_terms(person.text, job.text),
+            person.wish_min_wage is not None,
         ),
         distance,
     )
@@ -210,10 +248,12 @@ def reasons(
     education_required: bool,
     perspective: str = "person",
     shared: list[str] = (),
+    wage_said: bool = True,
 ) -> list[str]:
     """The reasons shown with a match: one for each component that counted.
     ``perspective``: "person" (a worker's jobs, distances from home), "work" (from the
-    wished place of work) or "job" (a job's candidates)."""
+    wished place of work) or "job" (a job's candidates); ``wage_said``: the wage fit is
+    against the person's own expectation (else against the local median)."""
     out = []
     occupation = components["occupation"]
     if 0 < occupation < 1 and occupation > OCCUPATION_FIT[depth]:
@@ -223,10 +263,13 @@ def reasons(
     if distance is not None:
         where = {"person": "距家", "work": "距意向工作地点"}.get(perspective, "距岗位")
         out.append(f"{where}{distance:.1f}公里")
-    if components["wage"] >= 1:
+    if not wage_said:
+        if components["wage"] >= 0.5:
+            out.append("薪资不低于本地岗位中位数")
+    elif components["wage"] >= 1:
+        out.append("薪资高于期望")
+    elif components["wage"] >= 0.5:
         out.append("薪资符合期望")
-    elif components["wage"] > 0:
-        out.append("薪资部分符合期望")
     if education_required:
         out.append("学历满足")
     if components["certificate"] > 0:

@@ -54,9 +54,13 @@ def certificates_of(pks) -> dict[int, list]:
 
 
 def person_profile(
-    person: Person, today: dt.date | None = None, vocab: Vocabulary | None = None
+    person: Person,
+    today: dt.date | None = None,
+    vocab: Vocabulary | None = None,
+    market_wage: float | None = None,
 ) -> PersonProfile:
-    """``vocab``: the job index's, so the person's text is weighed as the jobs' is."""
+    """``vocab``: the job index's, so the person's text is weighed as the jobs' is;
+    ``market_wage``: its median wage (JobIndex.market_wage)."""
     today = today or timezone.localdate()
     groups = KeyGroupTag.objects.filter(person=person, end__isnull=True).values_list(
         "group", flat=True
@@ -72,6 +76,7 @@ def person_profile(
         edu_rank=EDU_RANK.get(person.education, 0),
         wishes=levels,
         related=related_of(levels),
+        market_wage=market_wage,
         wish_kinds=kinds_mask(person.wish_job_kinds),
         wish_min_wage=person.wish_min_wage,
         wish_max_km=person.wish_max_distance_km,
@@ -153,7 +158,7 @@ def jobs_for_person(
     model = load_model("jobs")
     index = job_index()
     # the profile's queries run before the lock: other searches need not wait for them
-    profile = person_profile(person, today, index.vocab)
+    profile = person_profile(person, today, index.vocab, index.market_wage)
     # The commute the person accepts counts by default: jobs within it first, then (only
     # to fill the list) those beyond it, said so. A radius chosen on the page replaces it.
     commute = profile.wish_max_km if radius_km is None and profile.lat is not None else None
@@ -196,7 +201,15 @@ def jobs_for_person(
             _, level, name = profile.certificates[pick]
             cert_name = f"{name}{LEVEL_LABEL.get(level, '')}"
         where = "work" if profile.from_work_place else "person"
-        match = _match(parts, i, cert_name, edu_required[i], where, shared[i])
+        match = _match(
+            parts,
+            i,
+            cert_name,
+            edu_required[i],
+            where,
+            shared[i],
+            profile.wish_min_wage is not None,
+        )
         if i >= within:
             match.reasons.append(f"超出您可接受的通勤距离({commute:g}公里)")
         out.append(Ranked(jobs[pk], match))
@@ -221,6 +234,7 @@ def candidates_for_job(
     if user is not None and user.role == "employer" and job.employer_id == user.employer_id:
         scope = job.region_id[:4]  # an employer's own job: candidates from its whole city
     model = load_model("candidates")
+    market_wage = job_index().market_wage  # (the job index first: seeker_index takes it too)
     index = seeker_index()
     with index.lock:
         profile = job_profile(job, index.vocab)
@@ -237,16 +251,20 @@ def candidates_for_job(
             index.query(profile.text),
             index.text_bound(profile.text),
             index.wishing(profile.occupation),
+            market_wage,
         )
         rows, parts = _rerank(model, rows, parts, k)
         pks = cols["pk"][rows].tolist()
         shared = {pk: shared_terms(index.text_of(r), profile.text) for pk, r in zip(pks, rows)}
+        wage_said = {pk: bool(cols["wish_min_wage"][r] >= 0) for pk, r in zip(pks, rows)}
     people = Person.objects.select_related("community").in_bulk(pks)
     names = _certificate_names(pks, job)
     return [
         Ranked(
             people[pk],
-            _match(parts, i, names.get(pk, ""), profile.edu_rank > 0, "job", shared[pk]),
+            _match(
+                parts, i, names.get(pk, ""), profile.edu_rank > 0, "job", shared[pk], wage_said[pk]
+            ),
         )
         for i, pk in enumerate(pks)
         if pk in people  # deleted since the index last looked: skip, never fail
@@ -267,7 +285,13 @@ def _certificate_names(pks: list[int], job: Job) -> dict[int, str]:
 
 
 def _match(
-    parts: dict, i: int, cert_name: str, edu_required: bool, perspective: str, shared=()
+    parts: dict,
+    i: int,
+    cert_name: str,
+    edu_required: bool,
+    perspective: str,
+    shared=(),
+    wage_said: bool = True,
 ) -> Match:
     components = {
         name: float(parts[name][i])
@@ -287,6 +311,7 @@ def _match(
             edu_required,
             perspective,
             list(shared),
+            wage_said,
         ),
         distance_km=distance,
     )

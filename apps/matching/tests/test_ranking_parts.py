@@ -65,8 +65,9 @@ def test_text_computed_only_where_it_counts_gives_the_same_best(n, k, seed, coar
         np.where(rng.random(n) < 0.1, np.nan, rng.random(n) * 20),  # distance
         rng.integers(0, 60, n),  # days
     )
-    full_rows, full = _best(rows, ids, (*parts, text), k)
-    lazy_rows, lazy = _best(rows, ids, (*parts, lambda positions: text[positions]), k)
+    scale = rng.choice([1.0, 5.0, 30.0], n)  # each row's distance scale
+    full_rows, full = _best(rows, ids, (*parts, text), k, scale)
+    lazy_rows, lazy = _best(rows, ids, (*parts, lambda positions: text[positions]), k, scale)
     assert full_rows.tolist() == lazy_rows.tolist()
     for name in full:
         assert np.array_equal(full[name], lazy[name], equal_nan=True), name

@@ -28,6 +28,7 @@ texts = st.lists(st.sampled_from(WORDS), max_size=5).map(lambda w: VOCAB.vector(
 CODES = ["6-18-02-04", "6-18-01-01", "6-31-01-03", "4-03-02-01", "4-03-02-05", "6-05-01-03"]
 WISHES = [*CODES, "6-18-02", "6-18", "6", "4-03"]
 EPS = 1e-9
+MARKET = 4_500.0  # the median wage the candidates' index side is given
 # Neighbours (相近职业) among the codes, with the fit a wish of one gives the other, kept
 # both ways as the stored table is: across 中类 and 大类, one above a 中类's fit (0.4).
 NEIGHBOURS = [("6-18-02-04", "6-31-01-03", 0.45), ("4-03-02-01", "6-05-01-03", 0.25)]
@@ -106,7 +107,10 @@ def people(draw, person_id):
         # several kinds of work, or any (0)
         wish_kinds=draw(st.integers(0, 2 ** len(KIND_CODE) - 1)),
         wish_min_wage=draw(st.one_of(st.none(), st.integers(1500, 9000))),
-        wish_max_km=None,
+        # the open jobs' median wage, for those who state no expected wage
+        market_wage=draw(st.sampled_from([None, MARKET])),
+        # the commute they accept sets their distance scale (bounds included)
+        wish_max_km=draw(st.one_of(st.none(), st.sampled_from([0.5, 3.0, 12.5, 60.0]))),
         groups=draw(st.integers(0, 2**11 - 1)),
         certificates=[(occupation_levels(c), lv, c) for c, lv in certs],
         text=draw(texts),
@@ -159,6 +163,7 @@ def seeker_index(profiles):
                 "wish_depth": [w[4] for w in p.wishes] + [0] * pad,
                 "wish_kinds": p.wish_kinds,
                 "wish_min_wage": -1 if p.wish_min_wage is None else p.wish_min_wage,
+                "wish_max_km": np.nan if p.wish_max_km is None else p.wish_max_km,
                 "groups": p.groups,
                 "cert_full": [c[0][3] for c in p.certificates] + [NO_CODE] * cpad,
                 "cert_minor": [c[0][2] for c in p.certificates] + [NO_CODE] * cpad,
@@ -209,6 +214,7 @@ def test_jobs_for_a_person_equal_the_rules(data, limit):
             bool(cols["edu"][r] > 0),
             "person",
             shared_terms(person.text, index.text_of(r)),
+            person.wish_min_wage is not None,
         )
         for i, r in enumerate(rows)
     }
@@ -228,17 +234,22 @@ def test_jobs_for_a_person_equal_the_rules(data, limit):
 def test_candidates_for_a_job_equal_the_rules(data, limit):
     job = data.draw(jobs(1))
     profiles = [data.draw(people(i)) for i in range(1, data.draw(st.integers(1, 25)) + 1)]
+    market = data.draw(st.sampled_from([None, MARKET]))
+    profiles = [(dataclasses.replace(p, market_wage=market), b) for p, b in profiles]
     index = seeker_index(profiles)
     cols, alive = index.view()
     query = index.query(job.text)
-    rows, parts = rank_seekers(job, cols, alive, TODAY, limit, k=len(profiles), query=query)
+    rows, parts = rank_seekers(
+        job, cols, alive, TODAY, limit, k=len(profiles), query=query, market_wage=market
+    )
     by_id = {p.person_id: p for p, _ in profiles}
     got = {}
     for i, r in enumerate(rows):
         pk = int(cols["pk"][r])
         label = cert_label(by_id[pk], int(parts["cert_pick"][i])) if parts["certificate"][i] else ""
         shared = shared_terms(index.text_of(r), job.text)
-        got[pk] = _match(parts, i, label, job.edu_rank > 0, "job", shared)
+        said = by_id[pk].wish_min_wage is not None
+        got[pk] = _match(parts, i, label, job.edu_rank > 0, "job", shared, said)
     for person, _ in profiles:
         match = reference_match(person, job, TODAY, limit, perspective="job")
         if near_limit(match, limit):
@@ -282,8 +293,8 @@ def test_pruned_candidate_ranking_is_exact(data, k):
     cols, alive = index.view()
     query, bound = index.query(job.text), index.text_bound(job.text)
     same_ranking(
-        rank_seekers_pruned(job, cols, alive, TODAY, None, k, "", 0, query, bound),
-        rank_seekers(job, cols, alive, TODAY, None, k, query=query),
+        rank_seekers_pruned(job, cols, alive, TODAY, None, k, "", 0, query, bound, None, MARKET),
+        rank_seekers(job, cols, alive, TODAY, None, k, query=query, market_wage=MARKET),
     )
 
 
@@ -478,8 +489,8 @@ def test_pruning_looks_around_the_point_when_the_trade_alone_does_not_settle_it(
     welding = JobProfile(
         job_id=1,
         occupation=occupation_levels("6-18-02-04"),
-        wage_min=4000,
-        wage_max=5100,
+        wage_min=3800,
+        wage_max=4200,
         lat=far[0],
         lng=far[1],
         **common,
@@ -492,8 +503,8 @@ def test_pruning_looks_around_the_point_when_the_trade_alone_does_not_settle_it(
     bricklaying = JobProfile(
         job_id=2,
         occupation=occupation_levels("6-29-01-01"),
-        wage_min=5000,
-        wage_max=6000,
+        wage_min=6000,
+        wage_max=7000,
         lat=near[0],
         lng=near[1],
         **common,
@@ -665,3 +676,19 @@ def test_pruning_keeps_the_neighbours_of_a_wish():
     same_ranking(rank_seekers_pruned(neighbour, cols, alive, TODAY, None, 1), full)
     match = reference_match(person, neighbour, TODAY)
     assert match.reasons[0] == "职业相近(工作任务相近)"
+
+
+def test_more_pay_is_better_not_only_enough():
+    """Against an expected minimum of 4,000: a range whose midpoint meets it fits 0.5 and
+    says so; 25% above, fully; 25% below, not at all; the compiled loop agrees."""
+    from apps.matching import kernels, rules
+
+    assert kernels.WAGE_BAND == rules.WAGE_BAND
+    cases = [((3500, 4500), 0.5), ((4500, 5500), 1.0), ((2500, 3500), 0.0), ((4000, 5000), 0.75)]
+    for (low, high), fit in cases:
+        assert rules.wage_fit(low, high, 4000) == fit
+        assert kernels._wage_fit(low, high, 4000.0) == fit
+    assert rules.wage_fit(3000, 3500, None) == 0.0 and rules.wage_fit(3000, 3500, 0) == 1.0
+    base = {"occupation": 0, "certificate": 0, "distance": 0, "recency": 0, "text": 0}
+    said = {w: rules.reasons({**base, "wage": w}, 0, "", None, 30, False) for w in (1, 0.6, 0.4)}
+    assert said == {1: ["薪资高于期望"], 0.6: ["薪资符合期望"], 0.4: []}

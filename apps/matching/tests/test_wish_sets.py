@@ -27,14 +27,17 @@ def clerk(staff):
 
 def test_a_neighbouring_trade_comes_before_an_unrelated_one(clerk):
     carer = migrant(1, wishes=(ELDERLY_CARE,))
-    nursing = job("医院护工", km=2, occupation_id=NURSING_AIDE, headcount=3)
-    job("厨师", km=1, occupation_id=COOK, headcount=3)  # same 大类, nearer
+    nursing = job("医院护工", km=8, occupation_id=NURSING_AIDE, headcount=3)
+    job("厨师", km=3, occupation_id=COOK, headcount=3)  # same 大类, nearer
     found = jobs_for_person(person=carer)
     assert [r.obj.title for r in found] == ["医院护工", "厨师"]
+    assert "职业相近(工作任务相近)" not in found[1].match.reasons
     assert found[0].match.reasons[0] == "职业相近(工作任务相近)"
     # pushed too: the overlap (fit 1.5 × 0.33) reaches the push's minimum (same 中类, 0.4);
-    # the cook's job does not
-    push(clerk, offers_per_person=3)
+    # the cook's job does not, nor a well-paid job next door of the neighbour's 中类 that
+    # is no neighbour (营养师), which the push reads with it and must leave
+    job("营养师", km=0.2, occupation_id="4-14-02-01", headcount=30, wage_min=9000, wage_max=9900)
+    push(clerk, offers_per_person=1)
     assert list(Offer.objects.filter(person=carer).values_list("job_id", flat=True)) == [nursing.pk]
     # and from the job's side, the carer is a candidate for it, said so
     (best,) = [c for c in candidates_for_job(job=nursing, user=clerk) if c.obj.pk == carer.pk]
@@ -91,3 +94,20 @@ def test_kinds_through_the_wizard(client, db):
     client.post("/my/profile/", {"wish_1": "6-18-02-04"})  # none ticked: any kind
     person.refresh_from_db()
     assert person.wish_job_kinds == []
+
+
+def test_more_pay_first_for_someone_who_named_no_wage(db):
+    """Without an expected wage, a job is held to the open jobs' median wage: the better
+    paid of two otherwise equal jobs comes first, said so; with one, to theirs."""
+    person = migrant(1)
+    assert person.wish_min_wage is None
+    job("低薪焊工", km=1, wage_min=3000, wage_max=3500)
+    job("高薪焊工", km=1, wage_min=6000, wage_max=7000)
+    first, second = jobs_for_person(person=person)
+    assert (first.obj.title, second.obj.title) == ("高薪焊工", "低薪焊工")
+    assert "薪资不低于本地岗位中位数" in first.match.reasons
+    assert not [r for r in second.match.reasons if r.startswith("薪资")]
+    person.wish_min_wage = 5000
+    person.save()
+    first, _ = jobs_for_person(person=person)
+    assert first.obj.title == "高薪焊工" and "薪资高于期望" in first.match.reasons
