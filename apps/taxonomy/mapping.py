@@ -29,6 +29,22 @@ NOISE = re.compile(
     r"普工/|（.*?）|\(.*?\)|[0-9]+|[\s,，。、;；:：/|·\-]+"
 )
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# Everyday words for what the classification names otherwise (its aliases do not hold
+# them): replaced by the classification's words before the search, unless the
+# classification itself has the everyday word as a name or alias. Hand-kept, short.
+COLLOQUIAL = {
+    "大货车": "货运",
+    "货车": "货运",
+    "卡车": "货运",
+    "司机": "驾驶员",
+    "外卖员": "网约配送员",
+    "外卖骑手": "网约配送员",
+    "外卖": "网约配送员",
+    "骑手": "网约配送员",
+    "送餐员": "网约配送员",
+    "幼师": "幼儿园教师",
+    "业务员": "营销员",
+}
 NAME_WEIGHT = 3
 _lock = threading.Lock()
 
@@ -67,6 +83,12 @@ class OccupationMapper:
             self.codes.append(code)
             self.names.append(name)
         self.whole.sort(key=lambda item: -len(item[0]))
+        named = {w for w, _ in self.whole}
+        self.colloquial = [
+            (word, formal)
+            for word, formal in sorted(COLLOQUIAL.items(), key=lambda item: -len(item[0]))
+            if word not in named
+        ]
         self.bm25 = BM25Okapi(docs)
 
     def suggest(self, text: str, k: int = 5) -> list[Suggestion]:
@@ -74,6 +96,8 @@ class OccupationMapper:
         cleaned = NOISE.sub(" ", text or "").strip()
         if not cleaned:
             return []
+        for word, formal in self.colloquial:
+            cleaned = cleaned.replace(word, formal)
         # a name or alias written out whole, and most of what was written (司机 inside
         # 货车司机 is not the answer: too little of it)
         exact = next(

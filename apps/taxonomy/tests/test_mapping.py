@@ -26,6 +26,10 @@ TITLES = [
     ("护工", "4-14-01-02"),  # 医疗护理员
     ("服务员", "4-03-02-05"),  # 餐厅服务员
     ("美容师", "4-10-03-01"),
+    # everyday words the classification's aliases lack (mapping.COLLOQUIAL)
+    ("货车司机", "4-02-02-02"),  # 道路货运汽车驾驶员, not the passenger driver
+    ("外卖骑手", "4-10-08-01"),  # 网约配送员
+    ("幼师", "2-08-03-00"),  # 幼儿园教师
 ]
 
 
