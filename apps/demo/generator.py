@@ -461,6 +461,8 @@ class CityGenerator:
                 ["全职", "全职、零工", "兼职、零工", "零工", "就业见习", ""],
                 weights=[50, 15, 8, 10, 5, 12],
             )[0]
+            if kind == "就业见习" and not {"高校毕业生", "长期失业青年"} & set(groups):
+                kind = "全职"  # internships (就业见习) are for graduates and young people
             wage = str(rng.randrange(2500, 6500, 100))
             distance = str(rng.choice((3, 5, 5, 10, 15, 30)))
         certificates = ""

@@ -79,14 +79,22 @@ def apply(*, user: User, job: Job) -> Application:
     return application
 
 
+def barred_reason(job: Job) -> str:
+    """Why nobody may be put forward to this job ('' when they may): its employer is on
+    the wage-arrears blacklist today and its region is not exempt. The candidates pages
+    ask this too."""
+    if job.employer.on_blacklist() and not blacklist_exempt(job.region_id):
+        return f"该单位已列入欠薪黑名单({job.employer.blacklist_reason}),不能为其岗位推荐或邀约人员"
+    return ""
+
+
 def put_forward(*, user: User, job: Job, person: Person) -> Application:
     """An employer invites a person to interview for its own job, or staff refer a person
     of their region (职业介绍): new, or an application moved on to the interview."""
     _open_job(job)
-    if job.employer.on_blacklist() and not blacklist_exempt(job.region_id):
-        raise ApplicationError(
-            f"该单位已列入欠薪黑名单({job.employer.blacklist_reason}),不能为其岗位推荐或邀约人员"
-        )
+    barred = barred_reason(job)
+    if barred:
+        raise ApplicationError(barred)
     # A job is shared city-wide (一点发布、全市共享): its candidates are the city's people, as
     # the candidates page and the push find them, whoever puts them forward.
     same_city = city_prefix(person.community_id) == city_prefix(job.region_id)

@@ -28,7 +28,7 @@ from .text import cosine, shared_terms
 
 OCCUPATION_FIT = (0.0, 0.1, 0.4, 0.7, 1.0)  # by the number of leading levels in common
 OCCUPATION_LABEL = {
-    1: "职业相近(同大类)",
+    1: "同属一个职业大类",
     2: "职业对口(同中类)",
     3: "职业对口(同小类)",
     4: "职业对口(同职业)",

@@ -32,7 +32,7 @@ from apps.regions.selectors import city_prefix
 from jiuye.background import run_after_commit
 from jiuye.exports import XLSX, workbook
 
-from .applications import ApplicationError, apply, decide, put_forward, withdraw
+from .applications import ApplicationError, apply, barred_reason, decide, put_forward, withdraw
 from .circles import (
     CircleError,
     circle_report,
@@ -97,8 +97,12 @@ def _candidatespaginate(request, job, *, masked: bool):
     mode, radius = _radius(request)
     group = request.GET.get("group", "")
     error, ranked = "", []
+    # a blacklisted employer gets no one: it sees no candidates; staff see them (to know
+    # whom the listing keeps from work) without the means to put anyone forward
+    barred = barred_reason(job)
     try:
-        ranked = candidates_for_job(job=job, user=request.user, group=group, radius_km=radius)
+        if not (barred and masked):
+            ranked = candidates_for_job(job=job, user=request.user, group=group, radius_km=radius)
     except MatchingError as exc:
         error = str(exc)
     return render(
@@ -113,7 +117,8 @@ def _candidatespaginate(request, job, *, masked: bool):
             "groups": KeyGroup.choices,
             "group": group,
             "stages": _person_stages(job, (r.obj.pk for r in ranked)),
-            "may_put_forward": request.user.role != Role.LEADER,
+            "may_put_forward": request.user.role != Role.LEADER and not barred,
+            "barred": barred,
         },
     )
 

@@ -103,12 +103,14 @@ class ProfileForm(forms.Form):
     MAP_POINT = "map"
     MAX_KM_FROM_HOME_COUNTY = 200  # a place of work farther than this is a mistyped point
 
-    def __init__(self, *args, county=None, **kwargs):
-        """``county``: the person's county (a Region); its communities are offered by name."""
+    def __init__(self, *args, county=None, groups=None, **kwargs):
+        """``county``: the person's county (a Region); its communities are offered by name.
+        ``groups``: the person's key groups now, for the kinds reserved to some of them."""
         from apps.regions.models import Region, RegionLevel
 
         super().__init__(*args, **kwargs)
         self.county = county
+        self.groups = set(groups or ())
         self.communities = {}
         if county is not None:
             self.communities = {
@@ -127,6 +129,25 @@ class ProfileForm(forms.Form):
             (self.MAP_POINT, "在地图上选点"),
             *((code, f"{r.parent.name} {r.name}") for code, r in self.communities.items()),
         ]
+
+    def clean_wish_job_kinds(self):
+        """Kinds reserved for key groups (MATCHING["reserved_kinds"]: 就业见习 for graduates
+        and unemployed youth, 公益性岗位 for the hard-to-employ …) only for those groups:
+        a wish of one the person cannot take would find nothing."""
+        from django.conf import settings
+
+        from apps.people.models import JobKind, KeyGroup
+
+        kinds = self.cleaned_data.get("wish_job_kinds") or []
+        labels, group_labels = dict(JobKind.choices), dict(KeyGroup.choices)
+        for kind in kinds:
+            allowed = settings.MATCHING["reserved_kinds"].get(kind)
+            if allowed and not self.groups & set(allowed):
+                whom = "、".join(group_labels.get(g, g) for g in allowed)
+                raise forms.ValidationError(
+                    f"“{labels[kind]}”仅面向{whom};您未被认定为这些群体,请选择其他用工形式"
+                )
+        return kinds
 
     def clean(self):
         from apps.regions.geo import haversine_km

@@ -317,6 +317,7 @@ def my_profile(request):
         request.POST or None,
         initial=ProfileForm.initial_from(person),
         county=Region.objects.filter(code=person.community_id[:6]).first(),
+        groups=person.tags.filter(end__isnull=True).values_list("group", flat=True),
     )
     if request.method == "POST" and form.is_valid():
         try:

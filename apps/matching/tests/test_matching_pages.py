@@ -81,3 +81,17 @@ def test_an_employer_sees_masked_candidates_for_its_own_posting_only(client, cit
 def test_only_workers_with_a_file_get_jobs_for_me(client, city):
     login(client, "worker")
     assert client.get("/my/jobs/").status_code == 403
+
+
+def test_a_blacklisted_employer_sees_no_candidates_and_staff_cannot_refer(client, city, staff):
+    employer = city["near"].employer
+    employer.blacklisted, employer.blacklist_reason = True, "拖欠农民工工资"
+    employer.blacklist_from = dt.date.today() - dt.timedelta(days=3)
+    employer.save()
+    login(client, "employer", employer=employer)
+    page = client.get(f"/my/postings/{city['near'].pk}/candidates/").content.decode()
+    assert "王**" not in page and "不能为其岗位推荐或邀约人员" in page
+    assert "欠薪黑名单:不推荐人选" in client.get("/my/postings/").content.decode()
+    client.force_login(staff("community_staff", "341282001001"))
+    page = client.get(f"/jobs/{city['near'].pk}/candidates/").content.decode()
+    assert "王焊工" in page and "/put-forward/" not in page

@@ -203,4 +203,4 @@ def test_a_push_finds_every_job_a_wish_fits(clerk, settings):
     assert offered(welder) == {"焊工", "电工"}
     offer = Offer.objects.get(person=welder, job=other_middle)
     match = reference_match(person_profile(welder), job_profile(other_middle), TODAY)
-    assert match.components["occupation"] == 0.1 and offer.reasons[0] == "职业相近(同大类)"
+    assert match.components["occupation"] == 0.1 and offer.reasons[0] == "同属一个职业大类"

@@ -111,3 +111,22 @@ def test_more_pay_first_for_someone_who_named_no_wage(db):
     person.save()
     first, _ = jobs_for_person(person=person)
     assert first.obj.title == "高薪焊工" and "薪资高于期望" in first.match.reasons
+
+
+def test_kinds_reserved_for_key_groups_only_for_them(client, db):
+    """就业见习 is for graduates and unemployed youth: a worker who is neither is told so
+    rather than left with a list that finds nothing; a graduate may wish it."""
+    from apps.accounts.models import User
+    from apps.people.models import KeyGroupTag
+
+    person = migrant(1)  # a migrant worker, no graduate
+    user = User.objects.create_user("13900001235", password="x", role="worker", person=person)
+    client.force_login(user)
+    page = client.post("/my/profile/", {"wish_job_kinds": ["internship"]}).content.decode()
+    assert "仅面向" in page and "高校毕业生" in page
+    person.refresh_from_db()
+    assert person.wish_job_kinds == []
+    KeyGroupTag.objects.create(person=person, group="graduate", start=person.status_since)
+    client.post("/my/profile/", {"wish_job_kinds": ["internship", "regular"]})
+    person.refresh_from_db()
+    assert person.wish_job_kinds == ["internship", "regular"]
