@@ -80,13 +80,25 @@ def parse_choice(text: str, choices: type[Choices], aliases: Mapping[str, str] |
         return lookup[text]
     if aliases and text in aliases:
         return aliases[text]
-    raise CellError(f"“{text}”不是有效值,可选:{allowed}")
+    raise CellError(f"“{_shown(text)}”不是有效值,可选:{allowed}")
 
 
-def parse_choices(text: str, choices: type[Choices]) -> list:
-    """Several choices separated by 、 , ; or | (each a code or its Chinese label), in
-    the order given, once each."""
-    return list(dict.fromkeys(parse_choice(part, choices) for part in split_list(text)))
+def parse_choices(
+    text: str, choices: type[Choices], aliases: Mapping[str, str] | None = None
+) -> list:
+    """Several choices separated by 、 , ; or | (each a code, its Chinese label or an
+    alias), once each, in the choices' own order (so a file that only reorders them
+    changes nothing)."""
+    parts = split_list(text)
+    if not parts:
+        raise CellError(f"“{_shown(text)}”中没有可识别的值")
+    found = {parse_choice(part, choices, aliases) for part in parts}
+    return [value for value in choices.values if value in found]
+
+
+def _shown(text: str, most: int = 20) -> str:
+    """A cell's text as an error message quotes it: at most ``most`` characters."""
+    return text if len(text) <= most else f"{text[:most]}…"
 
 
 def split_list(text: str) -> list[str]:

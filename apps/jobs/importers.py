@@ -6,7 +6,7 @@ from apps.accounts.permissions import may_change
 from apps.employers.models import Employer
 from apps.imports.cells import parse_choice, parse_date, parse_int
 from apps.imports.specs import Column, ImportSpec, RowCleaner
-from apps.people.importers import EDUCATION_ALIASES, LEVEL_ALIASES
+from apps.people.importers import EDUCATION_ALIASES, KIND_ALIASES, LEVEL_ALIASES
 from apps.people.models import JobKind
 from apps.regions.geo import h3_cell
 from apps.regions.importers import read_point
@@ -151,7 +151,7 @@ class JobImport(ImportSpec):
                 parse_choice,
                 required=True,
                 choices=JobKind,
-                aliases={"全日制": "regular", "见习": "internship", "公益岗": "public_welfare"},
+                aliases=KIND_ALIASES,
             ),
             "headcount": row.get("招聘人数", parse_int, required=True, minimum=1, maximum=100000),
             "wage_min": wage_min,

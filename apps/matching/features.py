@@ -65,12 +65,10 @@ _related: tuple[int, dict] | None = None
 def related_table() -> dict[int, tuple[tuple[int, float], ...]]:
     """Each 职业 (its full code as an integer) → its neighbours (相近职业) with the fit a
     wish of it gives them: similarity × MATCHING["related_fit_per_similarity"], at most
-    MATCHING["related_fit_max"]. Read once per process, and again after this process
-    derives the neighbours anew (load_reference, an occupations import)."""
+    MATCHING["related_fit_max"]. Read once, and again when sync_related() sees them
+    derived anew (load_reference, an occupations import)."""
     global _related
-    from apps.taxonomy import similarity
-
-    if _related is None or _related[0] != similarity.generation:
+    if _related is None:
         from django.conf import settings
 
         from apps.taxonomy.models import OccupationNeighbour
@@ -84,8 +82,24 @@ def related_table() -> dict[int, tuple[tuple[int, float], ...]]:
             fit = round(min(most, per * overlap), 6)
             if fit > 0:
                 table.setdefault(occupation_levels(a)[3], []).append((occupation_levels(b)[3], fit))
-        _related = (similarity.generation, {k: tuple(v) for k, v in table.items()})
+        _related = (_seen, {k: tuple(v) for k, v in table.items()})
     return _related[1]
+
+
+_seen: str | None = None
+
+
+def sync_related() -> None:
+    """Read the neighbours again at the next use if they were derived anew since (their
+    stamp in the shared cache moved): asked once per matching query, by job_index(), not
+    per profile (a push builds thousands, some in processes forked without the cache)."""
+    global _seen
+    from apps.taxonomy.similarity import stamp
+
+    now = stamp()
+    if now != _seen:
+        _seen = now
+        forget_related()
 
 
 def forget_related() -> None:

@@ -33,8 +33,9 @@ from .features import (
     kinds_mask,
     occupation_levels,
     related_of,
+    sync_related,
 )
-from .rules import PersonProfile
+from .rules import WAGE_TOP_CAP, PersonProfile
 from .text import TEXT_SLOTS, Vocabulary, job_text, person_text, tokens
 
 GENERATION_KEY = "matching:generation"
@@ -271,13 +272,14 @@ class JobIndex(ColumnIndex):
 
     @property
     def market_wage(self) -> float | None:
-        """The median midpoint wage of the open jobs (本地岗位薪资中位数): the reference the
+        """The median midpoint wage of the open jobs (在招岗位薪资中位数): the reference the
         wage fit holds a job to for a person who stated no expected wage (rules.wage_fit).
         Kept until the index changes."""
         cached = self._derived.get("market_wage")
         if cached is None or cached[0] != self.version:
             cols, alive = self.view()
-            mids = (cols["wage_min"][alive] + cols["wage_max"][alive].astype(np.float64)) / 2
+            low = cols["wage_min"][alive].astype(np.float64)
+            mids = (low + np.minimum(cols["wage_max"][alive], WAGE_TOP_CAP * low)) / 2
             value = float(np.median(mids)) if len(mids) else None
             cached = self._derived["market_wage"] = (self.version, value)
         return cached[1]
@@ -406,6 +408,12 @@ class SeekerIndex(ColumnIndex):
         "wish_min_wage": (np.int32, (), -1),
         "wish_max_km": (np.float64, (), np.nan),  # the commute a person accepts
         "from_work": (np.bool_, (), False),  # lat/lng are the wished place of work
+        # a second wished place of work (NaN: none) and its unit vector
+        "lat2": (np.float64, (), np.nan),
+        "lng2": (np.float64, (), np.nan),
+        "x2": (np.float64, (), np.nan),
+        "y2": (np.float64, (), np.nan),
+        "z2": (np.float64, (), np.nan),
         "groups": (np.int64, (), 0),
         "cert_full": (np.int64, (CERT_SLOTS,), NO_CODE),
         "cert_minor": (np.int64, (CERT_SLOTS,), NO_CODE),
@@ -428,6 +436,8 @@ class SeekerIndex(ColumnIndex):
         "major",
         "wish_max_distance_km",
         "work_lat",
+        "work_lat_2",
+        "work_lng_2",
     )
 
     def refresh(self) -> None:
@@ -491,7 +501,7 @@ class SeekerIndex(ColumnIndex):
             groups[pk].append(group)
         for row in rows:
             pk, lat, lng, birth, edu, kinds, wage, community, status, skills, major = row[:11]
-            km, work_lat = row[11:]
+            km, work_lat, lat2, lng2 = row[11:]
             if status not in SEEKING_STATUSES and not wishes[pk] and not self.keep_all:
                 self.drop(pk)
                 continue
@@ -512,6 +522,7 @@ class SeekerIndex(ColumnIndex):
                     "wish_min_wage": wage if wage is not None else -1,
                     "wish_max_km": np.nan if km is None else km,
                     "from_work": work_lat is not None,
+                    **self.second_place(lat2, lng2),
                     "groups": groups_mask(groups[pk]),
                     "cert_full": [x[0][3] for x in c] + [NO_CODE] * (CERT_SLOTS - len(c)),
                     "cert_minor": [x[0][2] for x in c] + [NO_CODE] * (CERT_SLOTS - len(c)),
@@ -522,6 +533,14 @@ class SeekerIndex(ColumnIndex):
                     ),
                 },
             )
+
+    @staticmethod
+    def second_place(lat, lng) -> dict:
+        """The columns of a second wished place of work (NaN: none)."""
+        if lat is None or lng is None:
+            return {}
+        x, y, z = unit_vector(lat, lng)
+        return {"lat2": lat, "lng2": lng, "x2": x, "y2": y, "z2": z}
 
     def wishing(self, occupation) -> np.ndarray:
         """The mask of seekers wishing an occupation's 中类 (ranking.wishing_mask), kept
@@ -549,12 +568,15 @@ class SeekerIndex(ColumnIndex):
             if cols["wish_depth"][row, s]
         ]
         lat, lng = float(cols["lat"][row]), float(cols["lng"][row])
+        lat2, lng2 = float(cols["lat2"][row]), float(cols["lng2"][row])
         commute = float(cols["wish_max_km"][row])
         md = today.month * 100 + today.day
         return PersonProfile(
             person_id=int(cols["pk"][row]),
             lat=None if math.isnan(lat) else lat,
             lng=None if math.isnan(lng) else lng,
+            lat2=None if math.isnan(lat2) else lat2,
+            lng2=None if math.isnan(lng2) else lng2,
             age=today.year - int(cols["birth_year"][row]) - (md < int(cols["birth_md"][row])),
             edu_rank=int(cols["edu"][row]),
             wishes=wishes,
@@ -577,6 +599,7 @@ _seekers = SeekerIndex()
 
 
 def job_index() -> JobIndex:
+    sync_related()  # the neighbours (相近职业), when the classification was loaded again
     _jobs.refresh()
     return _jobs
 

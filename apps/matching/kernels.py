@@ -15,8 +15,10 @@ import math
 import numpy as np
 from numba import njit
 
-# rules.WAGE_BAND (this module stays free of Django; a test holds them equal)
+# rules.WAGE_BAND and WAGE_TOP_CAP (this module stays free of Django; a test holds them
+# equal)
 WAGE_BAND = 0.25
+WAGE_TOP_CAP = 1.5
 
 # Columns of the result, one row per job kept, best first.
 RESULT = (
@@ -44,7 +46,7 @@ def _wage_fit(wage_min, wage_max, wish):
         return 0.0
     if wish == 0:
         return 1.0
-    mid = (wage_min + wage_max) / 2
+    mid = (wage_min + min(wage_max, WAGE_TOP_CAP * wage_min)) / 2
     return min(1.0, max(0.0, 0.5 + (mid - wish) / (2 * WAGE_BAND * wish)))
 
 
@@ -58,6 +60,14 @@ def _recency(days, recency_of, recency_days):
 def _chord(x, y, z, px, py, pz):
     """The chord between two unit vectors (NaN when either has no point)."""
     return math.sqrt((x - px) ** 2 + (y - py) ** 2 + (z - pz) ** 2)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _nearer_chord(x, y, z, point, second):
+    """The chord to the nearer of the person's places (``second``: NaN for none)."""
+    chord = _chord(x, y, z, point[0], point[1], point[2])
+    other = _chord(x, y, z, second[0], second[1], second[2])
+    return other if other < chord else chord  # a comparison with NaN is false
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -194,6 +204,7 @@ def rank_jobs_kernel(
     blocked_kinds,
     limit_km,
     point,
+    second,
     wish_wage,
     codes,
     wishes,
@@ -221,7 +232,8 @@ def rank_jobs_kernel(
     the neighbours of the wished 职业 and their fit (PersonProfile.related);
     ``wish_kinds``: bits of the kinds wished, 0 for any; ``min_fit``: rows whose
     occupation fits less are left (the push's minimum; 0 for none). ``point``: the person's unit
-    vector, NaN without coordinates; ``limit_km`` NaN for no limit; ``wish_wage``
+    vector, NaN without coordinates; ``second``: their second wished place's, NaN for
+    none (distances count from the nearer); ``limit_km`` NaN for no limit; ``wish_wage``
     negative for none; ``query`` empty for no text; ``w``: the weights of
     occupation, certificate, wage, distance, recency and text; ``recency_of``: the
     recency score of 0, 1, 2 … days; ``text_max``: no row's text exceeds it.
@@ -233,7 +245,6 @@ def rank_jobs_kernel(
     occupation_fit, occupation_depth, certificate_fit, certificate_pick = _occupation_fit(
         codes, wishes, cert_codes, cert_minor, fit_of_depth, related, related_fit
     )
-    px, py, pz = point[0], point[1], point[2]
     w0, w1, w2, w3, w4, w5 = w[0], w[1], w[2], w[3], w[4], w[5]
     scale, radius = distance_scale_km, earth_radius_km
     has_limit, has_query = not math.isnan(limit_km), len(query) > 0
@@ -268,7 +279,7 @@ def rank_jobs_kernel(
             blocked |= kind[i] == blocked_kinds[b]
         if blocked:
             continue
-        chord = _chord(x[i], y[i], z[i], px, py, pz)
+        chord = _nearer_chord(x[i], y[i], z[i], point, second)
         if has_limit and not _km(chord, radius) <= limit_km:
             continue
         # the score, in stages
@@ -311,7 +322,7 @@ def rank_jobs_kernel(
     for j in range(size):
         i = found[j]
         o = occupation_id[i]
-        km = _km(_chord(x[i], y[i], z[i], px, py, pz), radius)
+        km = _km(_nearer_chord(x[i], y[i], z[i], point, second), radius)
         near = _near(km, scale)
         wage = _wage_fit(wage_min[i], wage_max[i], wish_wage)
         days = max(0, t - valid_from[i])

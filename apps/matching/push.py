@@ -35,7 +35,7 @@ from apps.jobs.models import Job, JobStatus
 from apps.people.models import KeyGroupTag, LabourStatus, Person
 
 from .channels import OfferNotice, channels
-from .features import GROUP_BIT, OCCUPATION_CODES
+from .features import GROUP_BIT, OCCUPATION_CODES, related_table
 from .index import job_index, seeker_index
 from .models import Offer, Push
 from .ranking import rank_jobs, take
@@ -264,6 +264,7 @@ class PushRanker:
         self.radius_km, self.today = push.radius_km, today
         self.jobs, self.seekers = jobs, seekers
         self.market_wage = jobs.market_wage
+        related_table()  # read here: the ranking processes forked for the push inherit it
         self.jcols, jalive = jobs.view()
         t = today.toordinal()
         open_rows = np.flatnonzero(

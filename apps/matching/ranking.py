@@ -18,6 +18,7 @@ from .rules import (
     OCCUPATION_FIT,
     SCALE_BOUNDS_KM,
     WAGE_BAND,
+    WAGE_TOP_CAP,
     JobProfile,
     PersonProfile,
     distance_scale,
@@ -56,14 +57,25 @@ def haversine_km(lat: float, lng: float, lats: np.ndarray, lngs: np.ndarray) -> 
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
 
 
-def distance_km(lat, lng, cols: dict, rows: np.ndarray | None = None) -> np.ndarray:
+def distance_km(
+    lat, lng, cols: dict, rows: np.ndarray | None = None, names=("x", "y", "z")
+) -> np.ndarray:
     """Great-circle distances from a point to rows of an index (every row when None),
     from the unit vectors the index keeps (geo.unit_vector): the haversine formula's
     value (to within 1e-9 km at city scale) without its two sines per row."""
     px, py, pz = unit_vector(lat, lng)
-    x, y, z = (cols[c] if rows is None else take(cols[c], rows) for c in ("x", "y", "z"))
+    x, y, z = (cols[c] if rows is None else take(cols[c], rows) for c in names)
     chord = (x - px) ** 2 + (y - py) ** 2 + (z - pz) ** 2
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(chord) / 2)
+
+
+def seeker_distance_km(lat, lng, cols: dict, rows: np.ndarray | None = None) -> np.ndarray:
+    """Distances from a point to seekers: to the nearer of each one's places (their
+    search point and their second wished place, NaN for none)."""
+    first = distance_km(lat, lng, cols, rows)
+    if "x2" not in cols:
+        return first
+    return np.fmin(first, distance_km(lat, lng, cols, rows, ("x2", "y2", "z2")))
 
 
 def leading_depth(codes: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -197,7 +209,7 @@ def _text_where_it_counts(partial: np.ndarray, text_of, k: int, weight: float):
 def _wage_fit(wage_min, wage_max, wish):
     """rules.wage_fit over arrays (a wish of -1: none)."""
     wage_min, wage_max, wish = (np.asarray(x, dtype=np.float64) for x in (wage_min, wage_max, wish))
-    mid = (wage_min + wage_max) / 2
+    mid = (wage_min + np.minimum(wage_max, WAGE_TOP_CAP * wage_min)) / 2
     with np.errstate(divide="ignore", invalid="ignore"):
         graded = np.minimum(1.0, np.maximum(0.0, 0.5 + (mid - wish) / (2 * WAGE_BAND * wish)))
     return np.where(wish < 0, 0.0, np.where(wish == 0, 1.0, graded))
@@ -257,6 +269,7 @@ def rank_jobs(
         ),
         np.nan if limit_km is None else float(limit_km),
         np.array(unit_vector(profile.lat, profile.lng)),
+        np.array(unit_vector(profile.lat2, profile.lng2)),
         -1.0 if profile.wage_reference is None else float(profile.wage_reference),
         cols[OCCUPATION_CODES],
         np.array(profile.wishes, dtype=np.int64).reshape(-1, 5),
@@ -343,7 +356,7 @@ def rank_seekers(
     if limit_km is not None:
         if not has_point:
             return np.zeros(0, dtype=np.int64), {}
-        mask &= distance_km(job.lat, job.lng, cols) <= limit_km
+        mask &= seeker_distance_km(job.lat, job.lng, cols) <= limit_km
     rows = np.flatnonzero(mask)
     target = np.array(job.occupation[:4])
     d = leading_depth(take(cols["wishes"], rows), target)  # (m, slots)
@@ -372,7 +385,7 @@ def rank_seekers(
         wished = np.where(wished < 0, market_wage, wished)
     wage = _wage_fit(job.wage_min, job.wage_max, wished)
     if has_point:
-        distance = distance_km(job.lat, job.lng, cols, rows)
+        distance = seeker_distance_km(job.lat, job.lng, cols, rows)
     else:
         distance = np.full(len(rows), np.nan)
     days = np.full(len(rows), max(0, t - job.valid_from.toordinal()))
@@ -414,15 +427,18 @@ def seeker_scales(wish_max_km: np.ndarray) -> np.ndarray:
     )
 
 
-def _exact(rank, close: np.ndarray, k: int, bound: float, cols: dict, point, scale: float):
+def _exact(rank, close: np.ndarray, k: int, bound: float, cols: dict, points, scale: float):
     """Rank the close rows; if their k-th beats the bound for everyone else, done. Else,
     when the k-th still beats what someone outside could score from beyond some distance
     D (their distance score is at most e^(-D/scale)), rank the close rows together with
-    everyone inside a box around the point that holds the D-km circle: exact again.
+    everyone inside a box around each of the points that holds the D-km circle (rows
+    with a second place, a seeker's, are in when either place is): exact again.
     Otherwise rank everyone. Without a point nobody outside scores for distance.
-    ``scale``: the largest distance scale of anyone outside."""
+    ``points``: (lat, lng) of each place distances count from; ``scale``: the largest
+    distance scale of anyone outside."""
     w = weights()["distance"]
-    has_point = point[0] is not None and point[1] is not None
+    points = [p for p in points if p[0] is not None and p[1] is not None]
+    has_point = bool(points)
     if not has_point:
         bound -= w
     rows, parts = rank(close)
@@ -435,15 +451,18 @@ def _exact(rank, close: np.ndarray, k: int, bound: float, cols: dict, point, sca
     if not has_point or room <= 0:
         return rank(None)
     reach = (-scale * np.log(room / w) if room < w else 0.0) + 0.01
-    lat, lng = point
-    dlat = reach / 111.0
-    dlng = dlat / max(0.01, np.cos(np.radians(min(89.0, abs(lat) + dlat))))
-    box = (
-        (cols["lat"] >= lat - dlat)
-        & (cols["lat"] <= lat + dlat)
-        & (cols["lng"] >= lng - dlng)
-        & (cols["lng"] <= lng + dlng)
-    )
+    box = np.zeros(len(close), dtype=bool)
+    for lat, lng in points:
+        dlat = reach / 111.0
+        dlng = dlat / max(0.01, np.cos(np.radians(min(89.0, abs(lat) + dlat))))
+        for la, ln in (("lat", "lng"), ("lat2", "lng2")):
+            if la in cols:
+                box |= (
+                    (cols[la] >= lat - dlat)
+                    & (cols[la] <= lat + dlat)
+                    & (cols[ln] >= lng - dlng)
+                    & (cols[ln] <= lng + dlng)
+                )
     return rank(close | box)
 
 
@@ -473,7 +492,7 @@ def rank_jobs_pruned(
         k,
         outside_bound(text_max=text_bound),
         cols,
-        (profile.lat, profile.lng),
+        [(profile.lat, profile.lng), (profile.lat2, profile.lng2)],
         distance_scale(profile.wish_max_km),
     )
 
@@ -521,6 +540,6 @@ def rank_seekers_pruned(
         k,
         outside_bound(recency, text_bound),
         cols,
-        (job.lat, job.lng),
+        [(job.lat, job.lng)],
         float(seeker_scales(cols["wish_max_km"]).max()) if len(alive) else 1.0,
     )

@@ -45,18 +45,22 @@ def weights() -> dict[str, float]:
 # person's expected minimum to this share above it (0.5 where it meets it): more pay is
 # better, not only enough of it.
 WAGE_BAND = 0.25
+# A range's top counts up to this multiple of its floor: a posting cannot climb the lists
+# by a ceiling it will not pay (1,000–1,000,000 counts as 1,000–1,500).
+WAGE_TOP_CAP = 1.5
 
 
 def wage_fit(wage_min: int, wage_max: int, wish: float | None) -> float:
     """How well a job's wage range suits a person's expected minimum (期望最低月薪), or
     the open jobs' median wage for a person who stated none: 0.5 where the range's
-    midpoint meets it, rising to 1 at WAGE_BAND above, falling to 0 at WAGE_BAND below; 0
-    without either, 1 for an expectation of nothing."""
+    midpoint (its top counted up to WAGE_TOP_CAP × its floor) meets it, rising to 1 at
+    WAGE_BAND above, falling to 0 at WAGE_BAND below; 0 without either, 1 for an
+    expectation of nothing."""
     if wish is None or wish < 0:
         return 0.0
     if wish == 0:
         return 1.0
-    mid = (wage_min + wage_max) / 2
+    mid = (wage_min + min(wage_max, WAGE_TOP_CAP * wage_min)) / 2
     return min(1.0, max(0.0, 0.5 + (mid - wish) / (2 * WAGE_BAND * wish)))
 
 
@@ -107,6 +111,9 @@ class PersonProfile:
     from_work_place: bool = False
     # 职业 (full code) → the fit a wished 职业's neighbour gets (features.related_of)
     related: dict[int, float] = field(default_factory=dict)
+    # a second wished place of work (Person.work_lat_2): distances count from the nearer
+    lat2: float | None = None
+    lng2: float | None = None
     # the open jobs' median wage (JobIndex.market_wage): the wage reference of a person
     # who stated none
     market_wage: float | None = None
@@ -181,8 +188,10 @@ def reference_match(
     if reserved and not person.groups & reserved:
         return None
     distance = None
-    if None not in (person.lat, person.lng, job.lat, job.lng):
-        distance = haversine_km(person.lat, person.lng, job.lat, job.lng)
+    if None not in (job.lat, job.lng):
+        places = [(person.lat, person.lng), (person.lat2, person.lng2)]
+        km = [haversine_km(a, b, job.lat, job.lng) for a, b in places if None not in (a, b)]
+        distance = min(km) if km else None
     if limit_km is not None and (distance is None or distance > limit_km):
         return None
 
@@ -264,11 +273,12 @@ def reasons(
         where = {"person": "距家", "work": "距意向工作地点"}.get(perspective, "距岗位")
         out.append(f"{where}{distance:.1f}公里")
     if not wage_said:
-        if components["wage"] >= 0.5:
-            out.append("薪资不低于本地岗位中位数")
-    elif components["wage"] >= 1:
+        if components["wage"] >= 0.5 and perspective != "job":
+            out.append("薪资不低于在招岗位中位数")
+    elif components["wage"] >= 1 and perspective != "job":
         out.append("薪资高于期望")
     elif components["wage"] >= 0.5:
+        # to an employer, only that the pay suits: not how far above what they asked
         out.append("薪资符合期望")
     if education_required:
         out.append("学历满足")

@@ -83,6 +83,8 @@ def person_profile(
         groups=groups_mask(groups),
         certificates=certificates_of([person.pk]).get(person.pk, []),
         from_work_place=person.work_lat is not None,
+        lat2=person.work_lat_2 if person.work_lat is not None else None,
+        lng2=person.work_lng_2 if person.work_lat is not None else None,
         text=(vocab or Vocabulary()).vector(
             person_text([name for _, name in wishes], person.skills, person.major)
         ),

@@ -91,6 +91,11 @@ class ProfileForm(forms.Form):
     )
     work_lat = forms.FloatField(required=False, widget=forms.HiddenInput)
     work_lng = forms.FloatField(required=False, widget=forms.HiddenInput)
+    work_place_2 = forms.ChoiceField(
+        label="也愿意去的工作地点(可选)",
+        required=False,
+        help_text="距离按两处中较近的一处算",
+    )
     certificate = OccupationField(name="certificate", label="新增证书(职业)", required=False)
     certificate_level = forms.TypedChoiceField(
         label="证书等级",
@@ -124,29 +129,25 @@ class ProfileForm(forms.Form):
                 .select_related("parent")
                 .order_by("code")
             }
+        named = [(code, f"{r.parent.name} {r.name}") for code, r in self.communities.items()]
         self.fields["work_place"].choices = [
             ("", "以居住地为准"),
             (self.MAP_POINT, "在地图上选点"),
-            *((code, f"{r.parent.name} {r.name}") for code, r in self.communities.items()),
+            *named,
         ]
+        self.fields["work_place_2"].choices = [("", "不选"), *named]
 
     def clean_wish_job_kinds(self):
         """Kinds reserved for key groups (MATCHING["reserved_kinds"]: 就业见习 for graduates
         and unemployed youth, 公益性岗位 for the hard-to-employ …) only for those groups:
         a wish of one the person cannot take would find nothing."""
-        from django.conf import settings
+        from apps.people.models import JobKind, kinds_refused
 
-        from apps.people.models import JobKind, KeyGroup
-
-        kinds = self.cleaned_data.get("wish_job_kinds") or []
-        labels, group_labels = dict(JobKind.choices), dict(KeyGroup.choices)
-        for kind in kinds:
-            allowed = settings.MATCHING["reserved_kinds"].get(kind)
-            if allowed and not self.groups & set(allowed):
-                whom = "、".join(group_labels.get(g, g) for g in allowed)
-                raise forms.ValidationError(
-                    f"“{labels[kind]}”仅面向{whom};您未被认定为这些群体,请选择其他用工形式"
-                )
+        chosen = set(self.cleaned_data.get("wish_job_kinds") or [])
+        kinds = [k for k in JobKind.values if k in chosen]  # once each, in their order
+        refused = kinds_refused(kinds, self.groups)
+        if refused:
+            raise forms.ValidationError(f"{refused};您未被认定为这些群体,请选择其他用工形式")
         return kinds
 
     def clean(self):
@@ -173,6 +174,13 @@ class ProfileForm(forms.Form):
         elif choice:
             r = self.communities[choice]
             data["work_point"] = (r.lat, r.lng, f"{r.parent.name}{r.name}")
+        second = data.get("work_place_2") or ""
+        data["work_point_2"] = None
+        if second and data["work_point"] is None:
+            self.add_error("work_place_2", "请先选择意向工作地点,再选第二处")
+        elif second and second != choice:
+            r = self.communities[second]
+            data["work_point_2"] = (r.lat, r.lng, f"{r.parent.name}{r.name}")
         return data
 
     @classmethod
@@ -206,8 +214,18 @@ class ProfileForm(forms.Form):
             .values_list("code", flat=True)
             .first()
         )
+        second = None
+        if person.work_lat_2 is not None:
+            second = (
+                Region.objects.filter(
+                    level=RegionLevel.COMMUNITY, lat=person.work_lat_2, lng=person.work_lng_2
+                )
+                .values_list("code", flat=True)
+                .first()
+            )
         return {
             "work_place": community or cls.MAP_POINT,
             "work_lat": person.work_lat,
             "work_lng": person.work_lng,
+            "work_place_2": second or "",
         }

@@ -36,8 +36,11 @@ from .models import (
     LabourStatus,
     Person,
     StatusChange,
+    kinds_refused,
 )
 
+# what the jobs import accepts too
+KIND_ALIASES = {"全日制": "regular", "见习": "internship", "公益岗": "public_welfare"}
 EDUCATION_ALIASES = {
     "博士": "10",
     "硕士": "10",
@@ -206,6 +209,12 @@ class PersonImport(ImportSpec):
                 groups.append(parse_choice(label, KeyGroup, GROUP_ALIASES))
             except ValueError as exc:
                 row.fail("重点群体", str(exc))
+        kinds = row.get(
+            "意向用工形式", parse_choices, default=[], choices=JobKind, aliases=KIND_ALIASES
+        )
+        # with the row's key groups in the file, a kind reserved for others is refused
+        if kinds and "重点群体" in raw and kinds_refused(kinds, groups):
+            row.fail("意向用工形式", f"{kinds_refused(kinds, groups)},本行的重点群体不在其中")
         certificates = []
         for item in split_list(row.get("技能证书", default="")):
             name, _, level_text = item.partition("/")
@@ -250,7 +259,7 @@ class PersonImport(ImportSpec):
             ),
             "status_since": since,
             "wish_occupations": wishes if "意向职业代码" in raw else None,
-            "wish_job_kinds": row.get("意向用工形式", parse_choices, default=[], choices=JobKind),
+            "wish_job_kinds": kinds,
             "wish_min_wage": row.get("期望最低月薪", parse_int, minimum=0, maximum=1_000_000),
             "wish_max_distance_km": distance,
             "certificates": certificates,

@@ -18,6 +18,22 @@ class LabourStatus(models.TextChoices):
     RETIRED = "retired", "退休"
 
 
+def kinds_refused(kinds, groups) -> str:
+    """Why a person of these key groups may not wish these kinds of work ('' when they
+    may): kinds reserved for key groups (MATCHING["reserved_kinds"]: 就业见习 for graduates
+    and unemployed youth, 公益性岗位 for the hard-to-employ …) would find them nothing.
+    The profile form and the people import both ask."""
+    from django.conf import settings
+
+    groups, labels = set(groups), dict(KeyGroup.choices)
+    for kind in kinds:
+        allowed = settings.MATCHING["reserved_kinds"].get(kind)
+        if allowed and not groups & set(allowed):
+            whom = "、".join(labels.get(g, g) for g in allowed)
+            return f"“{JobKind(kind).label}”仅面向{whom}"
+    return ""
+
+
 class JobKind(models.TextChoices):
     """Kinds of work: what a job offers and what a person wishes for."""
 
@@ -102,6 +118,11 @@ class Person(models.Model):
     work_place = models.CharField("意向工作地点", max_length=64, blank=True)
     work_lat = models.FloatField("意向工作地点纬度", null=True, blank=True)
     work_lng = models.FloatField("意向工作地点经度", null=True, blank=True)
+    # A second place the person would work at too (a community's centre): distances count
+    # from the nearer of the two. Only beside a first one.
+    work_place_2 = models.CharField("第二意向工作地点", max_length=64, blank=True)
+    work_lat_2 = models.FloatField("第二意向工作地点纬度", null=True, blank=True)
+    work_lng_2 = models.FloatField("第二意向工作地点经度", null=True, blank=True)
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     import_job = models.ForeignKey(
@@ -133,6 +154,13 @@ class Person(models.Model):
                 | models.Q(work_lat__isnull=False, work_lng__isnull=False),
                 name="person_work_place_whole",
             ),
+            models.CheckConstraint(
+                condition=models.Q(work_lat_2__isnull=True, work_lng_2__isnull=True)
+                | models.Q(
+                    work_lat_2__isnull=False, work_lng_2__isnull=False, work_lat__isnull=False
+                ),
+                name="person_second_work_place_whole",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -152,10 +180,20 @@ class Person(models.Model):
 
     @property
     def search_point(self) -> tuple[float | None, float | None]:
-        """Where distances to jobs count from: the wished place of work, else home."""
+        """Where distances to jobs count from: the wished place of work, else home (and
+        the second wished place, when there is one: search_points)."""
         if self.work_lat is not None and self.work_lng is not None:
             return self.work_lat, self.work_lng
         return self.lat, self.lng
+
+    @property
+    def search_points(self) -> list[tuple[float, float]]:
+        """Every place distances count from (the nearer counts): the wished place(s) of
+        work, else home; none without coordinates."""
+        points = [self.search_point]
+        if self.work_lat_2 is not None and self.work_lng_2 is not None:
+            points.append((self.work_lat_2, self.work_lng_2))
+        return [p for p in points if None not in p]
 
 
 class StatusChange(models.Model):

@@ -29,6 +29,8 @@ def update_profile(*, user: User, person: Person, data: dict) -> Person:
     values["wish_max_distance_km"] = data.get("wish_max_distance_km")
     point = data.get("work_point")  # (lat, lng, label) or None: home
     values["work_lat"], values["work_lng"], values["work_place"] = point or (None, None, "")
+    second = data.get("work_point_2") if point else None  # only beside a first place
+    values["work_lat_2"], values["work_lng_2"], values["work_place_2"] = second or (None, None, "")
     changes = diff_fields(person, values)
     for field, value in values.items():
         setattr(person, field, value)

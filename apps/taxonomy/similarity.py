@@ -19,18 +19,22 @@ from __future__ import annotations
 import collections
 import math
 import re
+import uuid
 
 import numpy as np
 import scipy.sparse as sp
+from django.core.cache import cache
 from django.db import transaction
 
 from .models import Occupation, OccupationNeighbour
 
 KEEP = 8
-# Bumped when the neighbours are derived again in this process: readers that keep them
-# (matching's related_table) read them again. Another process reads them at its start.
-generation = 0
+# Set anew in the shared cache when the neighbours are derived again (after the commit):
+# processes that keep them (matching's related_table) read them again when it moves.
+# Several processes need a shared cache (CACHE_URL) for it, as the matching indexes do.
+STAMP_KEY = "taxonomy:neighbours:stamp"
 MIN_SIMILARITY = 0.12
+CHUNK = 512  # rows of the similarity table computed at once
 HAN_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 ENUMERATION = re.compile(r"\d+[.、．]")
 STOP = frozenset(
@@ -68,16 +72,19 @@ def similar_pairs(rows: list[tuple[str, str, str]]) -> list[tuple[str, str, floa
         return []
     m = sp.csr_matrix((data, (row_ix, col_ix)), shape=(n, len(vocabulary)))
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-    m = sp.diags(1 / np.maximum(norms, 1e-12)) @ m
-    cosine = (m @ m.T).toarray()
-    np.fill_diagonal(cosine, 0.0)
+    m = (sp.diags(1 / np.maximum(norms, 1e-12)) @ m).tocsr()
     kept: dict[tuple[int, int], float] = {}
-    for i in range(n):
-        best = np.argsort(-cosine[i], kind="stable")[:KEEP]
-        for j in best:
-            if cosine[i, j] >= MIN_SIMILARITY:
-                value = round(float(cosine[i, j]), 4)
-                kept[(i, int(j))] = kept[(int(j), i)] = value
+    # a block of rows at a time: the whole table would grow with the square of the rows
+    for start in range(0, n, CHUNK):
+        cosine = (m[start : start + CHUNK] @ m.T).toarray()
+        for r in range(cosine.shape[0]):
+            i = start + r
+            cosine[r, i] = 0.0
+            best = np.argsort(-cosine[r], kind="stable")[:KEEP]
+            for j in best:
+                if cosine[r, j] >= MIN_SIMILARITY:
+                    value = round(float(cosine[r, j]), 4)
+                    kept[(i, int(j))] = kept[(int(j), i)] = value
     return [(rows[i][0], rows[j][0], value) for (i, j), value in sorted(kept.items())]
 
 
@@ -100,9 +107,13 @@ def rebuild_neighbours() -> int:
             ],
             batch_size=2000,
         )
-    global generation
-    generation += 1
+    transaction.on_commit(lambda: cache.set(STAMP_KEY, uuid.uuid4().hex, None))
     return len(pairs)
+
+
+def stamp() -> str | None:
+    """The neighbours' current stamp (None until first derived in this cache's life)."""
+    return cache.get(STAMP_KEY)
 
 
 def neighbours_of(code: str) -> list[tuple[str, str, float]]:

@@ -38,14 +38,12 @@ NEIGHBOURS += [("6-18-01-01", "4-03-02-05", 0.6), ("6-18-02-04", "4-03-02-05", 0
 @pytest.fixture(autouse=True, scope="module")
 def neighbours():
     """The related table the index and the rules read, without a database."""
-    from apps.taxonomy import similarity
-
     table = {}
     for a, b, fit in NEIGHBOURS:
         a, b = occupation_levels(a)[3], occupation_levels(b)[3]
         table.setdefault(a, []).append((b, fit))
         table.setdefault(b, []).append((a, fit))
-    features._related = (similarity.generation, {k: tuple(v) for k, v in table.items()})
+    features._related = (features._seen, {k: tuple(v) for k, v in table.items()})
     yield
     features.forget_related()
 
@@ -96,10 +94,14 @@ def people(draw, person_id):
         occupation_levels(c)
         for c in draw(st.lists(st.sampled_from(WISHES), max_size=WISH_SLOTS, unique=True))
     ]
+    # a second wished place, only beside a first
+    second = draw(points) if point else None
     return PersonProfile(
         person_id=person_id,
         lat=point[0] if point else None,
         lng=point[1] if point else None,
+        lat2=second[0] if second else None,
+        lng2=second[1] if second else None,
         age=age_on(birth, TODAY),
         edu_rank=draw(st.integers(0, 7)),
         wishes=wishes,
@@ -164,6 +166,7 @@ def seeker_index(profiles):
                 "wish_kinds": p.wish_kinds,
                 "wish_min_wage": -1 if p.wish_min_wage is None else p.wish_min_wage,
                 "wish_max_km": np.nan if p.wish_max_km is None else p.wish_max_km,
+                **SeekerIndex.second_place(p.lat2, p.lng2),
                 "groups": p.groups,
                 "cert_full": [c[0][3] for c in p.certificates] + [NO_CODE] * cpad,
                 "cert_minor": [c[0][2] for c in p.certificates] + [NO_CODE] * cpad,
@@ -450,7 +453,8 @@ def test_pruning_counts_the_text_of_jobs_outside_the_trade():
     assert cols["pk"][rows].tolist() == [2]
 
 
-def test_pruning_looks_around_the_point_when_the_trade_alone_does_not_settle_it():
+@pytest.mark.parametrize("second", [False, True])
+def test_pruning_looks_around_the_point_when_the_trade_alone_does_not_settle_it(second):
     """A welder who also holds a bricklayer's certificate: the only welding job is 30 km
     away and pays little; a bricklaying job (same 大类, another 中类) lies at 90% of the
     distance D beyond which nobody outside the trade could beat the welding job. Stage one
@@ -495,6 +499,9 @@ def test_pruning_looks_around_the_point_when_the_trade_alone_does_not_settle_it(
         lng=far[1],
         **common,
     )
+    if second:  # home is their second place; the first lies 100 km west
+        west = offset_km(*home, 0, -100)
+        welder = dataclasses.replace(welder, lat=west[0], lng=west[1], lat2=home[0], lng2=home[1])
     w = outside_bound(text_max=0.0)
     kth = reference_match(welder, welding, TODAY).score
     assert w - 0.2 < kth < w  # stage one cannot settle it; the box can
@@ -683,8 +690,10 @@ def test_more_pay_is_better_not_only_enough():
     says so; 25% above, fully; 25% below, not at all; the compiled loop agrees."""
     from apps.matching import kernels, rules
 
-    assert kernels.WAGE_BAND == rules.WAGE_BAND
+    assert (kernels.WAGE_BAND, kernels.WAGE_TOP_CAP) == (rules.WAGE_BAND, rules.WAGE_TOP_CAP)
     cases = [((3500, 4500), 0.5), ((4500, 5500), 1.0), ((2500, 3500), 0.0), ((4000, 5000), 0.75)]
+    # a ceiling it will not pay does not lift a posting: 1,000–1,000,000 counts as 1,250
+    cases += [((1000, 1_000_000), 0.0), ((3200, 9000), 0.5)]
     for (low, high), fit in cases:
         assert rules.wage_fit(low, high, 4000) == fit
         assert kernels._wage_fit(low, high, 4000.0) == fit
@@ -692,3 +701,75 @@ def test_more_pay_is_better_not_only_enough():
     base = {"occupation": 0, "certificate": 0, "distance": 0, "recency": 0, "text": 0}
     said = {w: rules.reasons({**base, "wage": w}, 0, "", None, 30, False) for w in (1, 0.6, 0.4)}
     assert said == {1: ["薪资高于期望"], 0.6: ["薪资符合期望"], 0.4: []}
+    # an employer looking at candidates learns only that the pay suits them
+    for_job = rules.reasons({**base, "wage": 1}, 0, "", None, 30, False, "job")
+    assert for_job == ["薪资符合期望"]
+    unsaid = rules.reasons({**base, "wage": 1}, 0, "", None, 30, False, "job", (), False)
+    assert unsaid == []
+
+
+def test_a_second_place_counts_from_the_nearer_and_pruning_looks_around_both():
+    """A person wishing to work in town (A) or in a township 25 km off (B): a job next to
+    B is 0.3 km away for them, not 25; it beats the job of the same trade 6 km from A,
+    and the pruned rankings (both ways) find it around B."""
+    from apps.matching.ranking import rank_jobs_pruned, rank_seekers_pruned
+    from apps.regions.geo import offset_km
+
+    town, township = (33.26, 115.37), offset_km(33.26, 115.37, 25, 0)
+    person = PersonProfile(
+        person_id=1,
+        lat=town[0],
+        lng=town[1],
+        lat2=township[0],
+        lng2=township[1],
+        age=40,
+        edu_rank=3,
+        wishes=[occupation_levels("6-18-02-04")],
+        wish_kinds=0,
+        wish_min_wage=None,
+        wish_max_km=None,
+        groups=0,
+    )
+    common = dict(
+        occupation=occupation_levels("6-18-02-04"),
+        kind=0,
+        wage_min=4000,
+        wage_max=5000,
+        edu_rank=0,
+        age_min=None,
+        age_max=None,
+        valid_from=TODAY,
+        valid_to=TODAY + dt.timedelta(days=30),
+        required_certificate=NO_CODE,
+        required_level=None,
+    )
+    by_b = offset_km(*township, 0.3, 0)
+    near_b = JobProfile(job_id=1, lat=by_b[0], lng=by_b[1], **common)
+    off_a = offset_km(*town, 6, 0)
+    from_a = JobProfile(job_id=2, lat=off_a[0], lng=off_a[1], **common)
+    match = reference_match(person, near_b, TODAY)
+    assert abs(match.distance_km - 0.3) < 0.01
+    cols, alive = job_index([near_b, from_a]).view()
+    full = rank_jobs(person, cols, alive, TODAY, None, 1)
+    assert int(cols["pk"][full[0][0]]) == 1 and abs(full[1]["distance_km"][0] - 0.3) < 0.01
+    same_ranking(rank_jobs_pruned(person, cols, alive, TODAY, None, 1), full)
+    within = rank_jobs(person, cols, alive, TODAY, 1.0, 2)  # a 1-km limit keeps B's job
+    assert cols["pk"][within[0]].tolist() == [1]
+
+    # the job by B, from the job's side: this person (0.3 km by their second place) comes
+    # before a cook-wisher living 4 km off, and the pruned search finds them around B
+    birth = TODAY - dt.timedelta(days=40 * 366)
+    by = offset_km(*township, 4, 0)
+    other = dataclasses.replace(
+        person,
+        person_id=2,
+        lat=by[0],
+        lng=by[1],
+        lat2=None,
+        lng2=None,
+        wishes=[occupation_levels("4-03-02-01")],
+    )
+    cols, alive = seeker_index([(person, birth), (other, birth)]).view()
+    full = rank_seekers(near_b, cols, alive, TODAY, None, 1)
+    assert int(cols["pk"][full[0][0]]) == 1 and abs(full[1]["distance_km"][0] - 0.3) < 0.01
+    same_ranking(rank_seekers_pruned(near_b, cols, alive, TODAY, None, 1), full)

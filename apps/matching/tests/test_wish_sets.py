@@ -66,14 +66,25 @@ def test_kinds_through_the_import(db):
         person_row(2, 意向用工形式="零工,兼职,零工"),
         person_row(3, 意向用工形式="全职、兼差"),
         person_row(4, 意向用工形式=""),
+        person_row(5, 意向用工形式="、、"),  # separators alone say nothing: refused
+        person_row(6, 意向用工形式="公益岗", 重点群体="农民工"),  # reserved for others
+        person_row(7, 意向用工形式="就业见习", 重点群体="高校毕业生"),
     ]
     upload = create_import(kind="people", file=io.BytesIO(csv_bytes(rows)), filename="p.csv")
     done = run_import(upload.pk)
     kinds = dict(Person.objects.values_list("name", "wish_job_kinds"))
-    assert kinds == {"张1": ["regular", "gig"], "张2": ["gig", "part_time"], "张4": []}
-    (rejected,) = rejected_rows(done)
-    assert rejected["错误列"] == "意向用工形式" and "兼差" in rejected["错误原因"]
-    assert rejected["行号"] == "4"
+    # once each, in the kinds' own order (a file that only reorders them changes nothing)
+    assert kinds == {
+        "张1": ["regular", "gig"],
+        "张2": ["part_time", "gig"],
+        "张4": [],
+        "张7": ["internship"],
+    }
+    rejected = {r["行号"]: r for r in rejected_rows(done)}
+    assert set(rejected) == {"4", "6", "7"}
+    assert all(r["错误列"] == "意向用工形式" for r in rejected.values())
+    assert "兼差" in rejected["4"]["错误原因"] and "没有可识别" in rejected["6"]["错误原因"]
+    assert "仅面向" in rejected["7"]["错误原因"]
 
 
 def test_kinds_through_the_wizard(client, db):
@@ -105,7 +116,7 @@ def test_more_pay_first_for_someone_who_named_no_wage(db):
     job("高薪焊工", km=1, wage_min=6000, wage_max=7000)
     first, second = jobs_for_person(person=person)
     assert (first.obj.title, second.obj.title) == ("高薪焊工", "低薪焊工")
-    assert "薪资不低于本地岗位中位数" in first.match.reasons
+    assert "薪资不低于在招岗位中位数" in first.match.reasons
     assert not [r for r in second.match.reasons if r.startswith("薪资")]
     person.wish_min_wage = 5000
     person.save()
@@ -129,4 +140,38 @@ def test_kinds_reserved_for_key_groups_only_for_them(client, db):
     KeyGroupTag.objects.create(person=person, group="graduate", start=person.status_since)
     client.post("/my/profile/", {"wish_job_kinds": ["internship", "regular"]})
     person.refresh_from_db()
-    assert person.wish_job_kinds == ["internship", "regular"]
+    assert person.wish_job_kinds == ["regular", "internship"]  # in the kinds' order
+
+
+def test_a_second_place_of_work_through_the_wizard(client, db):
+    """A worker who would work in either of two communities: a job at the second lies
+    within 1 km for them (and they for it); a second place without a first is refused."""
+    from apps.accounts.models import User
+    from apps.regions.geo import haversine_km
+    from apps.regions.models import Region
+
+    a, b = (Region.objects.get(code=c) for c in ("341282001001", "341282002001"))
+    assert haversine_km(a.lat, a.lng, b.lat, b.lng) > 1.5
+    person = migrant(1)
+    client.force_login(User.objects.create_user("w2", password="x", role="worker", person=person))
+    at_b = job("B社区焊工", km=0)
+    at_b.lat, at_b.lng = b.lat, b.lng
+    at_b.save()
+
+    def within_1_km():
+        person.refresh_from_db()
+        found = at_b.pk in [r.obj.pk for r in jobs_for_person(person=person, radius_km=1)]
+        assert found == (person.pk in [r.obj.pk for r in candidates_for_job(job=at_b, radius_km=1)])
+        return found
+
+    client.post("/my/profile/", {"wish_1": "6-18-02-04", "work_place": a.code})
+    assert not within_1_km()
+    client.post(
+        "/my/profile/", {"wish_1": "6-18-02-04", "work_place": a.code, "work_place_2": b.code}
+    )
+    assert within_1_km() and b.name in person.work_place_2
+    assert f'value="{b.code}" selected' in client.get("/my/profile/").content.decode()
+    page = client.post("/my/profile/", {"work_place": "", "work_place_2": b.code}).content.decode()
+    assert "请先选择意向工作地点" in page
+    person.refresh_from_db()
+    assert person.work_lat_2 == b.lat  # the refused post changed nothing

@@ -42,3 +42,23 @@ def test_loading_again_gives_the_same_neighbours_and_a_moved_code_none(db):
     moved = Occupation.objects.filter(replaced_by__isnull=False).values_list("code", flat=True)
     assert moved and not OccupationNeighbour.objects.filter(occupation_id__in=moved).exists()
     assert rebuild_neighbours() == len(before)
+
+
+def test_neighbours_derived_anew_reach_a_running_matching(db, django_capture_on_commit_callbacks):
+    """Another process loads the classification again (here: 养老护理员 loses its text):
+    after the commit its stamp moves, and the next matching query reads the new pairs."""
+    from apps.matching.features import forget_related, occupation_levels, related_table
+    from apps.matching.index import job_index
+
+    job_index()
+    care = occupation_levels("4-10-01-05")[3]
+    assert care in related_table()
+    Occupation.objects.filter(code="4-10-01-05").update(definition="", tasks="")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            rebuild_neighbours()
+        assert care in related_table()  # read once; nothing asked it to look again yet
+        job_index()  # a matching query looks at the stamp
+        assert care not in related_table()
+    finally:
+        forget_related()  # the rows are rolled back after the test: read them again
