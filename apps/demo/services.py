@@ -298,7 +298,13 @@ def ensure_demo_users(county_code: str, password: str) -> list[DemoLogin]:
         .first()
         or Person.objects.filter(community=community).first()
     )
-    employer = Employer.objects.filter(region_prefix_q("region_id", prefix)).order_by("id").first()
+    # an ordinary employer with open jobs (not one the generator put on the blacklist,
+    # which the platform sends no one), so its login shows the employer's pages alive
+    employers = Employer.objects.filter(region_prefix_q("region_id", prefix), blacklisted=False)
+    employer = (
+        employers.filter(jobs__status="open").order_by("id").first()
+        or employers.order_by("id").first()
+    )
     spec = [
         ("demo_worker", Role.WORKER, None, {"person": worker}),
         ("demo_employer", Role.EMPLOYER, None, {"employer": employer}),

@@ -248,6 +248,11 @@ def reference_match(
     )
 
 
+def km_text(km: float) -> str:
+    """A distance as people write it: one decimal, none when whole (11公里, 1.2公里)."""
+    return f"{km:.1f}".removesuffix(".0")
+
+
 def reasons(
     components: dict,
     depth: int,
@@ -271,7 +276,7 @@ def reasons(
         out.append(OCCUPATION_LABEL[depth])
     if distance is not None:
         where = {"person": "距家", "work": "距意向工作地点"}.get(perspective, "距岗位")
-        out.append(f"{where}{distance:.1f}公里")
+        out.append(f"{where}{km_text(distance)}公里")
     if not wage_said:
         if components["wage"] >= 0.5 and perspective != "job":
             out.append("薪资不低于在招岗位中位数")

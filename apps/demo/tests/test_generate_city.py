@@ -74,6 +74,9 @@ def test_generate_city_builds_a_consistent_city_once(db):
         "demo_admin",
     }
     assert User.objects.get(username="demo_worker").person is not None
+    # the demo employer is an ordinary one, with jobs: not on the blacklist
+    employer = User.objects.get(username="demo_employer").employer
+    assert not employer.blacklisted and employer.jobs.filter(status="open").exists()
     # A generated history of applications, marked so, in the past, each step after the last.
     history = Application.objects.all()
     assert history.exists() and not history.filter(generated=False).exists()

@@ -58,7 +58,7 @@ def test_a_welder_gets_welding_jobs_near_home_first_with_reasons(welder):
     ranked = jobs_for_person(person=welder)
     assert titles(ranked) == ["近处焊工", "远处焊工", "近处厨师"]
     best = ranked[0].match
-    assert best.reasons[:2] == ["职业对口(同职业)", "距家1.0公里"]
+    assert best.reasons[:2] == ["职业对口(同职业)", "距家1公里"]
     assert "薪资符合期望" in best.reasons and "持有焊工四级证书" in best.reasons
     assert ranked[2].match.components["occupation"] == 0.0
 
@@ -131,7 +131,7 @@ def test_candidates_are_ranked_and_scoped(welder, staff):
     everyone = candidates_for_job(job=job)
     assert [r.obj for r in everyone] == [welder, other]
     assert everyone[1].match.reasons[0] == "职业对口(同中类)"
-    assert everyone[0].match.reasons[1] == "距岗位1.0公里"
+    assert everyone[0].match.reasons[1] == "距岗位1公里"
     clerk = staff("community_staff", "341282001001")
     assert [r.obj for r in candidates_for_job(job=job, user=clerk)] == [welder]
 
