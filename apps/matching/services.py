@@ -13,6 +13,7 @@ from django.utils import timezone
 from apps.accounts.scoping import user_scope_prefix
 from apps.jobs.models import Job
 from apps.people.models import Certificate, KeyGroupTag, Person
+from apps.regions.geo import haversine_km
 
 from .features import (
     EDU_RANK,
@@ -212,10 +213,26 @@ def jobs_for_person(
             shared[i],
             profile.wish_min_wage is not None,
         )
+        if person.work_place_2 and person.work_place:
+            _name_the_place(match, person, jobs[pk])
         if i >= within:
             match.reasons.append(f"超出您可接受的通勤距离({commute:g}公里)")
         out.append(Ranked(jobs[pk], match))
     return out
+
+
+def _name_the_place(match: Match, person: Person, job: Job) -> None:
+    """With two wished places of work, say which one a distance is from (距砖集镇刘柴村委会
+    1.1公里), not only 距意向工作地点."""
+    if job.lat is None or job.lng is None:
+        return
+    first = haversine_km(person.work_lat, person.work_lng, job.lat, job.lng)
+    second = haversine_km(person.work_lat_2, person.work_lng_2, job.lat, job.lng)
+    name = person.work_place if first <= second else person.work_place_2
+    match.reasons = [
+        r.replace("距意向工作地点", f"距{name}", 1) if r.startswith("距意向工作地点") else r
+        for r in match.reasons
+    ]
 
 
 def candidates_for_job(

@@ -170,6 +170,9 @@ def test_a_second_place_of_work_through_the_wizard(client, db):
         "/my/profile/", {"wish_1": "6-18-02-04", "work_place": a.code, "work_place_2": b.code}
     )
     assert within_1_km() and b.name in person.work_place_2
+    # the reason names the place the distance is from
+    (found,) = [r for r in jobs_for_person(person=person) if r.obj.pk == at_b.pk]
+    assert f"距{person.work_place_2}0公里" in found.match.reasons
     assert f'value="{b.code}" selected' in client.get("/my/profile/").content.decode()
     page = client.post("/my/profile/", {"work_place": "", "work_place_2": b.code}).content.decode()
     assert "请先选择意向工作地点" in page
