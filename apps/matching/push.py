@@ -50,6 +50,7 @@ NOT_SEEKING = "非求职状态且无求职意向"
 NO_POINT = "未登记居住地坐标,无法按距离推送"
 NO_JOB = "可达范围内没有合适的新岗位"
 FULL = "合适岗位的推送名额已满"
+NONE_LISTED = 5_000  # people without an offer named in a push's report (and its export)
 
 
 def create_push(
@@ -248,7 +249,15 @@ def _run(push: Push, on_progress) -> None:
     push.report = {
         "offers_per_person": {str(k): v for k, v in sorted(counts.items())},
         "none": dict(Counter(none.values())),
-        "none_people": [[pk, reason] for pk, reason in list(none.items())[:500]],
+        # the people staff can act on first (no wishes, no place, nothing within reach,
+        # openings taken), those not seeking work last; at most NONE_LISTED of them
+        "none_people": [
+            [pk, reason]
+            for pk, reason in sorted(none.items(), key=lambda item: item[1] == NOT_SEEKING)[
+                :NONE_LISTED
+            ]
+        ],
+        "none_people_total": len(none),
         "jobs": _capacity_report(per_job, jcols, row_of_job),
     }
 

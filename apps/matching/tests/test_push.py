@@ -204,3 +204,14 @@ def test_a_push_finds_every_job_a_wish_fits(clerk, settings):
     offer = Offer.objects.get(person=welder, job=other_middle)
     match = reference_match(person_profile(welder), job_profile(other_middle), TODAY)
     assert match.components["occupation"] == 0.1 and offer.reasons[0] == "同属一个职业大类"
+
+
+def test_the_report_names_first_the_people_staff_can_act_on(clerk):
+    from apps.matching.push import NOT_SEEKING
+
+    working = migrant(0, wishes=(), labour_status="employed")  # first by id: not seeking
+    no_wish = migrant(1, wishes=())
+    job("焊工", headcount=3)
+    done = push(clerk, offers_per_person=1)
+    assert done.report["none_people"] == [[no_wish.pk, NO_WISHES], [working.pk, NOT_SEEKING]]
+    assert done.report["none_people_total"] == 2
