@@ -76,7 +76,7 @@ def place_communities(county: Region, seed: int) -> list[Place]:
     residents. Already placed ones are kept as they are."""
     rng = random.Random(seed)
     statistical = Region.objects.filter(
-        level=RegionLevel.COMMUNITY, code__startswith=county.code, generated=False
+        region_prefix_q("code", county.code), level=RegionLevel.COMMUNITY, generated=False
     ).exists()
     streets = list(county.children.filter(level=RegionLevel.TOWNSHIP).order_by("code"))
     if not streets:
@@ -213,7 +213,7 @@ def generate_city(
         return False
     places = place_communities(county, seed)
     others = list(
-        Region.objects.filter(level=RegionLevel.COUNTY, code__startswith=county.code[:2])
+        Region.objects.filter(region_prefix_q("code", county.code[:2]), level=RegionLevel.COUNTY)
         .exclude(code=county.code)
         .values_list("code", flat=True)
     )

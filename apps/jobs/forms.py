@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from apps.accounts.scoping import region_prefix_q
 from apps.people.models import JobKind
 from apps.regions.models import Region, RegionLevel
 from apps.taxonomy.fields import OccupationField, fills_options_of
@@ -112,7 +113,8 @@ def work_places(county: str) -> list:
     """The county's streets, each with its communities, chosen by name."""
     places = (
         Region.objects.filter(
-            code__startswith=county, level__in=[RegionLevel.TOWNSHIP, RegionLevel.COMMUNITY]
+            region_prefix_q("code", county),
+            level__in=[RegionLevel.TOWNSHIP, RegionLevel.COMMUNITY],
         )
         .order_by("code")
         .values_list("code", "name", "level")
@@ -144,7 +146,7 @@ class BoardSearchForm(forms.Form):
     def __init__(self, *args, county: str, **kwargs):
         super().__init__(*args, **kwargs)
         streets = (
-            Region.objects.filter(code__startswith=county, level=RegionLevel.TOWNSHIP)
+            Region.objects.filter(region_prefix_q("code", county), level=RegionLevel.TOWNSHIP)
             .order_by("code")
             .values_list("code", "name")
         )

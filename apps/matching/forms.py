@@ -2,6 +2,8 @@
 
 from django import forms
 
+from apps.accounts.scoping import region_prefix_q
+
 
 class PushForm(forms.Form):
     region_prefix = forms.ChoiceField(label="区域")
@@ -38,7 +40,7 @@ def push_areas(user) -> list[tuple[str, str]]:
         ]
     inside = (
         Region.objects.filter(
-            code__startswith=region.scope_prefix,
+            region_prefix_q("code", region.scope_prefix),
             level__gt=region.level,
             level__lte=region.level + 2,
         )

@@ -245,7 +245,9 @@ def circles(request):
     area = request.GET.get("area", "")
     prefix = area if area.startswith(scope) and area.isdigit() and len(area) >= 4 else scope
     if len(prefix) < 4:
-        cities = Region.objects.filter(level=RegionLevel.PREFECTURE, code__startswith=prefix)
+        cities = Region.objects.filter(
+            region_prefix_q("code", prefix), level=RegionLevel.PREFECTURE
+        )
         return render(
             request,
             "matching/circles/index.html",

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from apps.accounts.scoping import region_prefix_q
 from apps.taxonomy.fields import OccupationField
 from jiuye.widgets import date_input
 
@@ -121,8 +122,8 @@ class ProfileForm(forms.Form):
             self.communities = {
                 r.code: r
                 for r in Region.objects.filter(
+                    region_prefix_q("code", county.code[:6]),
                     level=RegionLevel.COMMUNITY,
-                    code__startswith=county.code[:6],
                     lat__isnull=False,
                     lng__isnull=False,
                 )

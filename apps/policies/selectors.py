@@ -309,7 +309,7 @@ def region_choices(region: str) -> list[tuple[str, str]]:
         for code in read_overlay(path).get("regions") or []
     }
     counties = Region.objects.filter(level=RegionLevel.COUNTY).filter(
-        Q(code__startswith=region[:4]) | Q(code__in=carried)
+        region_prefix_q("code", region[:4]) | Q(code__in=carried)
     )
     names = {c.code: c for c in counties.select_related("parent")}
     return [

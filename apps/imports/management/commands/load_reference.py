@@ -36,6 +36,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"社区(村): 新增{result.created} 更新{result.updated} 未变化{result.unchanged}"
             )
+        # Statistics for the planner: without them SQLite reads a county's communities
+        # through the index on level (all 544,000 communities) instead of the code range
+        # (0.1 s against 1 ms on every page with a community select).
+        from django.db import connection
+
+        from apps.regions.models import Region
+
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Region._meta.db_table)}")
         for kind, name in TAXONOMY_FILES:
             if kind == "occupations":
                 f = io.BytesIO(classification.as_csv())
