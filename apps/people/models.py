@@ -181,19 +181,10 @@ class Person(models.Model):
     @property
     def search_point(self) -> tuple[float | None, float | None]:
         """Where distances to jobs count from: the wished place of work, else home (and
-        the second wished place, when there is one: search_points)."""
+        the second wished place, work_lat_2/work_lng_2, when there is one)."""
         if self.work_lat is not None and self.work_lng is not None:
             return self.work_lat, self.work_lng
         return self.lat, self.lng
-
-    @property
-    def search_points(self) -> list[tuple[float, float]]:
-        """Every place distances count from (the nearer counts): the wished place(s) of
-        work, else home; none without coordinates."""
-        points = [self.search_point]
-        if self.work_lat_2 is not None and self.work_lng_2 is not None:
-            points.append((self.work_lat_2, self.work_lng_2))
-        return [p for p in points if None not in p]
 
 
 class StatusChange(models.Model):
