@@ -301,11 +301,11 @@ def import_rows(kind: str, rows: list[dict]) -> None:
 
 
 # --- measuring ----------------------------------------------------------------------------
-def ndcg_recall(ranked: list[int], relevant: set[int], k: int = 10) -> tuple[float, float]:
-    gains = [1.0 if pk in relevant else 0.0 for pk in ranked[:k]]
-    dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains))
-    ideal = sum(1.0 / math.log2(i + 2) for i in range(min(k, len(relevant))))
-    return (dcg / ideal if ideal else 0.0, sum(gains) / len(relevant) if relevant else 0.0)
+def ndcg_recall(ranked: list[int], relevant: set[int]) -> tuple[float, float]:
+    """NDCG@10 and recall@10 (evaluation.ranking_metrics, without its reciprocal rank)."""
+    from apps.matching.evaluation import ranking_metrics
+
+    return ranking_metrics(ranked, relevant)[:2]
 
 
 def run_engine(n_seekers: int, n_jobs: int, seed: int) -> dict:

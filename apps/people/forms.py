@@ -206,27 +206,22 @@ class ProfileForm(forms.Form):
     def _work_place_initial(cls, person) -> dict:
         if person.work_lat is None:
             return {}
+        return {
+            "work_place": cls._community_at(person.work_lat, person.work_lng) or cls.MAP_POINT,
+            "work_lat": person.work_lat,
+            "work_lng": person.work_lng,
+            "work_place_2": cls._community_at(person.work_lat_2, person.work_lng_2) or "",
+        }
+
+    @staticmethod
+    def _community_at(lat, lng) -> str | None:
+        """The community whose centre a stored place is (a place chosen by name), if any."""
+        if lat is None:
+            return None
         from apps.regions.models import Region, RegionLevel
 
-        community = (
-            Region.objects.filter(
-                level=RegionLevel.COMMUNITY, lat=person.work_lat, lng=person.work_lng
-            )
+        return (
+            Region.objects.filter(level=RegionLevel.COMMUNITY, lat=lat, lng=lng)
             .values_list("code", flat=True)
             .first()
         )
-        second = None
-        if person.work_lat_2 is not None:
-            second = (
-                Region.objects.filter(
-                    level=RegionLevel.COMMUNITY, lat=person.work_lat_2, lng=person.work_lng_2
-                )
-                .values_list("code", flat=True)
-                .first()
-            )
-        return {
-            "work_place": community or cls.MAP_POINT,
-            "work_lat": person.work_lat,
-            "work_lng": person.work_lng,
-            "work_place_2": second or "",
-        }

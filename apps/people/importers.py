@@ -213,8 +213,9 @@ class PersonImport(ImportSpec):
             "意向用工形式", parse_choices, default=[], choices=JobKind, aliases=KIND_ALIASES
         )
         # with the row's key groups in the file, a kind reserved for others is refused
-        if kinds and "重点群体" in raw and kinds_refused(kinds, groups):
-            row.fail("意向用工形式", f"{kinds_refused(kinds, groups)},本行的重点群体不在其中")
+        refused = kinds_refused(kinds, groups) if "重点群体" in raw else ""
+        if refused:
+            row.fail("意向用工形式", f"{refused},本行的重点群体不在其中")
         certificates = []
         for item in split_list(row.get("技能证书", default="")):
             name, _, level_text = item.partition("/")
