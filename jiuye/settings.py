@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "apps.matching",
     "apps.services",
     "apps.policies",
+    "apps.indicators",
+    "apps.monitoring",
     "apps.demo",
     "apps.portal",
 ]

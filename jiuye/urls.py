@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include("apps.imports.urls")),
     path("", include("apps.taxonomy.urls")),
     path("", include("apps.policies.urls")),
+    path("", include("apps.indicators.urls")),
+    path("", include("apps.monitoring.urls")),
 ]
 # The platform's own error pages, in Chinese, with the reason (apps/portal/errors.py).
 handler400 = "apps.portal.errors.bad_request"

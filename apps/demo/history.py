@@ -119,3 +119,88 @@ def simulate_services(*, seed: int, share: float = 0.6, days: int = 120, today=N
             )
     ServiceRecord.objects.bulk_create(records, batch_size=2000)
     return len(records)
+
+
+def simulate_registrations(county_code: str, *, seed: int, today=None) -> int:
+    """Employment and unemployment registrations (就业登记/失业登记) behind the people's
+    current labour status, so the indicators have dated events (generated): the people in
+    work registered on the day their status began, a third of those who started in the
+    last three years came out of registered unemployment (closed "就业" that day), and
+    half of the unemployed lost a registered job the day they became unemployed. People
+    who already hold a registration are left as they are. Returns how many were written."""
+    import random
+
+    from apps.accounts.scoping import region_prefix_q
+    from apps.employers.models import Employer
+    from apps.imports.specs import insert_rows
+    from apps.people.models import LabourStatus, Person, Registration, StatusChange
+
+    rng = random.Random(seed)
+    today = today or timezone.localdate()
+    recent = today - dt.timedelta(days=3 * 365)
+    employers = list(
+        Employer.objects.filter(region_prefix_q("region_id", county_code)).values_list(
+            "pk", flat=True
+        )
+    )
+    registered = set(Registration.objects.values_list("person_id", flat=True))
+    people = (
+        Person.objects.filter(
+            region_prefix_q("community_id", county_code),
+            labour_status__in=[
+                LabourStatus.EMPLOYED,
+                LabourStatus.FLEXIBLE,
+                LabourStatus.UNEMPLOYED,
+            ],
+        )
+        .exclude(pk__in=registered)
+        .values_list("pk", "community_id", "labour_status", "status_since")
+        .order_by("pk")
+    )
+    registrations, changes = [], []
+
+    def registration(pk, community, kind, start, end=None, reason=""):
+        registrations.append(
+            {
+                "person_id": pk,
+                "kind": kind,
+                "registered_on": start,
+                "office_id": community,
+                "basis": "residence" if kind == "unemployment" else "",
+                "employer_id": rng.choice(employers)
+                if kind == "employment" and employers
+                else None,
+                "channel": rng.choice(("counter", "online")),
+                "ended_on": end,
+                "end_reason": reason,
+                "recorded_by_id": None,
+            }
+        )
+
+    for pk, community, status, since in people:
+        if status == LabourStatus.UNEMPLOYED:
+            registration(pk, community, "unemployment", since)
+            if rng.random() < 0.5:
+                worked = since - dt.timedelta(days=rng.randint(365, 5 * 365))
+                registration(
+                    pk,
+                    community,
+                    "employment",
+                    worked,
+                    since,
+                    rng.choice(("合同到期", "解除劳动合同")),
+                )
+                changes.append({"person_id": pk, "status": "employed", "since": worked})
+            continue
+        kind = "employment" if status == LabourStatus.EMPLOYED else "flexible"
+        registration(pk, community, kind, since)
+        if since >= recent and rng.random() < 1 / 3:
+            lost = since - dt.timedelta(days=rng.randint(30, 270))
+            registration(pk, community, "unemployment", lost, since, "就业")
+            changes.append({"person_id": pk, "status": "unemployed", "since": lost})
+    for k in range(0, len(registrations), 20_000):
+        insert_rows(Registration, registrations[k : k + 20_000])
+    rows = [{**c, "note": "演示生成", "recorded_by_id": None} for c in changes]
+    for k in range(0, len(rows), 20_000):
+        insert_rows(StatusChange, rows[k : k + 20_000])
+    return len(registrations)

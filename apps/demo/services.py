@@ -244,11 +244,16 @@ def generate_city(
             raise DemoError(f"{name} 导入未全部成功:{job.message or job.rejected_count}")
     from apps.people.households import sync_zero_employment
 
-    from .history import simulate_history, simulate_services
+    from .history import simulate_history, simulate_registrations, simulate_services
 
     log(f"求职申请与录用记录(演示生成): {simulate_history(seed=seed)} 条")
     log(f"服务记录(演示生成): {simulate_services(seed=seed)} 条")
     _policy_facts(county, seed, log)
+    n = simulate_registrations(county.code, seed=seed)
+    log(f"就业失业登记(演示生成): {n} 条")
+    from .monitoring import simulate_monitoring
+
+    log(f"失业动态监测(演示生成): {simulate_monitoring(county.code, seed=seed)}")
     # After the hires and placements: the families with nobody in work now.
     from apps.people.models import ZeroEmploymentAlert
 

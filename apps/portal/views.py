@@ -62,6 +62,8 @@ def _home(request):
         )
     if not user.is_back_office:
         raise PermissionDenied
+    if user.role == Role.LEADER:  # decision makers come for the indicators and targets
+        return redirect("indicators:dashboard")
     counts = status_counts(user=user)
     return render(
         request,

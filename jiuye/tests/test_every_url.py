@@ -29,6 +29,13 @@ from apps.employers.models import Employer, EmployerRegistration
 from apps.imports.models import ImportJob
 from apps.jobs.models import Job, WelfarePlacement
 from apps.matching.models import Application, Offer, Push
+from apps.monitoring.models import (
+    AffectedWorker,
+    LayoffCase,
+    MonitoredEnterprise,
+    MonthlyReport,
+    Warning,
+)
 from apps.people.models import (
     ContributionCheck,
     KeyGroupTag,
@@ -206,6 +213,36 @@ def world(db, staff):
         contact_phone="13987650000",
     )
 
+    w.monitored = MonitoredEnterprise.objects.create(
+        employer=w.employer, since=dt.date(2026, 1, 1), baseline=100
+    )
+    MonthlyReport.objects.create(
+        enterprise=w.monitored,
+        month=dt.date(2026, 10, 1),
+        headcount=80,
+        reduced=20,
+        reason="economic",
+        channel="staff",
+    )
+    w.layoff = LayoffCase.objects.create(
+        employer=w.employer,
+        reported_on=dt.date(2026, 10, 1),
+        staff_before=100,
+        planned=30,
+        plan="外区安置方案",
+    )
+    w.warning = Warning.objects.create(
+        level="red",
+        signal="threshold",
+        scope="enterprise",
+        key=str(w.employer.pk),
+        label="外区单位乙",
+        region_code=x,
+        month=dt.date(2026, 10, 1),
+        value=20,
+        reason="外区单位乙减员",
+    )
+
     # theirs: another worker and another employer in our own community
     w.neighbour = PersonFactory(name="同区他人丁", community_id=A1, labour_status="unemployed")
     w.neighbour_employer = EmployerFactory(name="同区他单位戊", region_id=A1)
@@ -340,6 +377,12 @@ ARGS = {
     "policies:sweep": lambda w: [{"pk": w.sweep.pk}, OtherStreet(pk=w.county_trial.pk)],
     "policies:sweep_status": lambda w: [{"pk": w.sweep.pk}],
     "policies:batch": lambda w: [{"pk": w.batch.pk}],
+    # the list behind a figure: the other city's unemployed person must never show
+    "indicators:behind": lambda w: [{"code": "registered_unemployed"}, {"code": "new_employment"}],
+    "monitoring:enterprise": lambda w: [{"pk": w.monitored.pk}],
+    "monitoring:remind": lambda w: [{"pk": w.monitored.pk}],
+    "monitoring:warning": lambda w: [{"pk": w.warning.pk}],
+    "monitoring:layoff": lambda w: [{"pk": w.layoff.pk}],
 }
 
 
@@ -399,6 +442,18 @@ def _payloads(w: World) -> list[dict]:
         "labour_status": "unemployed",
         "per_person": "3",
         "outcome": "越权",
+        "month": "2026-10",
+        "headcount": "1",
+        "reduced": "0",
+        "correct": "1",
+        "credit_code": w.employer.credit_code,
+        "since": "2026-10",
+        "baseline": "10",
+        "id_numbers": w.person.id_number,
+        "reported_on": "2026-10-01",
+        "staff_before": "100",
+        "planned": "30",
+        "plan": "越权的安置方案越权的安置方案",
     }
     approved = {**ids, "application": [w.approved.pk]}
     return [
@@ -406,7 +461,7 @@ def _payloads(w: World) -> list[dict]:
         # each action a form of the platform sends (the reviews' "reject" is any other)
         *(
             {**ids, "action": a}
-            for a in ("approve", "apply", "place", "renew", "notify", "withdraw")
+            for a in ("approve", "apply", "place", "renew", "notify", "withdraw", "close")
         ),
         {**approved, "action": "batch"},
         {**ids, "seen": "first_approved", "action": "approve"},
@@ -447,6 +502,11 @@ def their_state(w: World, role: str) -> dict:
         "employer": Employer.objects.filter(pk__in=employers),
         "job": Job.objects.filter(pk__in=[w.job.pk, *jobs]),
         "access": AccessEntry.objects.filter(person_id__in=people),
+        "monitored": MonitoredEnterprise.objects.filter(employer_id__in=employers),
+        "monthly": MonthlyReport.objects.filter(enterprise__employer_id__in=employers),
+        "warning": Warning.objects.filter(pk=w.warning.pk),
+        "layoff": LayoffCase.objects.filter(employer_id__in=employers),
+        "affected": AffectedWorker.objects.filter(person_id__in=people),
     }
     return {name: [model_to_dict(obj) for obj in qs.order_by("pk")] for name, qs in rows.items()}
 

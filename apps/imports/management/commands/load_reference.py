@@ -58,3 +58,10 @@ class Command(BaseCommand):
                 f"{name}: 新增{job.created_count} 更新{job.updated_count} "
                 f"未变化{job.unchanged_count}"
             )
+        # The plans' targets name regions of the division list, loaded above.
+        from apps.indicators.targets import TargetFileError, load
+
+        try:
+            self.stdout.write(f"规划目标: {load()} 项")
+        except TargetFileError as e:
+            raise CommandError(str(e)) from None

@@ -1,0 +1,201 @@
+"""Reading the indicators: one grouped query per counted indicator gives every region of
+the viewer's scope at once (the events are grouped by the code of their community, street
+or county, then summed up the code prefixes), derived indicators are made from those.
+
+A region is given as its scope prefix (``Region.scope_prefix``: "341282" for 界首市,
+"341282001" for one of its streets); a plan's region may be several prefixes (雄安新区)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+
+from apps.accounts.scoping import region_prefix_q
+from apps.regions.models import Region, RegionLevel
+
+from .definitions import (
+    DIFFERENCE,
+    FLOW,
+    INDICATORS,
+    RATE,
+    SHARE_OF_COMMUNITIES,
+    Indicator,
+)
+
+
+def events_in(indicator: Indicator, start: dt.date, end: dt.date, prefix: str) -> QuerySet:
+    """The events an indicator counts for a region and period: the list behind a figure."""
+    qs = indicator.events(start, end)
+    if prefix:
+        qs = qs.filter(region_prefix_q(indicator.region_field, prefix))
+    return qs
+
+
+def _by_code(indicator: Indicator, start: dt.date, end: dt.date, prefix: str) -> dict[str, float]:
+    """The indicator's value per stored region code (community, street or county)."""
+    measure = Sum(indicator.amount_field) if indicator.amount_field else Count("pk", distinct=True)
+    rows = (
+        events_in(indicator, start, end, prefix)
+        .order_by()
+        .values_list(indicator.region_field)
+        .annotate(v=measure)
+    )
+    return {code: _number(v) for code, v in rows}
+
+
+def _number(v) -> float:
+    if v is None:
+        return 0.0
+    return float(v) if isinstance(v, Decimal) else v
+
+
+def rollup(values: dict[str, float], prefixes: Iterable[str]) -> dict[str, float]:
+    """Sum per-code values into each region prefix (a code belongs to every prefix it
+    starts with)."""
+    out = dict.fromkeys(prefixes, 0.0)
+    lengths = sorted({len(p) for p in out})
+    for code, v in values.items():
+        for n in lengths:
+            key = code[:n]
+            if key in out:
+                out[key] += v
+    return out
+
+
+def _common_prefix(prefixes: list[str]) -> str:
+    first, last = min(prefixes), max(prefixes)
+    n = 0
+    while n < min(len(first), len(last)) and first[n] == last[n]:
+        n += 1
+    return first[:n]
+
+
+def _communities(prefixes: list[str]) -> dict[str, float]:
+    codes = Region.objects.filter(level=RegionLevel.COMMUNITY)
+    common = _common_prefix(prefixes)
+    if common:
+        codes = codes.filter(region_prefix_q("code", common))
+    return rollup(dict.fromkeys(codes.values_list("code", flat=True), 1.0), prefixes)
+
+
+def counted_parts(codes: Iterable[str]) -> list[str]:
+    """The counted indicators ``codes`` are made of (themselves when counted)."""
+    out: list[str] = []
+    for code in codes:
+        indicator = INDICATORS[code]
+        for part in indicator.parts if indicator.parts else (code,):
+            if INDICATORS[part].counted and part not in out:
+                out.append(part)
+    return out
+
+
+def figures(
+    codes: Iterable[str], start: dt.date, end: dt.date, prefixes: list[str]
+) -> dict[str, dict[str, float | None]]:
+    """indicator code → region prefix → value, for a period; None where a value cannot be
+    given (a rate over nobody, an indicator the platform does not compute)."""
+    codes = list(codes)
+    prefixes = list(dict.fromkeys(prefixes))
+    common = _common_prefix(prefixes)
+    counted = {
+        code: rollup(_by_code(INDICATORS[code], start, end, common), prefixes)
+        for code in counted_parts(c for c in codes if INDICATORS[c].computed)
+    }
+    communities = None
+    out: dict[str, dict[str, float | None]] = {}
+    for code in codes:
+        indicator = INDICATORS[code]
+        if indicator.counted:
+            out[code] = dict(counted[code])
+        elif indicator.measure == DIFFERENCE:
+            a, b = (counted[p] for p in indicator.parts)
+            out[code] = {p: a[p] - b[p] for p in prefixes}
+        elif indicator.measure == RATE:
+            a, b = (counted[p] for p in indicator.parts)
+            out[code] = {p: (100.0 * a[p] / b[p] if b[p] else None) for p in prefixes}
+        elif indicator.measure == SHARE_OF_COMMUNITIES:
+            communities = communities or _communities(prefixes)
+            a = counted[indicator.parts[0]]
+            out[code] = {
+                p: (100.0 * a[p] / communities[p] if communities[p] else None) for p in prefixes
+            }
+        else:
+            out[code] = dict.fromkeys(prefixes)
+    return out
+
+
+def combined(code: str, start: dt.date, end: dt.date, prefixes: list[str]) -> float | None:
+    """One value for a plan's region made of several prefixes (雄安新区: three counties):
+    counts add up, rates are taken over the summed parts."""
+    indicator = INDICATORS[code]
+    if not indicator.computed:
+        return None
+    if len(prefixes) == 1:
+        return figures([code], start, end, prefixes)[code][prefixes[0]]
+    if indicator.counted:
+        return sum(figures([code], start, end, prefixes)[code].values())
+    parts = figures(indicator.parts, start, end, prefixes)
+    sums = [sum(parts[p].values()) for p in indicator.parts]
+    if indicator.measure == DIFFERENCE:
+        return sums[0] - sums[1]
+    if indicator.measure == RATE:
+        return 100.0 * sums[0] / sums[1] if sums[1] else None
+    communities = sum(_communities(prefixes).values())
+    return 100.0 * sums[0] / communities if communities else None
+
+
+def month_ends(last: dt.date, months: int) -> list[tuple[dt.date, dt.date]]:
+    """(first day, last day) of the ``months`` months ending with ``last``'s month; the
+    current month ends at ``last``."""
+    out = []
+    year, month = last.year, last.month
+    for _ in range(months):
+        first = dt.date(year, month, 1)
+        following = dt.date(year + month // 12, month % 12 + 1, 1)
+        out.append((first, min(last, following - dt.timedelta(days=1))))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return out[::-1]
+
+
+def series(
+    code: str, prefix: str, last: dt.date, months: int = 24
+) -> list[tuple[str, float | None]]:
+    """The indicator month by month ("2026-03", value) for a region: flows in one grouped
+    query by month, stocks and rates at each month's last day."""
+    windows = month_ends(last, months)
+    indicator = INDICATORS[code]
+    flows = [
+        INDICATORS[p]
+        for p in (indicator.parts or (code,))
+        if INDICATORS[p].counted and INDICATORS[p].measure == FLOW
+    ]
+    if indicator.measure in (FLOW, DIFFERENCE) and len(flows) == len(indicator.parts or (code,)):
+        monthly = [_monthly(i, windows[0][0], last, prefix) for i in flows]
+        values = []
+        for first, _ in windows:
+            parts = [m.get(first, 0.0) for m in monthly]
+            values.append(parts[0] - parts[1] if indicator.measure == DIFFERENCE else parts[0])
+    else:
+        values = [figures([code], first, end, [prefix])[code][prefix] for first, end in windows]
+    return [(first.strftime("%Y-%m"), v) for (first, _), v in zip(windows, values, strict=True)]
+
+
+def _monthly(indicator: Indicator, start: dt.date, end: dt.date, prefix: str) -> dict:
+    measure = Sum(indicator.amount_field) if indicator.amount_field else Count("pk", distinct=True)
+    rows = (
+        events_in(indicator, start, end, prefix)
+        .order_by()
+        .annotate(month=TruncMonth(indicator.day_field))
+        .values_list("month")
+        .annotate(v=measure)
+    )
+    out: dict[dt.date, float] = defaultdict(float)
+    for month, v in rows:
+        day = month.date() if isinstance(month, dt.datetime) else month
+        out[day] += _number(v)
+    return out
