@@ -8,7 +8,7 @@ DEMO_SEED ?= 1
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/jiuye
 
-.PHONY: install demo serve test test-sqlite test-postgres test-live browser-deps lint bench
+.PHONY: install demo serve test test-sqlite test-postgres test-live browser-deps system-deps lint bench
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m venv $(VENV)
@@ -23,7 +23,7 @@ install: $(BIN)/.installed
 demo: export DEMO_PASSWORD := $(or $(DEMO_PASSWORD),jiuye-demo)
 # No SMS gateway in the demo: sign-up codes are shown on the page (and in the log).
 demo: export SHOW_CODES := $(or $(SHOW_CODES),1)
-demo: install
+demo: install system-deps
 	$(BIN)/python -m jiuye.createdb
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py collectstatic --noinput -v0
@@ -46,11 +46,18 @@ lint: install
 # The whole suite, against SQLite and against PostgreSQL, then the browser test.
 test: lint test-sqlite test-postgres test-live
 
-test-sqlite: install
+test-sqlite: install system-deps
 	env -u DATABASE_URL $(BIN)/pytest -q
 
-test-postgres: install
+test-postgres: install system-deps
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -q
+
+# PDFs (WeasyPrint) need Pango, and Chinese text a CJK font: installed with apt when
+# missing (needs root, as on CI).
+system-deps:
+	@ldconfig -p | grep -q libpango-1.0 && fc-list :lang=zh | grep -q . || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	   libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk)
 
 # Browser tests drive Debian's Chromium (never a downloaded browser); CJK fonts so that
 # screenshots show Chinese. Installed with apt when missing (needs root, as on CI).

@@ -392,6 +392,11 @@ LOGGING = {
     # numexpr (under OpenFisca) announces its thread count at INFO on every start.
     "loggers": {
         "numexpr.utils": {"level": "WARNING"},
+        # WeasyPrint narrates each step of a PDF, fontTools each font it subsets, and
+        # matplotlib each categorical axis, at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "matplotlib": {"level": "WARNING"},
         # django-axes reports every login at INFO; lockouts are warnings.
         "axes": {"level": "WARNING"},
     },

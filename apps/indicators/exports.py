@@ -20,3 +20,48 @@ def indicator_workbook(region, children, start, end, rows) -> bytes:
             ("指标口径", ["指标", "代码", "口径"], definitions),
         ]
     )
+
+
+def market_workbook(region, year, today, wages, shortage, surplus) -> bytes:
+    def gaps(rows):
+        return [
+            [g.code, g.name, g.posts, g.seekers, round(g.ratio, 2) if g.ratio else ""] for g in rows
+        ]
+
+    gap_header = ["中类代码", "职业中类", "在招岗位数", "求职人数", "求人倍率"]
+    return workbook(
+        [
+            (
+                f"{year}年工资价位",
+                [
+                    "职业代码",
+                    "职业",
+                    "岗位数",
+                    "录用数",
+                    "P10",
+                    "P25",
+                    "中位数",
+                    "P75",
+                    "P90",
+                    "录用中位数",
+                ],
+                [
+                    [
+                        w.code,
+                        w.name,
+                        w.positions,
+                        w.hires,
+                        w.p10,
+                        w.p25,
+                        w.p50,
+                        w.p75,
+                        w.p90,
+                        w.hired_median if w.hired_median is not None else "",
+                    ]
+                    for w in wages
+                ],
+            ),
+            (f"紧缺职业{today}"[:31], gap_header, gaps(shortage)),
+            (f"富余职业{today}"[:31], gap_header, gaps(surplus)),
+        ]
+    )

@@ -266,3 +266,43 @@ def _place(row, indicator) -> str:
 
 def _mask_name(name: str) -> str:
     return name[:1] + "*" * max(1, len(name) - 1) if name else ""
+
+
+@back_office
+def market(request):
+    """Labour-market information: wage levels by occupation for a year, the occupations
+    in shortage and in surplus today; Excel on demand."""
+    from .exports import market_workbook
+    from .market import MIN_SAMPLE, market_gaps, wage_levels
+
+    prefix = scope_or_refuse(request)
+    today = timezone.localdate()
+    region = _region(request, prefix)
+    year = _year(request, today)
+    wages = wage_levels(region.scope_prefix, year)
+    shortage, surplus = market_gaps(region.scope_prefix, today)
+    if request.GET.get("format") == "xlsx":
+        return send_export(
+            request,
+            content=market_workbook(region, year, today, wages, shortage, surplus),
+            filename=f"market-{region.code}-{year}.xlsx",
+            content_type=XLSX,
+            resource="人力资源市场工资价位与供求",
+            filters={"region": region.code, "year": year},
+            rows=len(wages) + len(shortage) + len(surplus),
+        )
+    return render(
+        request,
+        "indicators/market.html",
+        {
+            "region": region,
+            "parents": _parents(region, prefix),
+            "year": year,
+            "years": list(range(today.year, today.year - 6, -1)),
+            "today": today,
+            "wages": wages,
+            "shortage": shortage[:30],
+            "surplus": surplus[:30],
+            "min_sample": MIN_SAMPLE,
+        },
+    )

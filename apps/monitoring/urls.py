@@ -11,6 +11,7 @@ urlpatterns = [
     path("monitoring/<int:pk>/remind/", views.remind, name="remind"),
     path("monitoring/layoffs/", views.layoffs, name="layoffs"),
     path("monitoring/layoffs/<int:pk>/", views.layoff, name="layoff"),
+    path("reports/quarterly/", views.quarterly_report, name="quarterly"),
     path("warnings/", views.warnings, name="warnings"),
     path("warnings/<int:pk>/", views.warning, name="warning"),
 ]

@@ -334,3 +334,50 @@ def layoff(request, pk: int):
             "may_change": change_refusal(request.user, stored=case.employer.region_id) is None,
         },
     )
+
+
+@back_office
+def quarterly_report(request):
+    """The quarterly monitoring analysis report of a region (HTML, PDF, Excel)."""
+    from django.http import HttpResponse
+    from django.template.loader import render_to_string
+
+    from apps.accounts.downloads import send_export
+    from apps.indicators.views import _region
+    from jiuye.exports import XLSX
+
+    from .report import pdf, quarterly, workbook
+
+    prefix = scope_or_refuse(request)
+    today = timezone.localdate()
+    region = _region(request, prefix)
+    current = (today.year, (today.month - 1) // 3 + 1)
+    default = (current[0], current[1] - 1) if current[1] > 1 else (current[0] - 1, 4)
+    try:
+        year = int(request.GET.get("year") or default[0])
+        quarter = int(request.GET.get("quarter") or default[1])
+    except ValueError:
+        raise Http404("年度和季度须为数字") from None
+    if not (2000 <= year <= today.year and 1 <= quarter <= 4) or (year, quarter) > current:
+        raise Http404("季度须为已开始的季度(1至4)")
+    report = quarterly(region, year, quarter, today=today)
+    context = {"q": report, "region": region, "years": list(range(today.year, today.year - 6, -1))}
+    fmt = request.GET.get("format")
+    if fmt == "xlsx":
+        return send_export(
+            request,
+            content=workbook(report),
+            filename=f"quarterly-{region.code}-{year}Q{quarter}.xlsx",
+            content_type=XLSX,
+            resource=report.title,
+            filters={"region": region.code, "year": year, "quarter": quarter},
+            rows=len(report.industries) + len(report.areas) + len(report.warnings),
+        )
+    if fmt == "pdf":
+        html = render_to_string("monitoring/quarterly_pdf.html", context, request=request)
+        response = HttpResponse(pdf(html), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="quarterly-{region.code}-{year}Q{quarter}.pdf"'
+        )
+        return response
+    return render(request, "monitoring/quarterly.html", context)
