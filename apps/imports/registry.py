@@ -8,6 +8,7 @@ from .specs import ImportSpec
 def import_specs() -> dict[str, ImportSpec]:
     from apps.employers.importers import EmployerImport
     from apps.jobs.importers import JobImport
+    from apps.monitoring.importers import MonthlyReportImport
     from apps.people.importers import PersonImport
     from apps.regions.importers import CommunityImport, StationImport
     from apps.taxonomy.importers import IndustryImport, OccupationImport
@@ -20,6 +21,7 @@ def import_specs() -> dict[str, ImportSpec]:
         StationImport(),
         OccupationImport(),
         IndustryImport(),
+        MonthlyReportImport(),
     ]
     return {spec.kind: spec for spec in specs}
 

@@ -19,6 +19,7 @@
       }),
     });
     window.addEventListener("resize", function () { chart.resize(); });
+    trendEl.dataset.ready = String(trend.series.length);
   }
 
   var mapEl = document.getElementById("region-map");
@@ -44,5 +45,6 @@
         .bindTooltip(label, { permanent: placed.length <= 30, direction: "top" })
         .addTo(map);
     });
+    mapEl.dataset.ready = String(placed.length);
   }
 })();
