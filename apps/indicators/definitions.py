@@ -44,6 +44,9 @@ class Indicator:
     day_field: str = ""  # the event's date, for the trend and the list
     amount_field: str = ""  # summed instead of counted (amounts of money)
     detail: Callable[[object], str] = field(default=lambda row: "")
+    # stocks of spells (a registration from its start to its end): the undated rows, so a
+    # stock at many days is read from the starts and ends before each (the trend)
+    spells: Callable[[], QuerySet] | None = None
     # derived indicators
     parts: tuple[str, ...] = ()
     # not computed: why, and where the figure comes from
@@ -139,22 +142,28 @@ def graduates_employed(start: dt.date, end: dt.date) -> QuerySet:
     return new_employment(start, end).filter(Exists(tagged))
 
 
-def registered_unemployed(start: dt.date, end: dt.date) -> QuerySet:
-    """Unemployment registrations in force on the period's last day."""
+def unemployment_registrations() -> QuerySet:
     from apps.people.models import Registration
 
-    return Registration.objects.filter(_active_on(end), kind=Registration.Kind.UNEMPLOYMENT)
+    return Registration.objects.filter(kind=Registration.Kind.UNEMPLOYMENT)
+
+
+def labour_force_registrations() -> QuerySet:
+    from apps.people.models import Registration
+
+    return Registration.objects.filter(kind__in=(Registration.Kind.UNEMPLOYMENT, *_in_work()))
+
+
+def registered_unemployed(start: dt.date, end: dt.date) -> QuerySet:
+    """Unemployment registrations in force on the period's last day."""
+    return unemployment_registrations().filter(_active_on(end))
 
 
 def registered_labour_force(start: dt.date, end: dt.date) -> QuerySet:
     """Registrations in force on the period's last day, of the unemployed and the employed
     (one active registration of each kind per person; a person in work holds no active
     unemployment registration, so each person counts once)."""
-    from apps.people.models import Registration
-
-    return Registration.objects.filter(
-        _active_on(end), kind__in=(Registration.Kind.UNEMPLOYMENT, *_in_work())
-    )
+    return labour_force_registrations().filter(_active_on(end))
 
 
 def _graduates_of(year: int) -> QuerySet:
@@ -316,6 +325,7 @@ INDICATORS: dict[str, Indicator] = {
             STOCK,
             "期末有效的失业登记人数",
             events=registered_unemployed,
+            spells=unemployment_registrations,
             region_field="person__community_id",
             person_field="person",
             day_field="registered_on",
@@ -328,6 +338,7 @@ INDICATORS: dict[str, Indicator] = {
             STOCK,
             "期末有效的失业登记、就业登记和灵活就业登记人数",
             events=registered_labour_force,
+            spells=labour_force_registrations,
             region_field="person__community_id",
             person_field="person",
             day_field="registered_on",

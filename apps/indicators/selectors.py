@@ -24,6 +24,7 @@ from .definitions import (
     INDICATORS,
     RATE,
     SHARE_OF_COMMUNITIES,
+    STOCK,
     Indicator,
 )
 
@@ -174,15 +175,58 @@ def series(
         for p in (indicator.parts or (code,))
         if INDICATORS[p].counted and INDICATORS[p].measure == FLOW
     ]
-    if indicator.measure in (FLOW, DIFFERENCE) and len(flows) == len(indicator.parts or (code,)):
+    parts = [INDICATORS[p] for p in (indicator.parts or (code,))]
+    if indicator.measure in (FLOW, DIFFERENCE) and len(flows) == len(parts):
         monthly = [_monthly(i, windows[0][0], last, prefix) for i in flows]
         values = []
         for first, _ in windows:
-            parts = [m.get(first, 0.0) for m in monthly]
-            values.append(parts[0] - parts[1] if indicator.measure == DIFFERENCE else parts[0])
+            got = [m.get(first, 0.0) for m in monthly]
+            values.append(got[0] - got[1] if indicator.measure == DIFFERENCE else got[0])
+    elif indicator.measure in (STOCK, RATE) and all(p.spells for p in parts):
+        stocks = [_stock_at_month_ends(p, windows, prefix) for p in parts]
+        if indicator.measure == STOCK:
+            values = stocks[0]
+        else:
+            values = [100.0 * a / b if b else None for a, b in zip(*stocks, strict=True)]
     else:
         values = [figures([code], first, end, [prefix])[code][prefix] for first, end in windows]
     return [(first.strftime("%Y-%m"), v) for (first, _), v in zip(windows, values, strict=True)]
+
+
+def _stock_at_month_ends(indicator: Indicator, windows, prefix: str) -> list[float]:
+    """A spell stock at each window's last day, in four queries: spells begun and ended
+    before the first window, then per month (active on a day: begun on or before it and
+    not ended on or before it)."""
+    spells = indicator.spells()
+    if prefix:
+        spells = spells.filter(region_prefix_q(indicator.region_field, prefix))
+    first = windows[0][0]
+    before = (
+        spells.filter(registered_on__lt=first).count() - spells.filter(ended_on__lt=first).count()
+    )
+    starts = _by_month(spells.filter(registered_on__gte=first), "registered_on")
+    ends = _by_month(spells.filter(ended_on__gte=first), "ended_on")
+    out, level = [], before
+    for month_first, last_day in windows:
+        if last_day.day == _month_length(last_day):
+            level += starts.get(month_first, 0) - ends.get(month_first, 0)
+            out.append(float(level))
+        else:  # a month not over (today's): its stock at its last day so far
+            partial = spells.filter(registered_on__range=(month_first, last_day)).count() - (
+                spells.filter(ended_on__range=(month_first, last_day)).count()
+            )
+            out.append(float(level + partial))
+    return out
+
+
+def _month_length(day: dt.date) -> int:
+    following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return (following - dt.timedelta(days=1)).day
+
+
+def _by_month(qs, field: str) -> dict[dt.date, int]:
+    rows = qs.order_by().annotate(m=TruncMonth(field)).values_list("m").annotate(n=Count("pk"))
+    return {(m.date() if isinstance(m, dt.datetime) else m): n for m, n in rows}
 
 
 def _monthly(indicator: Indicator, start: dt.date, end: dt.date, prefix: str) -> dict:

@@ -228,7 +228,64 @@ def _meets(comparison: str, actual: float, goal: float) -> bool:
     return abs(actual - goal) <= 0.1 * goal if goal else actual == 0  # "~": within 10 %
 
 
-def evaluate(target: PlanTarget, prefixes: list[str], today: dt.date, year: int) -> Progress:
+def _period(target: PlanTarget, today: dt.date, year: int) -> tuple[dt.date, dt.date]:
+    """The period a target's actual is counted over: its years for a total, else the year
+    asked (moved inside its years, never past today's)."""
+    if target.scope == PlanTarget.Scope.TOTAL:
+        return dt.date(target.start_year, 1, 1), dt.date(target.end_year, 12, 31)
+    year = min(max(year, target.start_year), target.end_year, today.year)
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def evaluate_all(pairs, today: dt.date, year: int) -> list[Progress]:
+    """Every (target, prefixes) judged, the targets sharing a period and region counted
+    together (one ``figures`` call for all their indicators)."""
+    from collections import defaultdict
+
+    from .selectors import figures
+
+    wanted: dict[tuple, set[str]] = defaultdict(set)
+    for target, prefixes in pairs:
+        indicator = INDICATORS[target.indicator]
+        if indicator.computed and today.year >= target.start_year:
+            start, end = _period(target, today, year)
+            wanted[(start, min(end, today), tuple(prefixes))].add(target.indicator)
+    values: dict[tuple, float | None] = {}
+    for (start, until, prefixes), codes in wanted.items():
+        if len(prefixes) == 1:
+            got = figures(codes, start, until, list(prefixes))
+            for code in codes:
+                values[(code, start, until, prefixes)] = got[code][prefixes[0]]
+        else:
+            for code in codes:
+                values[(code, start, until, prefixes)] = combined(
+                    code, start, until, list(prefixes)
+                )
+    first = first_record_day()
+    return [
+        evaluate(
+            target,
+            prefixes,
+            today,
+            year,
+            lambda code, s, u, p: values[(code, s, u, tuple(p))],
+            first_day=first,
+        )
+        for target, prefixes in pairs
+    ]
+
+
+_UNSET = object()
+
+
+def evaluate(
+    target: PlanTarget,
+    prefixes: list[str],
+    today: dt.date,
+    year: int,
+    value_of=None,
+    first_day=_UNSET,
+) -> Progress:
     """The target against the registry at ``today``; yearly and level targets are read for
     ``year`` (moved inside the target's years, and never past ``today``)."""
     indicator = INDICATORS[target.indicator]
@@ -239,14 +296,10 @@ def evaluate(target: PlanTarget, prefixes: list[str], today: dt.date, year: int)
         )
     if today.year < target.start_year:
         return Progress(target, indicator, None, None, None, None, "not_started")
-    if target.scope == PlanTarget.Scope.TOTAL:
-        start, end = dt.date(target.start_year, 1, 1), dt.date(target.end_year, 12, 31)
-    else:
-        year = min(max(year, target.start_year), target.end_year, today.year)
-        start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    start, end = _period(target, today, year)
     until = min(end, today)
-    actual = combined(target.indicator, start, until, prefixes)
-    note = _coverage_note(start)
+    actual = (value_of or combined)(target.indicator, start, until, prefixes)
+    note = _coverage_note(start, first_record_day() if first_day is _UNSET else first_day)
     if actual is None:
         return Progress(target, indicator, start, until, None, None, "no_data", note)
     finished = until == end
@@ -270,8 +323,7 @@ def evaluate(target: PlanTarget, prefixes: list[str], today: dt.date, year: int)
     return Progress(target, indicator, start, until, actual, expected, status, note)
 
 
-def _coverage_note(start: dt.date) -> str:
-    first = first_record_day()
+def _coverage_note(start: dt.date, first: dt.date | None) -> str:
     if first and first > start:
         return f"平台登记记录始于{first.year}年{first.month}月{first.day}日,此前的数据未计入"
     return ""

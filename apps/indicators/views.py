@@ -21,7 +21,7 @@ from jiuye.exports import XLSX
 from .definitions import HEADLINE, INDICATORS
 from .exports import indicator_workbook
 from .selectors import events_in, figures, series
-from .targets import evaluate, targets_for
+from .targets import evaluate_all, targets_for
 
 TREND = ("new_urban_jobs", "reemployed", "registered_unemployed")
 MAP_CHOICES = (
@@ -96,7 +96,7 @@ def dashboard(request):
         raise Http404(f"地图指标“{map_code}”不存在")
     values = figures(list(dict.fromkeys([*HEADLINE, map_code])), start, end, [own, *child_prefixes])
     headline = [(INDICATORS[c], values[c][own]) for c in HEADLINE]
-    progress = [evaluate(target, prefixes, today, year) for target, prefixes in targets_for(own)]
+    progress = evaluate_all(targets_for(own), today, year)
     trend = {
         "months": [],
         "series": [],

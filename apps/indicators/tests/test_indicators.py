@@ -189,3 +189,18 @@ def test_rollup_and_month_windows():
         (d(2, 1), d(2, 28)),
         (d(3, 1), d(3, 15)),
     ]
+
+
+@pytest.mark.parametrize("last", [END, dt.date(2026, 4, 15)])  # a month over, and one not
+def test_the_trends_fast_stocks_equal_the_stock_at_each_month_end(registry, last):
+    for code in (
+        "registered_unemployed",
+        "registered_labour_force",
+        "registered_unemployment_rate",
+    ):
+        fast = series(code, "341282", last, months=8)
+        slow = [
+            figures([code], first, end, ["341282"])[code]["341282"]
+            for first, end in month_ends(last, 8)
+        ]
+        assert [v for _, v in fast] == slow, code

@@ -207,3 +207,21 @@ def test_a_leader_sees_the_targets_of_regions_in_scope_only():
     assert {t.source_file for t, _ in targets_for("1306")} == {"004_xiongan.yaml"}
     assert len({t.source_file for t, _ in targets_for("")}) == 5
     assert targets_for("341226") == []
+
+
+def test_judged_together_or_one_by_one_the_same(two_jobs):
+    from apps.indicators.targets import evaluate_all
+    from apps.policies.models import CommunityCertification
+
+    load()
+    CommunityCertification.objects.create(
+        community_id="341282001001", year=2025, certified_on=dt.date(2025, 6, 30)
+    )
+    pairs = targets_for("341282")
+    day = dt.date(2026, 9, 1)
+    together = evaluate_all(pairs, day, 2026)
+    alone = [evaluate(t, p, day, 2026) for t, p in pairs]
+    assert [(p.actual, p.expected, p.status, p.note) for p in together] == [
+        (p.actual, p.expected, p.status, p.note) for p in alone
+    ]
+    assert any(p.actual for p in together)  # not vacuous: the 2025 certification counts
