@@ -173,3 +173,8 @@ def mask_mobile(value: str) -> str:
     if not value:
         return ""
     return value[:3] + "****" + value[-4:] if len(value) >= 11 else "*" * len(value)
+
+
+def mask_name(value: str) -> str:
+    """The family name's first character and two stars, whatever the length: 王**."""
+    return value[:1] + "**" if value else ""

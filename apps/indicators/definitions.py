@@ -241,6 +241,13 @@ def certified_communities(start: dt.date, end: dt.date) -> QuerySet:
     return CommunityCertification.objects.filter(year=end.year, certified_on__lte=end)
 
 
+def _policy_name(code: str) -> str:
+    from apps.policies.rules import catalog
+
+    spec = catalog.policies().get(code)
+    return getattr(spec, "name", code) if spec else code
+
+
 SURVEY = "来自国家统计局劳动力调查,登记数据不能计算"
 INSURANCE = "来自社会保险经办系统,本平台未接入参保数据"
 TRAINING = "培训记录尚未在平台建立(职业技能培训模块)"
@@ -490,7 +497,7 @@ INDICATORS: dict[str, Indicator] = {
             region_field="region_code",
             person_field="application__person",
             day_field="paid_on",
-            detail=lambda r: r.policy,
+            detail=lambda r: _policy_name(r.policy),
         ),
         Indicator(
             "subsidy_amount",
@@ -503,7 +510,7 @@ INDICATORS: dict[str, Indicator] = {
             person_field="application__person",
             day_field="paid_on",
             amount_field="amount",
-            detail=lambda r: r.policy,
+            detail=lambda r: _policy_name(r.policy),
         ),
         Indicator(
             "certified_communities",

@@ -299,7 +299,14 @@ def evaluate(
     start, end = _period(target, today, year)
     until = min(end, today)
     actual = (value_of or combined)(target.indicator, start, until, prefixes)
-    note = _coverage_note(start, first_record_day() if first_day is _UNSET else first_day)
+    first = first_record_day() if first_day is _UNSET else first_day
+    note = _coverage_note(start, first)
+    if not actual and (first is None or until < first):
+        # nothing counted, and nothing was registered on the platform by then: no data,
+        # not a target missed
+        return Progress(
+            target, indicator, start, until, None, None, "no_data", "该期间平台尚无登记记录"
+        )
     if actual is None:
         return Progress(target, indicator, start, until, None, None, "no_data", note)
     finished = until == end

@@ -54,13 +54,27 @@ def _region(request, prefix: str) -> Region:
     return region
 
 
+EARLIEST = dt.date(2000, 1, 1)
+
+
 def _date(value: str | None, default: dt.date, name: str) -> dt.date:
     if not value:
         return default
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise Http404(f"{name}“{value}”不是有效日期(如 2026-01-01)") from None
+    if not EARLIEST <= day <= timezone.localdate() + dt.timedelta(days=366):
+        raise Http404(f"{name}须在2000年至明年之间")
+    return day
+
+
+def _period(request, today: dt.date) -> tuple[dt.date, dt.date]:
+    start = _date(request.GET.get("start"), dt.date(today.year, 1, 1), "起始日期")
+    end = _date(request.GET.get("end"), today, "截止日期")
+    if end < start:
+        raise Http404("截止日期不能早于起始日期")
+    return start, end
 
 
 def _year(request, today: dt.date) -> int:
@@ -101,14 +115,17 @@ def dashboard(request):
         "months": [],
         "series": [],
     }
+    # the trend ends with the last month that is over (a month begun reads as a fall)
+    trend_end = end if end.year < today.year else today.replace(day=1) - dt.timedelta(days=1)
     for code in TREND:
-        points = series(code, own, end, months=24)
+        points = series(code, own, trend_end, months=24)
         trend["months"] = [m for m, _ in points]
         trend["series"].append({"name": INDICATORS[code].name, "data": [v for _, v in points]})
     regions_map = [
         {
             "code": c.code,
             "name": c.name,
+            "url": f"?region={c.code}&year={year}&map={map_code}",
             "lat": c.lat,
             "lng": c.lng,
             "value": values[map_code][c.scope_prefix],
@@ -160,10 +177,7 @@ def table(request):
     prefix = scope_or_refuse(request)
     today = timezone.localdate()
     region = _region(request, prefix)
-    start = _date(request.GET.get("start"), dt.date(today.year, 1, 1), "起始日期")
-    end = _date(request.GET.get("end"), today, "截止日期")
-    if end < start:
-        raise Http404("截止日期不能早于起始日期")
+    start, end = _period(request, today)
     children = _children(region)
     prefixes = [region.scope_prefix, *(c.scope_prefix for c in children)]
     codes = [c for c, i in INDICATORS.items() if i.computed]
@@ -205,8 +219,18 @@ def behind(request, code: str):
     prefix = scope_or_refuse(request)
     today = timezone.localdate()
     region = _region(request, prefix)
-    start = _date(request.GET.get("start"), dt.date(today.year, 1, 1), "起始日期")
-    end = _date(request.GET.get("end"), today, "截止日期")
+    start, end = _period(request, today)
+    derived = INDICATORS.get(request.GET.get("of", ""))
+    explained = None
+    if derived and derived.parts and derived.parts[0] == code:
+        # opened from a derived figure: say how it is made of this list and the others
+        own = region.scope_prefix
+        got = figures([derived.code, *derived.parts], start, end, [own])
+        explained = {
+            "indicator": derived,
+            "value": got[derived.code][own],
+            "parts": [(INDICATORS[p], got[p][own]) for p in derived.parts],
+        }
     qs = events_in(indicator, start, end, region.scope_prefix)
     person = indicator.person_field
     if person:
@@ -238,6 +262,7 @@ def behind(request, code: str):
         "indicators/behind.html",
         {
             "indicator": indicator,
+            "explained": explained,
             "region": region,
             "start": start,
             "end": end,
@@ -265,7 +290,9 @@ def _place(row, indicator) -> str:
 
 
 def _mask_name(name: str) -> str:
-    return name[:1] + "*" * max(1, len(name) - 1) if name else ""
+    from jiuye.identifiers import mask_name
+
+    return mask_name(name)
 
 
 @back_office

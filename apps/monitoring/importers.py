@@ -14,7 +14,7 @@ from apps.imports.specs import Column, ImportSpec, RowCleaner, WriteResult
 from jiuye.identifiers import validate_credit_code
 
 from .models import MAX_HEADCOUNT, MonitoredEnterprise, MonthlyReport
-from .services import ABSURD_JUMP, first_of, parse_month, scan
+from .services import figure_problems, first_of, parse_month, scan
 
 
 def _month(text: str) -> dt.date:
@@ -46,11 +46,29 @@ class MonthlyReportImport(ImportSpec):
     ]
 
     def prepare(self, job) -> dict:
-        monitored = MonitoredEnterprise.objects.filter(until__isnull=True).values_list(
-            "employer__credit_code", "pk", "employer__region_id", "since", "baseline"
-        )
+        """The monitored enterprises inside the importer's region only (another region's
+        enterprise is answered like one never monitored), with their reported months."""
+        from apps.accounts.scoping import region_prefix_q, user_scope_prefix
+
+        prefix = user_scope_prefix(job.created_by) if job.created_by else ""
+        monitored = MonitoredEnterprise.objects.filter(until__isnull=True)
+        if prefix is None:
+            monitored = monitored.none()
+        elif prefix:
+            monitored = monitored.filter(region_prefix_q("employer__region_id", prefix))
+        found = {
+            code: rest
+            for code, *rest in monitored.values_list(
+                "employer__credit_code", "pk", "employer__region_id", "since", "baseline", "until"
+            )
+        }
+        reported: dict[int, dict[dt.date, int]] = {}
+        for enterprise, month, headcount in MonthlyReport.objects.filter(
+            enterprise_id__in=[v[0] for v in found.values()], replaced_at__isnull=True
+        ).values_list("enterprise_id", "month", "headcount"):
+            reported.setdefault(enterprise, {})[month] = headcount
         self._months: set[tuple[dt.date, str]] = set()  # (month, county) written this run
-        return {"monitored": {code: rest for code, *rest in monitored}}
+        return {"monitored": found, "reported": reported, "seen": set()}
 
     def limit_problems(self, cleaned: dict) -> list[tuple[str, str]]:
         return []
@@ -63,23 +81,32 @@ class MonthlyReportImport(ImportSpec):
         row = RowCleaner(raw)
         code = row.get("统一社会信用代码", validate_credit_code, required=True)
         month = row.get("月份", _month, required=True)
-        headcount = row.get(
-            "月末从业人数", parse_int, required=True, minimum=0, maximum=MAX_HEADCOUNT
-        )
-        reduced = row.get("本月减少人数", parse_int, default=0, minimum=0, maximum=MAX_HEADCOUNT)
+        headcount = row.get("月末从业人数", parse_int, required=True)
+        reduced = row.get("本月减少人数", parse_int, default=0)
         reason = row.get("主要减员原因", parse_choice, default="", choices=MonthlyReport.Reason)
         found = ctx["monitored"].get(code) if code else None
         if code and found is None:
-            row.fail("统一社会信用代码", "该单位未纳入失业动态监测")
-        if month and month > first_of(timezone.localdate()):
-            row.fail("月份", f"{month:%Y-%m}尚未到来")
-        if found and month and month < found[2]:
-            row.fail("月份", f"该单位自{found[2]:%Y-%m}起纳入监测")
-        if found and headcount is not None and found[3] and headcount > ABSURD_JUMP * found[3]:
-            row.fail("月末从业人数", f"{headcount}人超过建档期{found[3]}人的{ABSURD_JUMP}倍,请核实")
-        if reduced and not reason:
-            row.fail("主要减员原因", "本月有减员,须注明主要原因")
+            row.fail("统一社会信用代码", "本辖区没有纳入失业动态监测的该单位")
+        if found and month and (found[0], month) in ctx["seen"]:
+            row.fail("月份", f"{month:%Y-%m}在本文件中重复出现")
+        if found and month and headcount is not None and not row.problems:
+            reported = ctx["reported"].get(found[0], {})
+            earlier = [m for m in reported if m < month]
+            before = reported[max(earlier)] if earlier else found[3]
+            for field, why in figure_problems(
+                month=month,
+                headcount=headcount,
+                reduced=reduced,
+                reason=reason or "",
+                since=found[2],
+                until=found[4],
+                before=before,
+                today=timezone.localdate(),
+            ):
+                row.fail(field, why)
         row.done()
+        ctx["seen"].add((found[0], month))
+        ctx["reported"].setdefault(found[0], {})[month] = headcount
         return {
             "credit_code": code,
             "month": month,

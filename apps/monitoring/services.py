@@ -21,6 +21,7 @@ enterprises that drove it."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -61,12 +62,76 @@ def previous_month(month: dt.date) -> dt.date:
     return (month - dt.timedelta(days=1)).replace(day=1)
 
 
+FIRST_MONTH = dt.date(2000, 1, 1)  # no monitoring before this
+
+
 def parse_month(value: str) -> dt.date:
-    try:
-        year, month = (int(x) for x in value.strip().split("-")[:2])
-        return dt.date(year, month, 1)
-    except (ValueError, AttributeError):
-        raise MonitoringError(f"月份“{value}”格式不对,应为 2026-03") from None
+    """A month written 2026-03 (or 2026-3), from 2000 on."""
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})", (value or "").strip())
+    if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < FIRST_MONTH.year:
+        raise MonitoringError(f"月份“{value}”格式不对,应为 2026-03 这样的年月(2000年以后)")
+    return dt.date(int(match[1]), int(match[2]), 1)
+
+
+def last_closed_month(today: dt.date) -> dt.date:
+    """The latest month that may be reported: the one before the current (a month is
+    reported once it is over)."""
+    return previous_month(first_of(today))
+
+
+def figure_problems(
+    *,
+    month: dt.date,
+    headcount: int | None,
+    reduced: int | None,
+    reason: str,
+    since: dt.date,
+    until: dt.date | None,
+    before: int | None,
+    today: dt.date,
+) -> list[tuple[str, str]]:
+    """Every (field, reason) a month's figures are refused for, for the form and the import
+    alike; ``before`` is the headcount last reported before the month (or the baseline)."""
+    problems = []
+    if month > last_closed_month(today):
+        problems.append(("月份", f"{month:%Y-%m}尚未结束,月报在月份结束后报送"))
+    if until and month > until:
+        problems.append(("月份", f"已于{until}退出监测"))
+    if month < since:
+        problems.append(("月份", f"该单位自{since:%Y-%m}起纳入监测"))
+    if headcount is None or not 0 <= headcount <= MAX_HEADCOUNT:
+        problems.append(("月末从业人数", f"须为0至{MAX_HEADCOUNT}之间的整数"))
+    if reduced is None or reduced < 0 or reduced > MAX_HEADCOUNT:
+        problems.append(("本月减少人数", "须为不小于0的整数"))
+    if reason not in MonthlyReport.Reason.values:
+        problems.append(("主要减员原因", f"“{reason}”不在可选范围内"))
+    elif reduced and not reason:
+        problems.append(("主要减员原因", "本月有减员,须注明主要原因"))
+    if problems or before is None:
+        return problems
+    if reduced > before + headcount:
+        problems.append(
+            ("本月减少人数", f"{reduced}人多于上月末{before}人与本月末{headcount}人之和,请核实")
+        )
+    if before and headcount > ABSURD_JUMP * before:
+        problems.append(
+            ("月末从业人数", f"{headcount}人是上次报送{before}人的{headcount // before}倍,请核实")
+        )
+    return problems
+
+
+def headcount_before(enterprise_id: int, month: dt.date, baseline: int) -> int:
+    """The headcount last reported before ``month`` (a month missed is bridged by the one
+    before it), or the baseline when nothing was."""
+    last = (
+        MonthlyReport.objects.filter(
+            enterprise_id=enterprise_id, month__lt=month, replaced_at__isnull=True
+        )
+        .order_by("-month")
+        .values_list("headcount", flat=True)
+        .first()
+    )
+    return last if last is not None else baseline
 
 
 def _may_report(user: User, enterprise: MonitoredEnterprise) -> None:
@@ -84,6 +149,8 @@ def add_enterprise(*, user: User, employer, since: dt.date, baseline: int) -> Mo
     refusal = change_refusal(user, stored=employer.region_id)
     if refusal:
         raise MonitoringError(refusal)
+    if not FIRST_MONTH <= first_of(since) <= first_of(timezone.localdate()):
+        raise MonitoringError("纳入监测月份:须在2000年1月至本月之间")
     if not 0 < baseline <= MAX_HEADCOUNT:
         raise MonitoringError(f"建档期从业人数须为1至{MAX_HEADCOUNT}之间的整数")
     if MonitoredEnterprise.objects.filter(employer=employer, until__isnull=True).exists():
@@ -111,39 +178,18 @@ def submit_report(
     history), without it a second report of a month is refused."""
     _may_report(user, enterprise)
     month = first_of(month)
-    today = timezone.localdate()
-    if month > first_of(today):
-        raise MonitoringError(f"月份:{month:%Y-%m}尚未到来,不能报送")
-    if enterprise.until and month > enterprise.until:
-        raise MonitoringError(f"月份:{enterprise.employer.name}已于{enterprise.until}退出监测")
-    if month < enterprise.since:
-        raise MonitoringError(
-            f"月份:{enterprise.employer.name}自{enterprise.since:%Y-%m}起纳入监测"
-        )
-    if not isinstance(headcount, int) or not 0 <= headcount <= MAX_HEADCOUNT:
-        raise MonitoringError(f"月末从业人数:须为0至{MAX_HEADCOUNT}之间的整数")
-    if not isinstance(reduced, int) or reduced < 0:
-        raise MonitoringError("本月减少人数:须为不小于0的整数")
-    if reason not in MonthlyReport.Reason.values:
-        raise MonitoringError(f"减员原因:“{reason}”不在可选范围内")
-    if reduced and not reason:
-        raise MonitoringError("减员原因:本月有减员,须注明主要原因")
-    before = (
-        MonthlyReport.objects.filter(
-            enterprise=enterprise, month=previous_month(month), replaced_at__isnull=True
-        )
-        .values_list("headcount", flat=True)
-        .first()
+    problems = figure_problems(
+        month=month,
+        headcount=headcount if isinstance(headcount, int) else None,
+        reduced=reduced if isinstance(reduced, int) else None,
+        reason=reason,
+        since=enterprise.since,
+        until=enterprise.until,
+        before=headcount_before(enterprise.pk, month, enterprise.baseline),
+        today=timezone.localdate(),
     )
-    base = before if before is not None else enterprise.baseline
-    if reduced > base + headcount:
-        raise MonitoringError(
-            f"本月减少人数:{reduced}人多于上月末{base}人与本月末{headcount}人之和,请核实"
-        )
-    if base and headcount > ABSURD_JUMP * base:
-        raise MonitoringError(
-            f"月末从业人数:{headcount}人是上月末{base}人的{headcount // base}倍,请核实后再报"
-        )
+    if problems:
+        raise MonitoringError(";".join(f"{field}:{why}" for field, why in problems))
     if channel is None:
         channel = (
             MonthlyReport.Channel.EMPLOYER
@@ -231,8 +277,12 @@ class Row:
         return max(0, self.base - self.headcount)
 
 
-def month_rows(month: dt.date, prefix: str = "") -> list[Row]:
-    """Each monitored enterprise's current report of ``month`` with its base."""
+def month_rows(month: dt.date, prefix: str = "", *, bridge: bool = False) -> list[Row]:
+    """Each monitored enterprise's current report of ``month`` with its base (the
+    headcount last reported before the month, within a year, else the baseline). With
+    ``bridge``, an enterprise monitored that month but not yet reported counts too, at its
+    last figure and unchanged: a group's rate is then over all of its enterprises, not the
+    few that reported first."""
     from apps.accounts.scoping import region_prefix_q
 
     reports = MonthlyReport.objects.filter(month=month, replaced_at__isnull=True).select_related(
@@ -240,32 +290,60 @@ def month_rows(month: dt.date, prefix: str = "") -> list[Row]:
     )
     if prefix:
         reports = reports.filter(region_prefix_q("enterprise__employer__region_id", prefix))
-    before = dict(
+    before: dict[int, int] = {}
+    for enterprise_id, headcount in (
         MonthlyReport.objects.filter(
-            month=previous_month(month), replaced_at__isnull=True
-        ).values_list("enterprise_id", "headcount")
-    )
+            month__lt=month,
+            month__gte=month.replace(year=month.year - 1),
+            replaced_at__isnull=True,
+        )
+        .order_by("month")
+        .values_list("enterprise_id", "headcount")
+    ):
+        before[enterprise_id] = headcount
     baselines = dict(MonitoredEnterprise.objects.values_list("pk", "baseline"))
     rows = []
     for r in reports:
-        employer = r.enterprise.employer
-        section = employer.industry.section or employer.industry
-        base = before.get(r.enterprise_id)
         rows.append(
-            Row(
-                r.enterprise_id,
-                employer.pk,
-                employer.name,
-                employer.region_id,
-                section.code,
-                section.name,
+            _row(
+                r.enterprise,
                 r.headcount,
                 r.reduced,
                 r.reason,
-                base if base is not None else baselines[r.enterprise_id],
+                before.get(r.enterprise_id, baselines[r.enterprise_id]),
             )
         )
+    if bridge:
+        reported = {r.enterprise_id for r in reports}
+        silent = (
+            MonitoredEnterprise.objects.filter(
+                pk__in=[e for e in before if e not in reported], since__lte=month
+            )
+            .exclude(until__lt=month)
+            .select_related("employer__industry__section")
+        )
+        if prefix:
+            silent = silent.filter(region_prefix_q("employer__region_id", prefix))
+        for e in silent:
+            rows.append(_row(e, before[e.pk], 0, "", before[e.pk]))
     return rows
+
+
+def _row(enterprise, headcount: int, reduced: int, reason: str, base: int) -> Row:
+    employer = enterprise.employer
+    section = employer.industry.section or employer.industry
+    return Row(
+        enterprise.pk,
+        employer.pk,
+        employer.name,
+        employer.region_id,
+        section.code,
+        section.name,
+        headcount,
+        reduced,
+        reason,
+        base,
+    )
 
 
 def _drivers(rows: list[Row]) -> list[dict]:
@@ -322,7 +400,7 @@ def scan(month: dt.date, prefix: str = "") -> list[Warning]:
     a warning the month's figures no longer support, still open, is closed with a note.
     Returns the warnings the month's figures support."""
     month = first_of(month)
-    rows = month_rows(month, prefix)
+    rows = month_rows(month, prefix, bridge=True)
     rules = list(WarningRule.objects.all())
     wanted: dict[tuple[str, str, str], dict] = {}
     scope_of = WarningRule.Scope
@@ -601,8 +679,12 @@ def open_layoff(
         refusal = change_refusal(user, stored=employer.region_id)
         if refusal:
             raise MonitoringError(refusal)
-    if reported_on > timezone.localdate():
-        raise MonitoringError("报告日期:不能晚于今天")
+    if not dt.date(2000, 1, 1) <= reported_on <= timezone.localdate():
+        raise MonitoringError("报告日期:须在2000年至今天之间")
+    if LayoffCase.objects.filter(
+        employer=employer, reported_on=reported_on, status=LayoffCase.Status.OPEN
+    ).exists():
+        raise MonitoringError(f"报告日期:{employer.name}同日已有一份安置中的裁员报告")
     if not 0 < staff_before <= MAX_HEADCOUNT:
         raise MonitoringError(f"裁员前职工总数:须为1至{MAX_HEADCOUNT}之间的整数")
     if not 0 < planned <= staff_before:
@@ -654,7 +736,7 @@ def add_affected(*, user: User, case, id_numbers: list[str]) -> tuple[int, list[
         try:
             number = validate_resident_id(raw.upper())
         except IdentifierError as e:
-            errors.append(f"第{line}行:公民身份号码{e}")
+            errors.append(f"第{line}行:{e}")
             continue
         person = Person.objects.filter(id_number=number).first()
         if person is None or change_refusal(user, stored=person.community_id):

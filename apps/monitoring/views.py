@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role
@@ -20,7 +21,7 @@ from apps.employers.models import Employer
 from apps.portal.access import back_office, scope_or_refuse
 from apps.portal.pages import paginate
 
-from .models import MonitoredEnterprise, MonthlyReport, Warning
+from .models import Level, MonitoredEnterprise, MonthlyReport, Warning
 from .selectors import due_month, enterprises_in_scope, warnings_in_scope, with_report_of
 from .services import MonitoringError, add_enterprise, handle, parse_month, submit_report
 
@@ -122,7 +123,10 @@ def remind(request, pk: int):
     enterprise.reminders += 1
     enterprise.save(update_fields=["reminded_at", "reminders"])
     messages.success(request, f"已记录对{enterprise.employer.name}的催报")
-    return redirect(request.POST.get("next") or "monitoring:enterprises")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""  # only back to a page of the platform
+    return redirect(back or "monitoring:enterprises")
 
 
 @back_office
@@ -185,7 +189,7 @@ def warnings(request):
     elif status in Warning.Status.values:
         qs = qs.filter(status=status)
     level = request.GET.get("level")
-    if level:
+    if level in Level.values:
         qs = qs.filter(level=level)
     return render(
         request,
@@ -194,6 +198,8 @@ def warnings(request):
             "page": paginate(request, qs.order_by("-month", "-id")),
             "status": status,
             "statuses": Warning.Status.choices,
+            "level": level or "",
+            "levels": Level.choices,
         },
     )
 
@@ -214,13 +220,29 @@ def warning(request, pk: int):
         except MonitoringError as e:
             messages.error(request, str(e))
         else:
-            messages.success(request, f"预警已{warning.get_status_display()}")
+            messages.success(request, f"预警状态:{warning.get_status_display()}")
         return redirect("monitoring:warning", pk=pk)
+    actions = {"acknowledge": "确认", "act": "处置", "close": "关闭"}
+    notes = []
+    for n in warning.notes:
+        try:
+            at = timezone.localtime(dt.datetime.fromisoformat(n.get("at", "")))
+        except ValueError:
+            at = None
+        notes.append(
+            {
+                "at": at,
+                "by": n.get("by") or "系统",
+                "action": actions.get(n.get("action", ""), "自动关闭"),
+                "note": n.get("note", ""),
+            }
+        )
     return render(
         request,
         "monitoring/warning.html",
         {
             "warning": warning,
+            "notes": notes,
             "may_change": change_refusal(request.user, stored=warning.region_code) is None,
             "month_end": (warning.month + dt.timedelta(days=32)).replace(day=1)
             - dt.timedelta(days=1),
@@ -318,7 +340,10 @@ def layoff(request, pk: int):
                     case=case,
                     id_numbers=request.POST.get("id_numbers", "").splitlines(),
                 )
-                messages.success(request, f"已登记{added}人,并为其建立帮扶计划")
+                if added:
+                    messages.success(request, f"已登记{added}人,并为其建立帮扶计划")
+                elif not errors:
+                    messages.warning(request, "没有填写公民身份号码")
                 for error in errors:
                     messages.error(request, error)
         except MonitoringError as e:

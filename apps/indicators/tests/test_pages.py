@@ -65,7 +65,10 @@ def test_the_leader_lands_on_the_dashboard_with_the_plans_targets(client, staff,
     assert re.search(r"<b>25.0%</b>城镇登记失业率", headline)
     # the trend and the map reach the page as data, not as script
     trend = json.loads(re.search(r'id="trend-data"[^>]*>(.*?)</script>', page, re.S).group(1))
-    assert trend["series"][0]["name"] == "城镇新增就业人数" and trend["series"][0]["data"][-1] == 3
+    # the trend ends with the last month that is over (this month's jobs are not in it yet)
+    last_month = (TODAY.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    assert trend["months"][-1] == last_month and len(trend["months"]) == 24
+    assert trend["series"][0]["name"] == "城镇新增就业人数"
     regions = json.loads(re.search(r'id="map-data"[^>]*>(.*?)</script>', page, re.S).group(1))
     assert {r["code"] for r in regions["regions"]} >= {"341282001", "341282002"}
     assert "<script>" not in page  # no inline script (the CSP forbids it)
@@ -112,3 +115,11 @@ def test_the_excel_table_holds_the_pages_numbers(client, staff, city):
     assert rows["城镇登记失业率"][2] == 25
     assert sum(v or 0 for v in rows["城镇新就业人数"][streets:]) == 3
     assert book.worksheets[1].title == "指标口径"
+
+
+def test_a_derived_figure_says_how_its_list_makes_it(client, staff, city):
+    client.force_login(staff("county_staff", "341282", username="另一位经办"))
+    page = client.get("/indicators/new_employment/?of=new_urban_jobs").content.decode()
+    explained = page.split('id="explained"')[1].split("</p>")[0]
+    assert "城镇新增就业人数 <b>3人</b>" in explained
+    assert "城镇新就业人数 3人" in explained and "自然减员人数 0人" in explained

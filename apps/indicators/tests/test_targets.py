@@ -225,3 +225,17 @@ def test_judged_together_or_one_by_one_the_same(two_jobs):
         (p.actual, p.expected, p.status, p.note) for p in alone
     ]
     assert any(p.actual for p in together)  # not vacuous: the 2025 certification counts
+
+
+def test_a_period_before_any_record_is_no_data_not_missed(two_jobs):
+    # the registry's first registration is of 2026: a 2025 level read as 0 is "no data"
+    target = _target(
+        indicator="new_employment",
+        comparison=">=",
+        value=5,
+        scope="yearly",
+        start_year=2025,
+        end_year=2025,
+    )
+    p = evaluate(target, ["341282"], dt.date(2026, 9, 1), 2025)
+    assert (p.status, p.actual) == ("no_data", None)

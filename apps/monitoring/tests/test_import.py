@@ -59,11 +59,11 @@ def test_monthly_reports_by_file(firms):
     assert (job.created_count, job.status) == (2, "partial")
     errors = job.error_file.open("rb").read().decode("utf-8-sig")
     for line in (
-        "未纳入失业动态监测",
+        "没有纳入失业动态监测",
         "月末从业人数",
-        "10倍",
+        "倍,请核实",
         "自2026-01起纳入监测",
-        "尚未到来",
+        "尚未结束",
         "须注明主要原因",
     ):
         assert line in errors
@@ -99,3 +99,19 @@ def test_another_regions_enterprise_is_refused(firms, staff):
     )
     assert job.created_count == 0
     assert not MonthlyReport.objects.exists()
+
+
+def test_the_file_checks_what_the_form_checks(firms, staff):
+    county, firm, _ = firms
+    MonthlyReport.objects.create(
+        enterprise=firm.monitoring, month=dt.date(2026, 8, 1), headcount=21, channel="staff"
+    )
+    job = run([[firm.credit_code, "2026-09", "20", "99999", "经济性裁员"]], county)
+    assert job.created_count == 0
+    assert "多于上月末21人" in job.error_file.open("rb").read().decode("utf-8-sig")
+    # another county's clerk is answered as if the enterprise were not monitored at all
+    other = run(
+        [[firm.credit_code, "2026-09", "20", "1", "经济性裁员"]], staff("county_staff", "341226")
+    )
+    text = other.error_file.open("rb").read().decode("utf-8-sig")
+    assert "没有纳入失业动态监测" in text and "341282" not in text.split("\n", 1)[1].split(",")[2]

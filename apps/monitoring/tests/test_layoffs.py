@@ -73,7 +73,7 @@ def test_the_affected_enter_the_services_and_bad_lines_are_named(setting, staff)
     added, errors = add_affected(user=county, case=case, id_numbers=lines)
     assert added == 2
     assert [e.split(":")[0] for e in errors] == ["第2行", "第3行", "第4行", "第5行"]
-    assert errors[0].startswith("第2行:公民身份号码")
+    assert errors[0].startswith("第2行:身份证号校验码错误")
     assert "没有该人员" in errors[1] and "没有该人员" in errors[2]  # elsewhere = nowhere
     assert "已在名单中" in errors[3]
     plans = AssistancePlan.objects.filter(person__in=ours, closed_on__isnull=True)

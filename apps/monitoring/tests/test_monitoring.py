@@ -69,12 +69,12 @@ def test_a_month_is_reported_once_and_a_correction_keeps_history(county):
     [
         (M, -1, 0, "", "月末从业人数"),
         (M, 2_000_000, 0, "", "月末从业人数"),
-        (M, 2001, 0, "", "是上月末200人的10倍"),
+        (M, 2001, 0, "", "是上次报送200人的10倍"),
         (M, 150, 400, "economic", "本月减少人数:400人多于"),
         (M, 150, 5, "", "减员原因:本月有减员"),
         (M, 150, 5, "made_up", "减员原因"),
         (dt.date(2025, 12, 1), 150, 0, "", "自2026-01起纳入监测"),
-        (dt.date(2099, 1, 1), 150, 0, "", "尚未到来"),
+        (dt.date(2099, 1, 1), 150, 0, "", "尚未结束"),
     ],
 )
 def test_bad_reports_are_refused_naming_the_field(
@@ -234,3 +234,39 @@ def test_staff_handle_a_warning_in_their_region_only(county, staff):
     assert scan(M, "341282")  # a scan keeps a closed warning closed
     w.refresh_from_db()
     assert w.status == "closed"
+
+
+def test_a_missed_month_is_bridged_not_compared_with_the_baseline(county):
+    e = monitored(county, baseline=300)
+    report(county, e, dt.date(2026, 4, 1), 200)  # the firm had shrunk long before
+    # May not reported; June unchanged at 200: no fall, no warning
+    report(county, e, M, 200)
+    assert not Warning.objects.filter(month=M).exists()
+
+
+def test_the_month_under_way_and_absurd_months_are_refused(county):
+    from django.utils import timezone
+
+    from apps.monitoring.services import parse_month
+
+    e = monitored(county, baseline=200)
+    with pytest.raises(MonitoringError, match="尚未结束"):
+        report(county, e, timezone.localdate().replace(day=1), 190)
+    for bad in ("2026-02-30", "0001-01", "2026-13", "abc"):
+        with pytest.raises(MonitoringError, match="格式不对"):
+            parse_month(bad)
+    with pytest.raises(MonitoringError, match="纳入监测月份"):
+        add_enterprise(
+            user=county, employer=EmployerFactory(region_id=A1), since=dt.date(1, 1, 1), baseline=10
+        )
+
+
+def test_a_group_is_rated_over_all_its_enterprises_not_the_first_to_report(county):
+    # ten firms of one industry report May; in June only the one that shrank has reported
+    firms = [monitored(county, baseline=100) for _ in range(10)]
+    for e in firms:
+        report(county, e, dt.date(2026, 5, 1), 100)
+    report(county, firms[0], M, 70, 30, "economic")
+    industry = [w for w in Warning.objects.filter(month=M) if w.scope == "industry"]
+    # 30 of 1,000 (3 %) for the industry: yellow, not the 30 % of the one firm alone
+    assert [(w.level, w.value) for w in industry] == [("yellow", Decimal("3.00"))]

@@ -86,3 +86,13 @@ def test_an_employer_reports_its_own_month_and_corrects_it(client, firms):
     client.force_login(other)
     assert "未纳入失业动态监测" in client.get("/monitoring/report/").content.decode()
     assert not MonitoredEnterprise.objects.filter(employer=other.employer).exists()
+
+
+def test_chasing_goes_back_only_to_a_page_of_the_platform(client, firms):
+    county, (_, late) = firms
+    client.force_login(county)
+    for target in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
+        response = client.post(f"/monitoring/{late.pk}/remind/", {"next": target})
+        assert response.status_code == 302 and response["Location"] == "/monitoring/"
+    response = client.post(f"/monitoring/{late.pk}/remind/", {"next": "/monitoring/?missing=1"})
+    assert response["Location"] == "/monitoring/?missing=1"

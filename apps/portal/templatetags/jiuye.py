@@ -1,6 +1,6 @@
 from django import template
 
-from jiuye.identifiers import mask_mobile, mask_resident_id
+from jiuye.identifiers import mask_mobile, mask_name, mask_resident_id
 
 register = template.Library()
 
@@ -13,6 +13,11 @@ def masked_id(value: str) -> str:
 @register.filter
 def masked_phone(value: str) -> str:
     return mask_mobile(value)
+
+
+@register.filter
+def masked_name(value: str) -> str:
+    return mask_name(value)
 
 
 @register.simple_tag(takes_context=True)

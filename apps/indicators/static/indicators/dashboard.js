@@ -42,7 +42,8 @@
       var label = document.createElement("span");
       label.textContent = r.name + ":" + (r.value === null ? "—" : (Math.round(r.value * 10) / 10) + data.unit);
       L.circleMarker([r.lat, r.lng], { radius: 12, weight: 1, color: "#101828", fillColor: colour(r.value), fillOpacity: 0.85 })
-        .bindTooltip(label, { permanent: placed.length <= 30, direction: "top" })
+        .bindTooltip(label, { permanent: placed.length <= 12, direction: "top" })
+        .on("click", function () { window.location.search = r.url.slice(1); })
         .addTo(map);
     });
     mapEl.dataset.ready = String(placed.length);
