@@ -210,6 +210,9 @@ def generate_city(
     if city_exists(county):
         log(f"{county.name}已有人员数据,跳过生成(不会重复生成)")
         _policy_facts(county, seed, log)  # a city generated before the rules needed them
+        from apps.indicators.cells import reset
+
+        reset()  # facts written in bulk: the indicators' cells are rebuilt when read
         return False
     places = place_communities(county, seed)
     others = list(
@@ -262,6 +265,11 @@ def generate_city(
         region_prefix_q("community_id", county.code), cleared_on__isnull=True
     ).count()
     log(f"零就业家庭: {open_alerts}户(演示生成,待帮扶清零)")
+    # Generated in bulk (some by raw updates): the indicators' cells are built afresh.
+    from apps.indicators.cells import KEYS, ensure, reset
+
+    reset()
+    ensure(KEYS, timezone.localdate())
     return True
 
 

@@ -288,8 +288,16 @@ def upsert(
                 setattr(obj, name, now)
         model.objects.bulk_update(to_update, update_fields + stamped, batch_size=1000)
         AuditEntry.objects.bulk_create(audits, batch_size=1000)
+        _indicator_cells_touched(model, to_update)
     result.created, result.updated = len(to_create), len(to_update)
     return result
+
+
+def _indicator_cells_touched(model: type[models.Model], rows: list) -> None:
+    """Bulk writes skip the signals that keep the indicators' cells exact: say it here."""
+    from apps.indicators.cells import after_rows
+
+    after_rows(model, rows)
 
 
 def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
@@ -343,6 +351,7 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
             sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608
             for start in range(0, len(params), 5000):
                 cursor.executemany(sql, params[start : start + 5000])
+    _indicator_cells_touched(model, rows)
 
 
 def _converter(field: models.Field, connection):

@@ -56,3 +56,50 @@ class PlanTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_name} {self.label}"
+
+
+class IndicatorCell(models.Model):
+    """A counted indicator's value for one stored region code and one month that is over
+    (apps/indicators/cells.py): exact, rebuilt when a write marks its month dirty."""
+
+    key = models.CharField("指标", max_length=72)
+    code = models.CharField("区划代码", max_length=12)
+    month = models.DateField("月份")
+    value = models.FloatField("数值")
+
+    class Meta:
+        verbose_name = "指标预汇总"
+        verbose_name_plural = "指标预汇总"
+        indexes = [models.Index(fields=["key", "month", "code"], name="indicator_cell")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.code} {self.month:%Y-%m} {self.value}"
+
+
+class BuiltMonth(models.Model):
+    """A month whose cells of a key are built and clean."""
+
+    key = models.CharField("指标", max_length=72)
+    month = models.DateField("月份")
+
+    class Meta:
+        verbose_name = "已汇总月份"
+        verbose_name_plural = "已汇总月份"
+        constraints = [models.UniqueConstraint(fields=["key", "month"], name="built_once")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.month:%Y-%m}"
+
+
+class CellLock(models.Model):
+    """One row that orders building cells and marking them dirty: a writer takes it
+    before it marks months dirty (in its own transaction), a builder before it reads the
+    events it aggregates, so no write can fall between a build's read and its marking
+    the months clean."""
+
+    class Meta:
+        verbose_name = "指标预汇总锁"
+        verbose_name_plural = "指标预汇总锁"
+
+    def __str__(self) -> str:
+        return "lock"

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from apps.accounts.scoping import region_prefix_q
 from apps.regions.models import Region, RegionLevel
@@ -37,8 +38,19 @@ def events_in(indicator: Indicator, start: dt.date, end: dt.date, prefix: str) -
     return qs
 
 
-def _by_code(indicator: Indicator, start: dt.date, end: dt.date, prefix: str) -> dict[str, float]:
-    """The indicator's value per stored region code (community, street or county)."""
+def _by_code(
+    indicator: Indicator, start: dt.date, end: dt.date, prefix: str, cached: bool = True
+) -> dict[str, float]:
+    """The indicator's value per stored region code (community, street or county): from
+    the pre-aggregated cells where they are clean (apps/indicators/cells.py), else live."""
+    from . import cells
+
+    if cached:
+        today = timezone.localdate()
+        if indicator.code in cells.KEYS:
+            return cells.by_code(indicator.code, start, end, prefix, today)
+        if indicator.spells is not None:
+            return cells.stock_by_code(indicator.code, end, prefix, today)
     measure = Sum(indicator.amount_field) if indicator.amount_field else Count("pk", distinct=True)
     rows = (
         events_in(indicator, start, end, prefix)
@@ -96,15 +108,21 @@ def counted_parts(codes: Iterable[str]) -> list[str]:
 
 
 def figures(
-    codes: Iterable[str], start: dt.date, end: dt.date, prefixes: list[str]
+    codes: Iterable[str],
+    start: dt.date,
+    end: dt.date,
+    prefixes: list[str],
+    *,
+    cached: bool = True,
 ) -> dict[str, dict[str, float | None]]:
     """indicator code → region prefix → value, for a period; None where a value cannot be
-    given (a rate over nobody, an indicator the platform does not compute)."""
+    given (a rate over nobody, an indicator the platform does not compute). ``cached``
+    False counts every event live (the tests and the benchmark compare the two)."""
     codes = list(codes)
     prefixes = list(dict.fromkeys(prefixes))
     common = _common_prefix(prefixes)
     counted = {
-        code: rollup(_by_code(INDICATORS[code], start, end, common), prefixes)
+        code: rollup(_by_code(INDICATORS[code], start, end, common, cached), prefixes)
         for code in counted_parts(c for c in codes if INDICATORS[c].computed)
     }
     communities = None
@@ -194,42 +212,29 @@ def series(
 
 
 def _stock_at_month_ends(indicator: Indicator, windows, prefix: str) -> list[float]:
-    """A spell stock at each window's last day, in four queries: spells begun and ended
-    before the first window, then per month (active on a day: begun on or before it and
-    not ended on or before it)."""
-    spells = indicator.spells()
-    if prefix:
-        spells = spells.filter(region_prefix_q(indicator.region_field, prefix))
-    first = windows[0][0]
-    before = (
-        spells.filter(registered_on__lt=first).count() - spells.filter(ended_on__lt=first).count()
-    )
-    starts = _by_month(spells.filter(registered_on__gte=first), "registered_on")
-    ends = _by_month(spells.filter(ended_on__gte=first), "ended_on")
-    out, level = [], before
-    for month_first, last_day in windows:
-        if last_day.day == _month_length(last_day):
-            level += starts.get(month_first, 0) - ends.get(month_first, 0)
-            out.append(float(level))
-        else:  # a month not over (today's): its stock at its last day so far
-            partial = spells.filter(registered_on__range=(month_first, last_day)).count() - (
-                spells.filter(ended_on__range=(month_first, last_day)).count()
-            )
-            out.append(float(level + partial))
+    """A spell stock at each window's last day, from the spells' starts and ends by month
+    (cells where clean): active on a day means begun on or before it and not ended on or
+    before it."""
+    from . import cells
+
+    today = timezone.localdate()
+    first, last = windows[0][0], windows[-1][1]
+    before = first - dt.timedelta(days=1)
+    level = sum(cells.stock_by_code(indicator.code, before, prefix, today).values())
+    starts = cells.by_month(f"{indicator.code}>", first, last, prefix, today)
+    ends = cells.by_month(f"{indicator.code}<", first, last, prefix, today)
+    out = []
+    for month_first, _ in windows:
+        level += starts.get(month_first, 0.0) - ends.get(month_first, 0.0)
+        out.append(float(level))
     return out
 
 
-def _month_length(day: dt.date) -> int:
-    following = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return (following - dt.timedelta(days=1)).day
-
-
-def _by_month(qs, field: str) -> dict[dt.date, int]:
-    rows = qs.order_by().annotate(m=TruncMonth(field)).values_list("m").annotate(n=Count("pk"))
-    return {(m.date() if isinstance(m, dt.datetime) else m): n for m, n in rows}
-
-
 def _monthly(indicator: Indicator, start: dt.date, end: dt.date, prefix: str) -> dict:
+    from . import cells
+
+    if indicator.code in cells.KEYS:
+        return cells.by_month(indicator.code, start, end, prefix, timezone.localdate())
     measure = Sum(indicator.amount_field) if indicator.amount_field else Count("pk", distinct=True)
     rows = (
         events_in(indicator, start, end, prefix)

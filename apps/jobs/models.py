@@ -79,6 +79,7 @@ class Job(models.Model):
             models.Index(fields=["region", "status"]),
             models.Index(fields=["h3"], name="job_h3"),
             models.Index(fields=["updated_at"], name="job_updated"),  # index refresh
+            models.Index(fields=["valid_from"], name="job_opened"),  # posts opened (indicators)
         ]
         constraints = [
             models.UniqueConstraint(fields=["employer", "reference"], name="job_reference_unique"),
@@ -136,6 +137,7 @@ class WelfarePlacement(models.Model):
     class Meta:
         verbose_name = "公益性岗位安置"
         verbose_name_plural = "公益性岗位安置"
+        indexes = [models.Index(fields=["start"], name="placement_started")]
         ordering = ["end", "id"]
         constraints = [
             models.UniqueConstraint(

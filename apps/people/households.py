@@ -44,6 +44,8 @@ def sync_zero_employment(
         now_zero = now_zero.filter(pk__in=ids)
         alerts = alerts.filter(household_id__in=ids)
     result = SyncResult()
+    from apps.indicators.cells import touch_people
+
     with transaction.atomic():
         zero = dict(now_zero.values_list("pk", "community_id"))
         open_ids = set(alerts.values_list("household_id", flat=True))
@@ -71,6 +73,7 @@ def sync_zero_employment(
             ignore_conflicts=True,
         )
         Person.objects.filter(household_id__in=new).update(updated_at=timezone.now())
+        touch_people(Person.objects.filter(household_id__in=new).values_list("pk", flat=True))
         result.opened = len(new)
         for alert in alerts.exclude(household_id__in=list(zero)).select_related("household"):
             worker = (
@@ -85,6 +88,7 @@ def sync_zero_employment(
                 group=TAG, end__isnull=True, person__in=members, start__lte=today
             ).update(end=today)
             members.update(updated_at=timezone.now())
+            touch_people(members.values_list("pk", flat=True))
             result.cleared += 1
     return result
 

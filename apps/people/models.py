@@ -231,6 +231,7 @@ class Certificate(models.Model):
     class Meta:
         verbose_name = "技能证书"
         verbose_name_plural = "技能证书"
+        indexes = [models.Index(fields=["issued_on"], name="certificate_issued")]
         constraints = [
             models.UniqueConstraint(fields=["person", "name", "level"], name="certificate_once"),
         ]
@@ -318,6 +319,11 @@ class Registration(models.Model):
         verbose_name = "就业失业登记"
         verbose_name_plural = "就业失业登记"
         ordering = ["-registered_on", "-id"]
+        # the indicators count registrations begun or ended in a period (apps/indicators)
+        indexes = [
+            models.Index(fields=["kind", "registered_on"], name="registration_started"),
+            models.Index(fields=["kind", "ended_on"], name="registration_ended"),
+        ]
         constraints = [
             # One active registration of a kind per person: a duplicate is refused even
             # when two clerks press the button at once.

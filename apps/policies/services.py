@@ -322,6 +322,9 @@ def pay_batch(batch: PaymentBatch, *, user, paid_on: datetime.date, reference: s
         if updated != len(ids):
             raise PolicyError(f"支付批次#{batch.pk}中有申请状态已改变,未确认支付")
         batch.payments.update(paid_on=paid_on)
+        from apps.indicators.cells import touch_days
+
+        touch_days(Payment, [paid_on])  # the indicators' cells of that month (bulk update)
         record_audit(
             actor=user,
             action="确认支付",
