@@ -141,7 +141,9 @@ def ensure(keys: Iterable[str], today: dt.date) -> None:
         if not missing:
             continue
         with transaction.atomic():
-            _lock()  # no write falls between this read of the events and their marking
+            # no write falls between this read of the events and their marking clean
+            if not _build_lock():
+                return  # a writer is at work: read live this time
             built = set(BuiltMonth.objects.filter(key=key).values_list("month", flat=True))
             missing = [m for m in wanted if m not in built]
             if missing:
@@ -305,12 +307,37 @@ def by_month(key: str, a: dt.date, b: dt.date, prefix: str, today: dt.date) -> d
 
 
 # --- keeping them exact ----------------------------------------------------------------------
-def _lock() -> None:
-    """Take the cells' lock for the current transaction (see CellLock)."""
+def _share_lock() -> None:
+    """A writer's side of the cells' lock, for the rest of its transaction: shared, so
+    writers never wait for each other; only a build waits for them (see CellLock)."""
+    from django.db import connection
+
     from .models import CellLock
 
-    CellLock.objects.get_or_create(pk=1)
-    CellLock.objects.select_for_update().filter(pk=1).first()
+    if not CellLock.objects.filter(pk=1).exists():  # the migration made it; a flush may not
+        CellLock.objects.get_or_create(pk=1)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(CellLock._meta.db_table)
+            cursor.execute(f"SELECT id FROM {table} WHERE id = 1 FOR SHARE")  # noqa: S608
+    # SQLite has one writer at a time: a build's read and write are one transaction
+
+
+def _build_lock() -> bool:
+    """A builder's side: exclusive, and never waiting (a long import holds the shared
+    side): False when a writer holds it, and the months are then counted live."""
+    from django.db import DatabaseError
+
+    from .models import CellLock
+
+    if not CellLock.objects.filter(pk=1).exists():
+        CellLock.objects.get_or_create(pk=1)
+    try:
+        with transaction.atomic():
+            CellLock.objects.select_for_update(nowait=True).filter(pk=1).first()
+    except DatabaseError:
+        return False
+    return True
 
 
 def touch(keys: Iterable[str], days: Iterable[dt.date | None]) -> None:
@@ -321,15 +348,16 @@ def touch(keys: Iterable[str], days: Iterable[dt.date | None]) -> None:
     keys = list(keys)
     if not months or not keys:
         return
-    _lock()
-    BuiltMonth.objects.filter(key__in=keys, month__in=months).delete()
-    IndicatorCell.objects.filter(key__in=keys, month__in=months).delete()
-    # a spell's start or end moves the stock at the end of that month and every later one
-    stocks = {k[:-1] + "=" for k in keys if KEYS[k][1] in ("start", "end")}
-    if stocks:
-        earliest = min(months)
-        BuiltMonth.objects.filter(key__in=stocks, month__gte=earliest).delete()
-        IndicatorCell.objects.filter(key__in=stocks, month__gte=earliest).delete()
+    with transaction.atomic():  # inside the writer's transaction when there is one
+        _share_lock()
+        BuiltMonth.objects.filter(key__in=keys, month__in=months).delete()
+        IndicatorCell.objects.filter(key__in=keys, month__in=months).delete()
+        # a spell's start or end moves the stock at the end of that month and every later
+        stocks = {k[:-1] + "=" for k in keys if KEYS[k][1] in ("start", "end")}
+        if stocks:
+            earliest = min(months)
+            BuiltMonth.objects.filter(key__in=stocks, month__gte=earliest).delete()
+            IndicatorCell.objects.filter(key__in=stocks, month__gte=earliest).delete()
 
 
 def touch_days(model: type[models.Model], days: Iterable[dt.date | None]) -> None:

@@ -92,10 +92,11 @@ class BuiltMonth(models.Model):
 
 
 class CellLock(models.Model):
-    """One row that orders building cells and marking them dirty: a writer takes it
-    before it marks months dirty (in its own transaction), a builder before it reads the
-    events it aggregates, so no write can fall between a build's read and its marking
-    the months clean."""
+    """One row that orders building cells and marking them dirty: a writer holds it
+    shared (FOR SHARE) from marking months dirty to its commit, a builder takes it
+    exclusive (FOR UPDATE NOWAIT) before reading the events it aggregates and gives up
+    (reading live) while any writer holds it, so no write falls between a build's read
+    and its marking the months clean, and writers never wait for one another."""
 
     class Meta:
         verbose_name = "指标预汇总锁"

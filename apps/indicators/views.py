@@ -182,7 +182,11 @@ def table(request):
     prefixes = [region.scope_prefix, *(c.scope_prefix for c in children)]
     codes = [c for c, i in INDICATORS.items() if i.computed]
     values = figures(codes, start, end, prefixes)
+    codes_of = [region.code, *(c.code for c in children)]
     rows = [(INDICATORS[c], [values[c][p] for p in prefixes]) for c in codes]
+    linked = [
+        (indicator, list(zip(codes_of, figures_of, strict=True))) for indicator, figures_of in rows
+    ]
     if request.GET.get("format") == "xlsx":
         return send_export(
             request,
@@ -202,7 +206,7 @@ def table(request):
             "children": children,
             "start": start,
             "end": end,
-            "rows": rows,
+            "rows": linked,
             "not_computed": [i for i in INDICATORS.values() if not i.computed],
         },
     )
