@@ -123,6 +123,10 @@ class _Subset(dict):
         value = self[name] = take(self.source[name], self.rows)
         return value
 
+    def __contains__(self, name) -> bool:
+        # a column not sliced yet is there all the same ("x2" in cols: a second place)
+        return name in self.source
+
 
 def _on_subset(rank, cols: dict, alive: np.ndarray, prefilter: np.ndarray):
     """Rank only the rows a prefilter keeps: every filter and component is computed on

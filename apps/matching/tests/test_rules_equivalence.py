@@ -773,3 +773,48 @@ def test_a_second_place_counts_from_the_nearer_and_pruning_looks_around_both():
     full = rank_seekers(near_b, cols, alive, TODAY, None, 1)
     assert int(cols["pk"][full[0][0]]) == 1 and abs(full[1]["distance_km"][0] - 0.3) < 0.01
     same_ranking(rank_seekers_pruned(near_b, cols, alive, TODAY, None, 1), full)
+
+
+def test_pruned_candidates_count_a_seekers_second_place():
+    """Found by the property above: a seeker whose second wished place is the job's own
+    (the first 23 km off) scored from the first place alone when the close seekers were
+    ranked on their own (a sliced column set did not say it had second places)."""
+    from apps.matching.ranking import rank_seekers_pruned
+
+    job = JobProfile(
+        job_id=1,
+        occupation=occupation_levels("6-18-02-04"),
+        kind=0,
+        wage_min=4000,
+        wage_max=5000,
+        edu_rank=0,
+        age_min=None,
+        age_max=None,
+        lat=33.0,
+        lng=115.5,
+        valid_from=TODAY,
+        valid_to=TODAY + dt.timedelta(days=9),
+        required_certificate=NO_CODE,
+        required_level=None,
+    )
+    seeker = PersonProfile(
+        person_id=1,
+        lat=33.0,
+        lng=115.25,
+        age=30,
+        edu_rank=0,
+        wishes=[occupation_levels("6-18-02-04")],
+        wish_kinds=0,
+        wish_min_wage=None,
+        wish_max_km=None,
+        groups=0,
+        lat2=33.0,
+        lng2=115.5,
+    )
+    cols, alive = seeker_index([(seeker, TODAY - dt.timedelta(days=30 * 366))]).view()
+    full = rank_seekers(job, cols, alive, TODAY, None, 1, market_wage=MARKET)
+    assert full[1]["distance_km"][0] == pytest.approx(0, abs=1e-6)
+    same_ranking(
+        rank_seekers_pruned(job, cols, alive, TODAY, None, 1, "", 0, None, 1.0, None, MARKET),
+        full,
+    )
