@@ -117,29 +117,29 @@ def reemployed(start: dt.date, end: dt.date) -> QuerySet:
     )
 
 
-def hard_to_employ_employed(start: dt.date, end: dt.date) -> QuerySet:
-    """New work (as counted by new employment) of people who were hard to employ
-    (就业困难人员, a tag in force) on the day they started."""
-    from apps.people.models import KeyGroup, KeyGroupTag
+def _new_work_of(group: str, start: dt.date, end: dt.date) -> QuerySet:
+    """New employment (as counted by new_employment) of people with a ``group`` tag in
+    force on the day they started."""
+    from apps.people.models import KeyGroupTag
 
     tagged = KeyGroupTag.objects.filter(
-        person_id=OuterRef("person_id"),
-        group=KeyGroup.HARD_TO_EMPLOY,
-        start__lte=OuterRef("registered_on"),
+        person_id=OuterRef("person_id"), group=group, start__lte=OuterRef("registered_on")
     ).filter(Q(end__isnull=True) | Q(end__gte=OuterRef("registered_on")))
     return new_employment(start, end).filter(Exists(tagged))
+
+
+def hard_to_employ_employed(start: dt.date, end: dt.date) -> QuerySet:
+    """New work of people who were hard to employ (就业困难人员) on the day they started."""
+    from apps.people.models import KeyGroup
+
+    return _new_work_of(KeyGroup.HARD_TO_EMPLOY, start, end)
 
 
 def graduates_employed(start: dt.date, end: dt.date) -> QuerySet:
     """New work of college graduates (a 高校毕业生 tag in force when they started)."""
-    from apps.people.models import KeyGroup, KeyGroupTag
+    from apps.people.models import KeyGroup
 
-    tagged = KeyGroupTag.objects.filter(
-        person_id=OuterRef("person_id"),
-        group=KeyGroup.GRADUATE,
-        start__lte=OuterRef("registered_on"),
-    ).filter(Q(end__isnull=True) | Q(end__gte=OuterRef("registered_on")))
-    return new_employment(start, end).filter(Exists(tagged))
+    return _new_work_of(KeyGroup.GRADUATE, start, end)
 
 
 def unemployment_registrations() -> QuerySet:

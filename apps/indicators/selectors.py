@@ -8,12 +8,10 @@ A region is given as its scope prefix (``Region.scope_prefix``: "341282" for 界
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from apps.accounts.scoping import region_prefix_q
@@ -231,20 +229,7 @@ def _stock_at_month_ends(indicator: Indicator, windows, prefix: str) -> list[flo
 
 
 def _monthly(indicator: Indicator, start: dt.date, end: dt.date, prefix: str) -> dict:
+    """A flow month by month (every counted flow has cells: apps/indicators/cells.py)."""
     from . import cells
 
-    if indicator.code in cells.KEYS:
-        return cells.by_month(indicator.code, start, end, prefix, timezone.localdate())
-    measure = Sum(indicator.amount_field) if indicator.amount_field else Count("pk", distinct=True)
-    rows = (
-        events_in(indicator, start, end, prefix)
-        .order_by()
-        .annotate(month=TruncMonth(indicator.day_field))
-        .values_list("month")
-        .annotate(v=measure)
-    )
-    out: dict[dt.date, float] = defaultdict(float)
-    for month, v in rows:
-        day = month.date() if isinstance(month, dt.datetime) else month
-        out[day] += _number(v)
-    return out
+    return cells.by_month(indicator.code, start, end, prefix, timezone.localdate())

@@ -17,6 +17,7 @@ from apps.accounts.scoping import in_scope
 from apps.portal.access import back_office, scope_or_refuse
 from apps.regions.models import Region, RegionLevel, scope_prefix
 from jiuye.exports import XLSX
+from jiuye.identifiers import mask_name
 
 from .definitions import HEADLINE, INDICATORS
 from .exports import indicator_workbook
@@ -255,7 +256,7 @@ def behind(request, code: str):
             {
                 "day": getattr(row, indicator.day_field) if indicator.day_field else None,
                 "person": who,
-                "name": _mask_name(who.name) if who and masked else (who.name if who else ""),
+                "name": mask_name(who.name) if who and masked else (who.name if who else ""),
                 "community": who.community.name if who else _place(row, indicator),
                 "detail": indicator.detail(row),
                 "amount": getattr(row, indicator.amount_field) if indicator.amount_field else None,
@@ -291,12 +292,6 @@ def _place(row, indicator) -> str:
     if field.endswith("_id") and "__" not in field:
         return getattr(getattr(row, field.removesuffix("_id"), None), "name", "")
     return str(getattr(row, field, ""))
-
-
-def _mask_name(name: str) -> str:
-    from jiuye.identifiers import mask_name
-
-    return mask_name(name)
 
 
 @back_office
