@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from jiuye.local_secrets import local_secret
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -42,29 +44,12 @@ DEBUG = envbool("DEBUG", False)
 # SQLite file, private files, the generated secret: one folder outside the code.
 VAR_DIR = Path(os.environ.get("JIUYE_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # SQLite does not create its folder
-
-
-def local_secret(path: Path) -> str:
-    """A random key kept beside the data (mode 0600), made at the first start: a single
-    machine needs no setting, and no key ever lives in the repository. Several web
-    servers must share one key: set SECRET_KEY in their environment instead."""
-    import secrets
-    import tempfile
-
-    if not path.exists():
-        fd, draft = tempfile.mkstemp(dir=path.parent)  # created 0600
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_urlsafe(50))
-        try:
-            os.link(draft, path)  # atomic: of two processes starting together, one wins
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(draft)
-    return path.read_text().strip()
-
-
 SECRET_KEY = os.environ.get("SECRET_KEY") or local_secret(VAR_DIR / "secret_key")
+# The key that signs skill certificates so anyone can verify them offline
+# (apps/training/signing.py): every server of a deployment must share it.
+CERTIFICATE_SIGNING_KEY = os.environ.get("CERTIFICATE_SIGNING_KEY") or local_secret(
+    VAR_DIR / "certificate_signing_key"
+)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
@@ -91,6 +76,7 @@ INSTALLED_APPS = [
     "apps.policies",
     "apps.indicators",
     "apps.monitoring",
+    "apps.training",
     "apps.demo",
     "apps.portal",
 ]

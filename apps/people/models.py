@@ -221,12 +221,19 @@ class Certificate(models.Model):
     occupation = models.ForeignKey(
         "taxonomy.Occupation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    class Kind(models.TextChoices):
+        SKILL_LEVEL = "skill_level", "职业技能等级证书"
+        QUALIFICATION = "qualification", "职业资格证书"
+        SPECIAL_OPERATION = "special_operation", "特种作业操作证"
+
+    kind = models.CharField("证书类别", max_length=20, choices=Kind.choices, default="skill_level")
     name = models.CharField("证书名称", max_length=128)
     level = models.PositiveSmallIntegerField(
         "等级", choices=SkillLevel.choices, null=True, blank=True
     )
     number = models.CharField("证书编号", max_length=64, blank=True)
     issued_on = models.DateField("发证日期", null=True, blank=True)
+    issuer = models.CharField("发证(评价)机构", max_length=128, blank=True)
 
     class Meta:
         verbose_name = "技能证书"

@@ -17,6 +17,7 @@ from apps.jobs.models import WelfarePlacement
 from apps.matching.models import Application
 from apps.people.models import Certificate, JobKind, KeyGroup, KeyGroupTag, Person, Registration
 from apps.regions.models import Region, RegionLevel, ServiceStation
+from apps.training.models import Evaluation
 
 from .models import (
     Apprenticeship,
@@ -145,6 +146,21 @@ def load(
         e_in[name] = numpy.bincount(pos[ok], weights=months[ok], minlength=len(eids)).astype(
             numpy.int64
         )
+    # Certificates an enterprise's own evaluation gave its own staff this year (直补企业).
+    for level in range(1, 6):
+        rows = Evaluation.objects.filter(
+            subsidy_to_enterprise=True,
+            certificate__issued_on__year=year,
+            certificate__level=level,
+        ).filter(
+            region_prefix_q("institution__employer__region_id", region_prefix)
+            if everyone
+            else Q(institution__employer_id__in=eids.tolist())
+        ).values_list("institution__employer_id", flat=True)
+        pos, ok = _index(eids, list(rows))
+        e_in[f"own_certificates_level_{level}"] = numpy.bincount(
+            pos[ok], minlength=len(eids)
+        ).astype(numpy.int64)
     stations = ServiceStation.objects.filter(
         kind=ServiceStation.Kind.GIG, certified_on__year=year, operator__isnull=False
     )
@@ -227,8 +243,11 @@ def load(
         ).values_list("person_id", flat=True)
     )
     for level in range(1, 6):
-        rows = Certificate.objects.filter(pfilt, issued_on__year=year, level=level).values_list(
-            "person_id", flat=True
+        # a certificate whose subsidy is paid to the enterprise is not the person's too
+        rows = (
+            Certificate.objects.filter(pfilt, issued_on__year=year, level=level)
+            .exclude(evaluation__subsidy_to_enterprise=True)
+            .values_list("person_id", flat=True)
         )
         pos, ok = _index(pids, list(rows))
         p_in[f"new_certificates_level_{level}"] = numpy.bincount(

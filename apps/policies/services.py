@@ -103,10 +103,25 @@ def assess(code: str, subject, year: int) -> Assessment:
     )
 
 
-def may_act_for(user, kind: str, subject, region: str) -> bool:
-    """The person themselves, the employer's own account, or staff of the region."""
+# A training institution files the training subsidy of a certificate it issued
+# (catalog: 职业培训补贴 “由培训机构统一申报”).
+FILED_BY_INSTITUTION = {"training_subsidy", "enterprise_training_subsidy"}
+
+
+def may_act_for(user, kind: str, subject, region: str, *, code: str = "", via=None) -> bool:
+    """The person themselves, the employer's own account, or staff of the region; and
+    the institution that issued ``via`` (a certificate) for its training subsidy."""
     if user.is_clerk:
         return may_change(user, stored=region)
+    if via is not None and code in FILED_BY_INSTITUTION:
+        evaluation = getattr(via, "evaluation", None)
+        if (
+            evaluation is not None
+            and user.employer_id is not None
+            and user.employer_id == evaluation.institution.employer_id
+            and subject in (via.person, evaluation.institution.employer)
+        ):
+            return True
     if kind == "person":
         return user.person_id is not None and user.person_id == subject.pk
     if kind == "enterprise":
@@ -121,9 +136,12 @@ def submit(
     year: int,
     user,
     entitlement: Entitlement | None = None,
+    via=None,
 ) -> SubsidyApplication:
+    """Apply for ``code`` for ``subject``; ``via`` is what the application follows from
+    when someone other than the subject files it (a certificate its institution issued)."""
     kind, key, region = subject_info(subject)
-    if not may_act_for(user, kind, subject, region):
+    if not may_act_for(user, kind, subject, region, code=code, via=via):
         raise PolicyError("无权为该对象申请")
     assessment = assess(code, subject, year)
     spec = assessment.spec

@@ -520,3 +520,60 @@ class gig_station_subsidy(Variable):
             "gig_station_claim_declared", period
         )
         return eligible * per_station
+
+
+# --- Training subsidy paid to the enterprise (职业培训补贴直补企业, 003 二.(二)7) ---------
+DIRECT_TRAINING = (
+    "003 二.(二)7:“开展培训补贴资金直补企业工作,自主培训的企业在自主评价后,取得职业技能等级"
+    "证书的,职业培训补贴直接支付给企业”"
+)
+for _k in range(1, 6):
+    globals()[f"own_certificates_level_{_k}"] = _input(
+        f"own_certificates_level_{_k}", int, f"本企业职工本年度经自主评价取得{_k}级证书数"
+    )
+
+
+class own_certificates(Variable):
+    value_type = int
+    entity = Enterprise
+    definition_period = YEAR
+    label = "本企业职工本年度经自主评价取得职业技能等级证书数"
+
+    def formula(enterprise, period):
+        return sum(enterprise(f"own_certificates_level_{k}", period) for k in range(1, 6))
+
+
+class trains_own_staff(Variable):
+    value_type = bool
+    entity = Enterprise
+    definition_period = YEAR
+    label = "自主培训并经自主评价,职工本年度取得职业技能等级证书"
+    reference = [DIRECT_TRAINING]
+    documentation = (
+        "企业作为备案的培训机构(企业自主培训)和职业技能等级认定机构,本年度为发证当日在本企业"
+        "就业登记的职工颁发的职业技能等级证书(平台的认定记录)"
+    )
+
+    def formula(enterprise, period):
+        return enterprise("own_certificates", period) > 0
+
+
+class enterprise_training_subsidy(Variable):
+    value_type = float
+    entity = Enterprise
+    definition_period = YEAR
+    unit = "currency-CNY"
+    label = "职业培训补贴(直补企业)"
+    reference = [DIRECT_TRAINING]
+    documentation = (
+        "本企业职工本年度经自主评价取得的各等级证书数 × 职业培训补贴该等级标准(参数)之和;"
+        "这些证书不再计入职工个人的职业培训补贴"
+    )
+
+    def formula(enterprise, period, parameters):
+        by_level = parameters(period).training_subsidy.amount_by_level
+        total = sum(
+            enterprise(f"own_certificates_level_{k}", period) * by_level[f"level_{k}"]
+            for k in range(1, 6)
+        )
+        return total * enterprise("trains_own_staff", period)
