@@ -414,8 +414,10 @@ class CityGenerator:
         name = person_name(rng)
         if surname:
             name = surname + name[1:]
+        # up to yesterday, so the last month's indicators have their events like any other
+        # (the draw as before, shifted: the same seed gives the same city)
         since = self.today - dt.timedelta(
-            days=rng.randrange(30, 2000 if status != "unemployed" else 700)
+            days=rng.randrange(30, 2000 if status != "unemployed" else 700) - 29
         )
         groups, detail = [], ""
         in_force = status in ("employed", "flexible", "unemployed")

@@ -257,6 +257,9 @@ def generate_city(
     from .monitoring import simulate_monitoring
 
     log(f"失业动态监测(演示生成): {simulate_monitoring(county.code, seed=seed)}")
+    from .training import simulate_training
+
+    log(f"职业技能培训(演示生成): {simulate_training(county.code, seed=seed)}")
     # After the hires and placements: the families with nobody in work now.
     from apps.people.models import ZeroEmploymentAlert
 
@@ -279,12 +282,15 @@ def _policy_facts(county: Region, seed: int, log) -> None:
 
     from .policy_facts import simulate_policy_facts
 
-    year = timezone.localdate().year
+    today = timezone.localdate()
+    year = today.year
     if EmployerYear.objects.filter(
         region_prefix_q("employer__region_id", county.code), year=year
     ).exists():
         return
-    facts = simulate_policy_facts(county.code, year=year, seed=seed)
+    facts = simulate_policy_facts(
+        county.code, year=year, seed=seed, today=today
+    )  # none after today
     log("政策比对所需数据(演示生成): " + ", ".join(f"{k} {v}" for k, v in facts.items()))
 
 

@@ -371,6 +371,7 @@ def person_days(person_ids: Iterable[int]) -> set[dt.date]:
     from apps.people.models import Certificate, Registration, StatusChange
     from apps.people.models import ZeroEmploymentAlert as Zero
     from apps.policies.models import Payment
+    from apps.training.models import Enrolment
 
     ids = list(set(person_ids))
     days: set[dt.date] = set()
@@ -388,6 +389,9 @@ def person_days(person_ids: Iterable[int]) -> set[dt.date]:
         )
         days.update(
             WelfarePlacement.objects.filter(person_id__in=chunk).values_list("start", flat=True)
+        )
+        days.update(
+            Enrolment.objects.filter(person_id__in=chunk).values_list("completed_on", flat=True)
         )
         days.update(
             Zero.objects.filter(cleared_by_id__in=chunk).values_list("cleared_on", flat=True)
@@ -434,8 +438,9 @@ def reset() -> None:
 def _person_models() -> tuple:
     from apps.jobs.models import WelfarePlacement
     from apps.people.models import Certificate, KeyGroupTag, Registration, StatusChange
+    from apps.training.models import Enrolment
 
-    return (Registration, StatusChange, KeyGroupTag, Certificate, WelfarePlacement)
+    return (Registration, StatusChange, KeyGroupTag, Certificate, WelfarePlacement, Enrolment)
 
 
 def _date_values(row) -> list[dt.date]:

@@ -200,6 +200,38 @@ def high_skill_certificates(start: dt.date, end: dt.date) -> QuerySet:
     return certificates_issued(start, end).filter(level__lte=3)
 
 
+def trainings(start: dt.date, end: dt.date) -> QuerySet:
+    """Trainings finished in the period (结业, passed or not): one per person and class."""
+    from apps.training.models import Enrolment
+
+    return Enrolment.objects.filter(
+        status__in=(Enrolment.Status.COMPLETED, Enrolment.Status.FAILED),
+        completed_on__range=(start, end),
+    )
+
+
+def subsidised_trainings(start: dt.date, end: dt.date) -> QuerySet:
+    """Of those, in subsidised classes (补贴性职业技能培训)."""
+    return trainings(start, end).filter(course__subsidised=True)
+
+
+def migrant_trainings(start: dt.date, end: dt.date) -> QuerySet:
+    """Of those, by people with a 农民工 tag in force on the day they finished."""
+    from apps.people.models import KeyGroup, KeyGroupTag
+
+    tagged = KeyGroupTag.objects.filter(
+        person_id=OuterRef("person_id"),
+        group=KeyGroup.MIGRANT_WORKER,
+        start__lte=OuterRef("completed_on"),
+    ).filter(Q(end__isnull=True) | Q(end__gte=OuterRef("completed_on")))
+    return trainings(start, end).filter(Exists(tagged))
+
+
+def startup_trainings(start: dt.date, end: dt.date) -> QuerySet:
+    """Of those, startup training (创业培训: SYB, IYB, startup camps)."""
+    return trainings(start, end).filter(course__kind="startup")
+
+
 def welfare_placements(start: dt.date, end: dt.date) -> QuerySet:
     """People placed in a public-welfare post (公益性岗位安置) who started in the period."""
     from apps.jobs.models import WelfarePlacement
@@ -250,7 +282,6 @@ def _policy_name(code: str) -> str:
 
 SURVEY = "来自国家统计局劳动力调查,登记数据不能计算"
 INSURANCE = "来自社会保险经办系统,本平台未接入参保数据"
-TRAINING = "培训记录尚未在平台建立(职业技能培训模块)"
 FAIRS = "招聘会记录尚未在平台建立(招聘会模块)"
 STATISTICS = "来自统计部门的年度统计,本平台不掌握该口径数据"
 
@@ -571,23 +602,53 @@ INDICATORS: dict[str, Indicator] = {
             why_not="转移就业须按户籍和就业地点统计,登记数据尚无就业地点口径",
         ),
         Indicator(
+            "trainings",
+            "职业技能培训人次",
+            "人次",
+            FLOW,
+            "期内结业(合格与不合格)的培训人次,一人参加一个培训班为一人次",
+            events=trainings,
+            region_field="person__community_id",
+            person_field="person",
+            day_field="completed_on",
+            detail=lambda r: str(r.course),
+        ),
+        Indicator(
             "subsidised_trainings",
             "补贴性职业技能培训人次",
             "人次",
-            NOT_COMPUTED,
-            "",
-            why_not=TRAINING,
+            FLOW,
+            "其中参加补贴性培训班的人次",
+            events=subsidised_trainings,
+            region_field="person__community_id",
+            person_field="person",
+            day_field="completed_on",
+            detail=lambda r: str(r.course),
         ),
         Indicator(
             "migrant_trainings",
             "农民工(农牧民)职业技能培训人次",
             "人次",
-            NOT_COMPUTED,
-            "",
-            why_not=TRAINING,
+            FLOW,
+            "其中结业当日有农民工标识的人次",
+            events=migrant_trainings,
+            region_field="person__community_id",
+            person_field="person",
+            day_field="completed_on",
+            detail=lambda r: str(r.course),
         ),
-        Indicator("trainings", "职业技能培训人次", "人次", NOT_COMPUTED, "", why_not=TRAINING),
-        Indicator("startup_trainings", "创业培训人次", "人次", NOT_COMPUTED, "", why_not=TRAINING),
+        Indicator(
+            "startup_trainings",
+            "创业培训人次",
+            "人次",
+            FLOW,
+            "期内结业的创业培训(SYB、IYB、创业训练营等)人次",
+            events=startup_trainings,
+            region_field="person__community_id",
+            person_field="person",
+            day_field="completed_on",
+            detail=lambda r: str(r.course),
+        ),
         Indicator(
             "unemployment_insured", "失业保险参保人数", "人", NOT_COMPUTED, "", why_not=INSURANCE
         ),

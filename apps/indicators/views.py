@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from apps.accounts.downloads import send_export
-from apps.accounts.scoping import in_scope
-from apps.portal.access import back_office, scope_or_refuse
+from apps.portal.access import back_office, region_asked, scope_or_refuse
 from apps.regions.models import Region, RegionLevel, scope_prefix
 from jiuye.exports import XLSX
 from jiuye.identifiers import mask_name
@@ -33,26 +31,6 @@ MAP_CHOICES = (
     "full_employment_community_share",
 )
 PAGE = 50
-
-
-def _region(request, prefix: str) -> Region:
-    """The region asked for (?region=code), inside the viewer's scope; by default the
-    viewer's own region (the whole country's top for an administrator)."""
-    code = (request.GET.get("region") or "").strip()
-    if not code:
-        user = request.user
-        if user.scope_region_id:
-            return user.scope_region
-        region = Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code").first()
-        if region is None:
-            raise Http404("区划库为空")
-        return region
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        raise Http404(f"区划代码“{code}”不存在")
-    if prefix and not in_scope(request.user, region.code):
-        raise PermissionDenied(f"{region.name}不在您的管辖区域内")
-    return region
 
 
 EARLIEST = dt.date(2000, 1, 1)
@@ -100,7 +78,7 @@ def dashboard(request):
     targets against them, the monthly trend and the sub-regions on a map."""
     prefix = scope_or_refuse(request)
     today = timezone.localdate()
-    region = _region(request, prefix)
+    region = region_asked(request, prefix)
     year = _year(request, today)
     start, end = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
     own = region.scope_prefix
@@ -177,7 +155,7 @@ def table(request):
     """Every indicator for a region and period, beside its sub-regions; Excel on demand."""
     prefix = scope_or_refuse(request)
     today = timezone.localdate()
-    region = _region(request, prefix)
+    region = region_asked(request, prefix)
     start, end = _period(request, today)
     children = _children(region)
     prefixes = [region.scope_prefix, *(c.scope_prefix for c in children)]
@@ -223,7 +201,7 @@ def behind(request, code: str):
         raise Http404(f"“{indicator.name}”由其他指标计算而来,请查看其组成指标")
     prefix = scope_or_refuse(request)
     today = timezone.localdate()
-    region = _region(request, prefix)
+    region = region_asked(request, prefix)
     start, end = _period(request, today)
     derived = INDICATORS.get(request.GET.get("of", ""))
     explained = None
@@ -303,7 +281,7 @@ def market(request):
 
     prefix = scope_or_refuse(request)
     today = timezone.localdate()
-    region = _region(request, prefix)
+    region = region_asked(request, prefix)
     year = _year(request, today)
     wages = wage_levels(region.scope_prefix, year)
     shortage, surplus = market_gaps(region.scope_prefix, today)

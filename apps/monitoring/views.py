@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.models import Role
 from apps.accounts.permissions import change_refusal
 from apps.employers.models import Employer
-from apps.portal.access import back_office, scope_or_refuse
+from apps.portal.access import back_office, region_asked, scope_or_refuse
 from apps.portal.pages import paginate
 
 from .models import Level, MonitoredEnterprise, MonthlyReport, Warning
@@ -85,8 +85,8 @@ def _enterprise_or_404(request, pk: int) -> MonitoredEnterprise:
 @back_office
 def enterprise(request, pk: int):
     enterprise = _enterprise_or_404(request, pk)
-    if request.method == "POST":
-        _submit(request, enterprise)
+    failed = request.method == "POST" and not _submit(request, enterprise)
+    if request.method == "POST" and not failed:
         return redirect("monitoring:enterprise", pk=pk)
     reports = list(
         enterprise.reports.select_related("submitted_by").order_by("-month", "-submitted_at")
@@ -107,7 +107,9 @@ def enterprise(request, pk: int):
             "due": due_month(timezone.localdate()),
             "may_change": change_refusal(request.user, stored=enterprise.employer.region_id)
             is None,
+            "form": request.POST if failed else {},  # a refused report keeps what was typed
         },
+        status=400 if failed else 200,
     )
 
 
@@ -163,8 +165,8 @@ def own_report(request):
     enterprise = MonitoredEnterprise.objects.filter(
         employer_id=request.user.employer_id, until__isnull=True
     ).first()
-    if request.method == "POST" and enterprise:
-        _submit(request, enterprise)
+    failed = request.method == "POST" and enterprise and not _submit(request, enterprise)
+    if request.method == "POST" and enterprise and not failed:
         return redirect("monitoring:own_report")
     reports = enterprise.reports.order_by("-month", "-submitted_at")[:36] if enterprise else []
     return render(
@@ -175,7 +177,9 @@ def own_report(request):
             "reports": reports,
             "reasons": MonthlyReport.Reason.choices,
             "due": due_month(timezone.localdate()),
+            "form": request.POST if failed else {},
         },
+        status=400 if failed else 200,
     )
 
 
@@ -368,14 +372,13 @@ def quarterly_report(request):
     from django.template.loader import render_to_string
 
     from apps.accounts.downloads import send_export
-    from apps.indicators.views import _region
     from jiuye.exports import XLSX
 
     from .report import pdf, quarterly, workbook
 
     prefix = scope_or_refuse(request)
     today = timezone.localdate()
-    region = _region(request, prefix)
+    region = region_asked(request, prefix)
     current = (today.year, (today.month - 1) // 3 + 1)
     default = (current[0], current[1] - 1) if current[1] > 1 else (current[0] - 1, 4)
     try:

@@ -221,6 +221,7 @@ class Certificate(models.Model):
     occupation = models.ForeignKey(
         "taxonomy.Occupation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
     class Kind(models.TextChoices):
         SKILL_LEVEL = "skill_level", "职业技能等级证书"
         QUALIFICATION = "qualification", "职业资格证书"
@@ -294,7 +295,12 @@ class Registration(models.Model):
         COUNTER = "counter", "窗口办理"
         ONLINE = "online", "网上办理"
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="registrations")
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        db_index=False,  # served by the (person, kind, registered_on) index
+    )
     kind = models.CharField("登记类型", max_length=12, choices=Kind.choices)
     registered_on = models.DateField("登记日期")
     office = models.ForeignKey(
@@ -330,6 +336,11 @@ class Registration(models.Model):
         indexes = [
             models.Index(fields=["kind", "registered_on"], name="registration_started"),
             models.Index(fields=["kind", "ended_on"], name="registration_ended"),
+            # a person's earlier work (new employment is not a change of job): without it
+            # SQLite walks every registration of the kind for each one counted
+            models.Index(
+                fields=["person", "kind", "registered_on"], name="registration_person_kind"
+            ),
         ]
         constraints = [
             # One active registration of a kind per person: a duplicate is refused even

@@ -148,15 +148,19 @@ def load(
         )
     # Certificates an enterprise's own evaluation gave its own staff this year (直补企业).
     for level in range(1, 6):
-        rows = Evaluation.objects.filter(
-            subsidy_to_enterprise=True,
-            certificate__issued_on__year=year,
-            certificate__level=level,
-        ).filter(
-            region_prefix_q("institution__employer__region_id", region_prefix)
-            if everyone
-            else Q(institution__employer_id__in=eids.tolist())
-        ).values_list("institution__employer_id", flat=True)
+        rows = (
+            Evaluation.objects.filter(
+                subsidy_to_enterprise=True,
+                certificate__issued_on__year=year,
+                certificate__level=level,
+            )
+            .filter(
+                region_prefix_q("institution__employer__region_id", region_prefix)
+                if everyone
+                else Q(institution__employer_id__in=eids.tolist())
+            )
+            .values_list("institution__employer_id", flat=True)
+        )
         pos, ok = _index(eids, list(rows))
         e_in[f"own_certificates_level_{level}"] = numpy.bincount(
             pos[ok], minlength=len(eids)

@@ -4,8 +4,9 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 
-from apps.accounts.scoping import user_scope_prefix
+from apps.accounts.scoping import in_scope, user_scope_prefix
 
 
 def back_office(view):
@@ -30,3 +31,25 @@ def scope_or_refuse(request) -> str:
 def clerk_only(request) -> None:
     if not request.user.is_clerk:
         raise PermissionDenied("仅限经办人员")
+
+
+def region_asked(request, prefix: str):
+    """The region asked for (?region=code), inside the viewer's scope; by default the
+    viewer's own region (the whole country's top for an administrator)."""
+    from apps.regions.models import Region, RegionLevel
+
+    code = (request.GET.get("region") or "").strip()
+    if not code:
+        user = request.user
+        if user.scope_region_id:
+            return user.scope_region
+        region = Region.objects.filter(level=RegionLevel.PROVINCE).order_by("code").first()
+        if region is None:
+            raise Http404("区划库为空")
+        return region
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise Http404(f"区划代码“{code}”不存在")
+    if prefix and not in_scope(request.user, region.code):
+        raise PermissionDenied(f"{region.name}不在您的管辖区域内")
+    return region

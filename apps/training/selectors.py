@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from apps.accounts.models import Role, User
-from apps.accounts.scoping import scope_queryset
+from apps.accounts.scoping import region_prefix_q, scope_queryset
 from apps.people.models import Certificate, KeyGroup, KeyGroupTag, Person
 from apps.regions.geo import haversine_km
 
@@ -266,7 +266,7 @@ def training_demand(prefix: str, today: dt.date) -> list[Demand]:
     places: dict[str, int] = {}
     courses = open_courses(today).filter(occupation__isnull=False)
     if prefix:
-        courses = courses.filter(community_id__startswith=prefix)
+        courses = courses.filter(region_prefix_q("community_id", prefix))
     for code, capacity in courses.values_list("occupation_id", "capacity"):
         places[_middle(code)] = places.get(_middle(code), 0) + capacity
     rows = [

@@ -37,6 +37,7 @@ from apps.monitoring.models import (
     Warning,
 )
 from apps.people.models import (
+    Certificate,
     ContributionCheck,
     KeyGroupTag,
     Person,
@@ -55,6 +56,15 @@ from apps.policies.models import (
 )
 from apps.regions.models import Region, RegionLevel
 from apps.services.models import AssistancePlan, PlanStep, ServiceRecord
+from apps.training.models import (
+    Approval,
+    Attendance,
+    Course,
+    Enrolment,
+    Evaluation,
+    Institution,
+    Voucher,
+)
 from jiuye.identifiers import make_resident_id, mask_resident_id
 
 A1 = "341282001001"
@@ -76,6 +86,10 @@ PUBLIC = {
     "jobs:board",  # open jobs are public (一点发布、全市共享)
     "jobs:board_job",
     "portal:home",  # a visitor's home is the board
+    "training:courses",  # open classes are public, like open jobs
+    "training:course",
+    "training:verify",  # anyone holding a certificate checks it
+    "training:key",  # the bureau's public key
 }
 
 
@@ -243,6 +257,42 @@ def world(db, staff):
         reason="外区单位乙减员",
     )
 
+    # training: another city's institution, class, enrolment, voucher and certificate
+    school = EmployerFactory(name="外区培训学校", region_id=x)
+    w.institution = Institution.objects.create(
+        employer=school, kind="technical_school", may_evaluate=True, approved_on=dt.date(2025, 1, 1)
+    )
+    w.approval = Approval.objects.create(
+        institution=w.institution, occupation_id="6-18-02-04", top_level=3
+    )
+    w.course = Course.objects.create(
+        institution=w.institution,
+        title="外区焊工班",
+        kind="skill",
+        occupation_id="6-18-02-04",
+        level=4,
+        start=dt.date(2026, 11, 1),
+        end=dt.date(2027, 1, 31),
+        hours=100,
+        community=w.x_region,
+        capacity=30,
+    )
+    w.voucher = Voucher.objects.create(
+        code="XVOUCHER01",
+        person=w.person,
+        year=2026,
+        issued_on=dt.date(2026, 1, 5),
+        expires_on=dt.date(2027, 1, 4),
+    )
+    w.enrolment = Enrolment.objects.create(
+        course=w.course, person=w.person, channel="staff", enrolled_on=dt.date(2026, 11, 1)
+    )
+    Attendance.objects.create(enrolment=w.enrolment, day=dt.date(2026, 11, 2), present=True)
+    w.certificate = Certificate.objects.create(
+        person=w.person, occupation_id="6-18-02-04", name="焊工", level=4, number="X-CERT-1"
+    )
+    Evaluation.objects.create(certificate=w.certificate, institution=w.institution)
+
     # theirs: another worker and another employer in our own community
     w.neighbour = PersonFactory(name="同区他人丁", community_id=A1, labour_status="unemployed")
     w.neighbour_employer = EmployerFactory(name="同区他单位戊", region_id=A1)
@@ -252,6 +302,12 @@ def world(db, staff):
     )
     w.neighbour_offer = Offer.objects.create(
         person=w.neighbour, job=w.our_job, reasons=["邻"], score=0.5
+    )
+    w.neighbour_enrolment = Enrolment.objects.create(
+        course=w.course, person=w.neighbour, channel="self", enrolled_on=dt.date(2026, 11, 3)
+    )
+    w.neighbour_certificate = Certificate.objects.create(
+        person=w.neighbour, name="同区他人证书", level=5
     )
     # theirs for a community's or a street's staff: a person of another street of our
     # county, found by two sweeps of the whole county (an official one and a trial)
@@ -321,6 +377,13 @@ class OtherStreet(dict):
 OTHER_STREET_IS_THEIRS = ("anonymous", "community", "township", "worker", "employer")
 
 
+class Public(dict):
+    """Arguments naming a record anyone may see (an open class): a refusal to act on it
+    need not read as one for a record that does not exist."""
+
+    opens = True
+
+
 class Neighbours(dict):
     """Arguments naming another worker's or employer's records in our own community:
     theirs for a worker or an employer, the region's own for its staff."""
@@ -383,6 +446,22 @@ ARGS = {
     "monitoring:remind": lambda w: [{"pk": w.monitored.pk}],
     "monitoring:warning": lambda w: [{"pk": w.warning.pk}],
     "monitoring:layoff": lambda w: [{"pk": w.layoff.pk}],
+    "training:course": lambda w: [Public(pk=w.course.pk)],
+    "training:withdraw": lambda w: [
+        {"pk": w.enrolment.pk},
+        Neighbours(pk=w.neighbour_enrolment.pk),
+    ],
+    "training:person_record": lambda w: [{"pk": w.person.pk}],
+    "training:institution": lambda w: [{"pk": w.institution.pk}],
+    "training:roster": lambda w: [{"pk": w.course.pk}],
+    "training:certificate": lambda w: [
+        {"pk": w.certificate.pk},
+        Neighbours(pk=w.neighbour_certificate.pk),
+    ],
+    "training:certificate_qr": lambda w: [
+        {"pk": w.certificate.pk},
+        Neighbours(pk=w.neighbour_certificate.pk),
+    ],
 }
 
 
@@ -401,6 +480,8 @@ def _ours(w: World) -> dict[str, tuple[str, dict]]:
         "imports:import_template": ("county", {"kind": "people"}),
         "policies:detail": ("worker", {"code": "job_seeking_subsidy"}),
         "policies:check": ("worker", {"code": "job_seeking_subsidy"}),
+        "training:course": ("worker", {"pk": w.course.pk}),
+        "training:person_record": ("county", {"pk": w.our_person.pk}),
     }
 
 
@@ -454,6 +535,19 @@ def _payloads(w: World) -> list[dict]:
         "staff_before": "100",
         "planned": "30",
         "plan": "越权的安置方案越权的安置方案",
+        "enrolment": w.enrolment.pk,
+        "present": w.person.pk,
+        "voucher": w.voucher.code,
+        "approvals": "6-18-02-04 3",
+        "approved_on": "2026-01-01",
+        "title": "越权的培训班",
+        "start": "2026-12-01",
+        "end": "2026-12-31",
+        "hours": "10",
+        "capacity": "10",
+        "community": w.x_region.code,
+        "approval": w.approval.pk,
+        "groups": "",
     }
     approved = {**ids, "application": [w.approved.pk]}
     return [
@@ -461,7 +555,19 @@ def _payloads(w: World) -> list[dict]:
         # each action a form of the platform sends (the reviews' "reject" is any other)
         *(
             {**ids, "action": a}
-            for a in ("approve", "apply", "place", "renew", "notify", "withdraw", "close")
+            for a in (
+                "approve",
+                "apply",
+                "place",
+                "renew",
+                "notify",
+                "withdraw",
+                "close",
+                "enrol",
+                "attendance",
+                "pass",
+                "fail",
+            )
         ),
         {**approved, "action": "batch"},
         {**ids, "seen": "first_approved", "action": "approve"},
@@ -507,6 +613,12 @@ def their_state(w: World, role: str) -> dict:
         "warning": Warning.objects.filter(pk=w.warning.pk),
         "layoff": LayoffCase.objects.filter(employer_id__in=employers),
         "affected": AffectedWorker.objects.filter(person_id__in=people),
+        "enrolment": Enrolment.objects.filter(person_id__in=people),
+        "attendance": Attendance.objects.filter(enrolment__person_id__in=people),
+        "voucher": Voucher.objects.filter(person_id__in=people),
+        "certificate": Certificate.objects.filter(person_id__in=people),
+        "institution": Institution.objects.filter(pk=w.institution.pk),
+        "course": Course.objects.filter(institution=w.institution),
     }
     return {name: [model_to_dict(obj) for obj in qs.order_by("pk")] for name, qs in rows.items()}
 

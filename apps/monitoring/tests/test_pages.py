@@ -96,3 +96,18 @@ def test_chasing_goes_back_only_to_a_page_of_the_platform(client, firms):
         assert response.status_code == 302 and response["Location"] == "/monitoring/"
     response = client.post(f"/monitoring/{late.pk}/remind/", {"next": "/monitoring/?missing=1"})
     assert response["Location"] == "/monitoring/?missing=1"
+
+
+def test_a_refused_report_keeps_what_was_typed(client, firms):
+    clerk, (firm, _) = firms
+    client.force_login(clerk)
+    month = DUE.strftime("%Y-%m")
+    # people left but no reason given: refused, and the figures stay in the form
+    page = client.post(
+        f"/monitoring/{firm.pk}/", {"month": month, "headcount": "55", "reduced": "3"}
+    )
+    html = page.content.decode()
+    assert page.status_code == 400 and "主要减员原因" in html
+    assert 'name="headcount" min="0" value="55"' in html
+    assert 'name="reduced" min="0" value="3"' in html
+    assert not MonthlyReport.objects.filter(enterprise=firm).exists()

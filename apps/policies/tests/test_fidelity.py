@@ -56,7 +56,8 @@ def test_every_condition_and_amount_says_where_it_comes_from_and_how_it_is_known
         for name in (spec.code, *spec.conditions):
             variable = system.variables[name]
             assert variable.reference and variable.documentation, name
-            assert any("〔" in r or r[:3] in ("002", "003", "004") for r in variable.reference), name
+            seeds = ("002", "003", "004")
+            assert any("〔" in r or r[:3] in seeds for r in variable.reference), name
     catalog.check_catalog(system)
 
 
