@@ -171,7 +171,7 @@ class Enrolment(models.Model):
     LIVE = (Status.ENROLLED, Status.COMPLETED, Status.FAILED)
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="enrolments")
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="enrolments")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="enrolments")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default="enrolled")
     channel = models.CharField("报名渠道", max_length=12, choices=Channel.choices)
     voucher = models.OneToOneField(
@@ -244,7 +244,7 @@ class Voucher(models.Model):
         CANCELLED = "cancelled", "已作废"
 
     code = models.CharField("券码", max_length=16, unique=True)
-    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="vouchers")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="vouchers")
     year = models.PositiveSmallIntegerField("年度")
     issued_on = models.DateField("发放日期")
     expires_on = models.DateField("有效期至")
@@ -283,7 +283,7 @@ class Evaluation(models.Model):
         Institution, on_delete=models.PROTECT, related_name="evaluations"
     )
     enrolment = models.OneToOneField(
-        Enrolment, on_delete=models.PROTECT, null=True, blank=True, related_name="evaluation"
+        Enrolment, on_delete=models.SET_NULL, null=True, blank=True, related_name="evaluation"
     )
     subsidy_to_enterprise = models.BooleanField("培训补贴直补企业", default=False)
     issued_by = models.ForeignKey(

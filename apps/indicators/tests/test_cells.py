@@ -125,6 +125,39 @@ def test_cells_equal_live_counts_through_every_kind_of_write(clerk):
     post.valid_from = dt.date(2026, 5, 5)
     post.save()
     same()
+    # a class finished (trainings), its person tagged a migrant worker afterwards from a
+    # date before it (migrant_trainings), its completion moved to another month
+    from apps.training.models import Course, Enrolment, Institution
+
+    school = Institution.objects.create(
+        employer=firm, kind="enterprise", approved_on=dt.date(2025, 1, 1)
+    )
+    course = Course.objects.create(
+        institution=school,
+        title="焊工班",
+        kind="skill",
+        occupation_id="6-18-02-04",
+        level=5,
+        start=dt.date(2026, 2, 1),
+        end=dt.date(2026, 3, 20),
+        hours=40,
+        community_id="341282001001",
+        capacity=9,
+    )
+    finished = Enrolment.objects.create(
+        course=course,
+        person=people[4],
+        channel="staff",
+        enrolled_on=dt.date(2026, 1, 20),
+        status="completed",
+        completed_on=dt.date(2026, 3, 20),
+    )
+    same()
+    KeyGroupTag.objects.create(person=people[4], group="migrant_worker", start=dt.date(2025, 1, 1))
+    same()
+    finished.completed_on = dt.date(2026, 6, 30)
+    finished.save()
+    same()
     # a person deleted with all their events
     people[4].delete()
     same()
