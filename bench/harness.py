@@ -17,8 +17,11 @@ PG_BENCH_URL = os.environ.get(
 )
 
 
-def run_engines(script: str, engines: list[str], child_args: list[str], report) -> dict:
-    """Run ``script --child child_args`` once per engine on a fresh database."""
+def run_engines(
+    script: str, engines: list[str], child_args: list[str], report, reuse: bool = False
+) -> dict:
+    """Run ``script --child child_args`` once per engine on a fresh database (with
+    ``reuse``, PostgreSQL's database as an earlier run left it)."""
     results = {}
     with tempfile.TemporaryDirectory(prefix="jiuye-bench-") as tmp:
         for engine in engines:
@@ -32,7 +35,8 @@ def run_engines(script: str, engines: list[str], child_args: list[str], report) 
                 LOG_LEVEL="WARNING",
             )
             if engine == "postgresql":
-                recreate_pg_database(PG_BENCH_URL)
+                if not reuse:
+                    recreate_pg_database(PG_BENCH_URL)
                 env["DATABASE_URL"] = PG_BENCH_URL
             else:
                 env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
@@ -49,11 +53,15 @@ def run_engines(script: str, engines: list[str], child_args: list[str], report) 
     return results
 
 
-def compare(script: str, engine: str, child_args: list[str], report) -> tuple[dict, dict]:
+def compare(
+    script: str, engine: str, child_args: list[str], report, reuse: bool = False
+) -> tuple[dict, dict]:
     """Run a benchmark on the engine asked for ("both": SQLite then PostgreSQL); returns
     every engine's figures and the headline ones (PostgreSQL's when it ran)."""
     engines = ["sqlite", "postgresql"] if engine == "both" else [engine]
-    results = run_engines(script, engines, child_args, report)
+    if reuse and engines != ["postgresql"]:
+        sys.exit("--reuse measures PostgreSQL's database only")
+    results = run_engines(script, engines, child_args, report, reuse)
     return results, results.get("postgresql") or results[engines[0]]
 
 

@@ -47,13 +47,20 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="170,000 people, ~1M events")
     parser.add_argument("--people", type=int)
     parser.add_argument("--engine", choices=["sqlite", "postgresql", "both"], default="postgresql")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="PostgreSQL: measure the city an earlier run generated (same --people) again, "
+        "its cells rebuilt from nothing, instead of generating it",
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     people = args.people or (170_000 if args.quick else 1_700_000)
     if args.child:
-        print(json.dumps(run(people)))
+        print(json.dumps(run(people, reuse=args.reuse)))
         return
-    results, headline = compare(__file__, args.engine, ["--people", str(people)], report)
+    child = ["--people", str(people), *(["--reuse"] if args.reuse else [])]
+    results, headline = compare(__file__, args.engine, child, report, reuse=args.reuse)
     print(
         json.dumps(
             {
@@ -79,7 +86,7 @@ def main() -> None:
 def report(engine: str, r: dict) -> None:
     print(
         f"[{engine}] {r['people']:,} people, {r['events']:,} events, {r['regions']:,} regions "
-        f"(generated in {r['generate_s']:.0f} s; cells built in {r['cells_build_s']:.1f} s): "
+        f"(generated in {_seconds(r['generate_s'])}; cells built in {r['cells_build_s']:.1f} s): "
         f"every indicator for every region {r['all_regions_s']:.2f} s (counted live: "
         f"{r['all_regions_live_s']:.2f} s; naive loop, extrapolated: "
         f"{r['naive_all_regions_s']:.0f} s, "
@@ -92,23 +99,56 @@ def report(engine: str, r: dict) -> None:
     )
 
 
-def run(people: int) -> dict:
+def _seconds(value) -> str:
+    return "an earlier run" if value is None else f"{value:.0f} s"
+
+
+def run(people: int, reuse: bool = False) -> dict:
     import django
 
     django.setup()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    call_command("load_reference", "--no-communities", stdout=open(os.devnull, "w"))
-    started = time.perf_counter()
-    events = generate(people)
-    generate_s = time.perf_counter() - started
+    if reuse:
+        events, generate_s = _generated(people), None
+    else:
+        call_command("load_reference", "--no-communities", stdout=open(os.devnull, "w"))
+        started = time.perf_counter()
+        events = generate(people)
+        generate_s = time.perf_counter() - started
     from django.db import connection
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     return measure(people, events, generate_s)
+
+
+def _generated(people: int) -> int:
+    """The events of a city an earlier run generated (refused if it is not that city);
+    its cells are dropped, so they are built again from nothing."""
+    from apps.indicators.cells import reset
+    from apps.jobs.models import Job, WelfarePlacement
+    from apps.people.models import Certificate, KeyGroupTag, Person, Registration, StatusChange
+    from apps.policies.models import CommunityCertification
+
+    found = Person.objects.count()
+    if found != people:
+        sys.exit(f"--reuse: the database holds {found:,} people, not {people:,}")
+    reset()
+    return sum(
+        m.objects.count()
+        for m in (
+            Registration,
+            StatusChange,
+            KeyGroupTag,
+            Certificate,
+            Job,
+            WelfarePlacement,
+            CommunityCertification,
+        )
+    )
 
 
 def _communities() -> list[str]:
@@ -337,7 +377,7 @@ def generate(people: int) -> int:
     return events + len(placements) + len(certified)
 
 
-def measure(people: int, events: int, generate_s: float) -> dict:
+def measure(people: int, events: int, generate_s: float | None) -> dict:
     import datetime as dt
 
     from django.conf import settings
@@ -409,7 +449,7 @@ def measure(people: int, events: int, generate_s: float) -> dict:
         "people": people,
         "events": events,
         "regions": len(prefixes),
-        "generate_s": round(generate_s, 1),
+        "generate_s": None if generate_s is None else round(generate_s, 1),
         "cells_build_s": round(cells_build_s, 2),
         "all_regions_s": round(all_regions_s, 3),
         "all_regions_live_s": round(all_regions_live_s, 3),
