@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "apps.indicators",
     "apps.monitoring",
     "apps.training",
+    "apps.startups",
     "apps.demo",
     "apps.portal",
 ]

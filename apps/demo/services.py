@@ -260,6 +260,9 @@ def generate_city(
     from .training import simulate_training
 
     log(f"职业技能培训(演示生成): {simulate_training(county.code, seed=seed)}")
+    from .startups import simulate_startups
+
+    log(f"创业服务(演示生成): {simulate_startups(county.code, seed=seed)}")
     # After the hires and placements: the families with nobody in work now.
     from apps.people.models import ZeroEmploymentAlert
 
@@ -334,6 +337,13 @@ def ensure_demo_users(county_code: str, password: str) -> list[DemoLogin]:
         ("demo_leader", Role.LEADER, county, {}),
         ("demo_admin", Role.ADMIN, None, {"is_staff": True, "is_superuser": True}),
     ]
+    from apps.training.models import Institution
+
+    school = Institution.objects.filter(
+        region_prefix_q("employer__region_id", prefix), may_evaluate=True
+    ).first()
+    if school:  # a training institution's account (its employer's)
+        spec.insert(2, ("demo_training", Role.EMPLOYER, None, {"employer": school.employer}))
     logins = []
     for username, role, scope, extra in spec:
         if role == Role.CITY_STAFF and scope.level != RegionLevel.PREFECTURE:

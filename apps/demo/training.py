@@ -28,7 +28,7 @@ from apps.training.models import (
     Institution,
     Voucher,
 )
-from apps.training.services import certificate_number, training_group
+from apps.training.services import VOUCHER_DAYS, certificate_number, training_group
 
 KINDS = (
     (Institution.Kind.TECHNICAL_SCHOOL, True),
@@ -183,8 +183,8 @@ def simulate_training(county_code: str, *, seed: int, today=None) -> dict:
             code=f"DM{pk:08d}",
             person_id=pk,
             year=today.year,
-            issued_on=today - dt.timedelta(days=rng.randrange(1, 200)),
-            expires_on=today + dt.timedelta(days=rng.randrange(30, 300)),
+            issued_on=today,
+            expires_on=today + dt.timedelta(days=VOUCHER_DAYS),
             basis=reasons,
             generated=True,
         )

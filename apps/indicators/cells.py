@@ -371,6 +371,7 @@ def person_days(person_ids: Iterable[int]) -> set[dt.date]:
     from apps.people.models import Certificate, Registration, StatusChange
     from apps.people.models import ZeroEmploymentAlert as Zero
     from apps.policies.models import Payment
+    from apps.startups.models import GuaranteeLoan
     from apps.training.models import Enrolment
 
     ids = list(set(person_ids))
@@ -392,6 +393,9 @@ def person_days(person_ids: Iterable[int]) -> set[dt.date]:
         )
         days.update(
             Enrolment.objects.filter(person_id__in=chunk).values_list("completed_on", flat=True)
+        )
+        days.update(
+            GuaranteeLoan.objects.filter(borrower_id__in=chunk).values_list("issued_on", flat=True)
         )
         days.update(
             Zero.objects.filter(cleared_by_id__in=chunk).values_list("cleared_on", flat=True)
@@ -438,9 +442,25 @@ def reset() -> None:
 def _person_models() -> tuple:
     from apps.jobs.models import WelfarePlacement
     from apps.people.models import Certificate, KeyGroupTag, Registration, StatusChange
+    from apps.startups.models import GuaranteeLoan
     from apps.training.models import Enrolment
 
-    return (Registration, StatusChange, KeyGroupTag, Certificate, WelfarePlacement, Enrolment)
+    return (
+        Registration,
+        StatusChange,
+        KeyGroupTag,
+        Certificate,
+        WelfarePlacement,
+        Enrolment,
+        GuaranteeLoan,
+    )
+
+
+def _person_of(row, get=None):
+    """The person a row of a person model names (a loan names its borrower)."""
+    get = get or (lambda r, f: getattr(r, f, None))
+    found = get(row, "person_id")
+    return found if found is not None else get(row, "borrower_id")
 
 
 def _date_values(row) -> list[dt.date]:
@@ -453,19 +473,20 @@ def after_rows(model: type[models.Model], rows: list) -> None:
     from apps.jobs.models import Job
     from apps.people.models import Person, ZeroEmploymentAlert
     from apps.policies.models import Payment
+    from apps.startups.models import Startup
 
     if not rows:
         return
     get = (lambda r, f: r.get(f)) if isinstance(rows[0], dict) else getattr
     if model in _person_models():
         touch_people(
-            {get(r, "person_id") for r in rows} - {None},
+            {_person_of(r, get) for r in rows} - {None},
             [d for r in rows for d in _date_values(r)],
         )
     elif model is Person:
         stored = [get(r, "pk") or get(r, "id") for r in rows]
         touch_people([pk for pk in stored if pk])
-    elif model in (Job, ZeroEmploymentAlert, Payment):
+    elif model in (Job, ZeroEmploymentAlert, Payment, Startup):
         touch_days(model, [d for r in rows for d in _date_values(r)])
         if model is ZeroEmploymentAlert:
             touch_people({get(r, "cleared_by_id") for r in rows} - {None})
@@ -494,6 +515,7 @@ def changed(sender, instance, **kwargs) -> None:
     from apps.jobs.models import Job
     from apps.people.models import Person, ZeroEmploymentAlert
     from apps.policies.models import Payment
+    from apps.startups.models import Startup
 
     old = getattr(instance, _OLD, {})
     if sender is Person:
@@ -503,12 +525,12 @@ def changed(sender, instance, **kwargs) -> None:
         return
     days = [*_date_values(instance), *(v for v in old.values() if isinstance(v, dt.date))]
     if sender in _person_models():
-        touch_people([instance.person_id], days)
+        touch_people([_person_of(instance)], days)
     elif sender is ZeroEmploymentAlert:
         touch_days(sender, days)
         if instance.cleared_by_id:
             touch_people([instance.cleared_by_id])
-    elif sender in (Job, Payment):
+    elif sender in (Job, Payment, Startup):
         touch_days(sender, days)
 
 
@@ -516,5 +538,6 @@ def sources() -> list[type[models.Model]]:
     from apps.jobs.models import Job
     from apps.people.models import Person, ZeroEmploymentAlert
     from apps.policies.models import Payment
+    from apps.startups.models import Startup
 
-    return [*_person_models(), Person, Job, ZeroEmploymentAlert, Payment]
+    return [*_person_models(), Person, Job, ZeroEmploymentAlert, Payment, Startup]

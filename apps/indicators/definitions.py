@@ -167,9 +167,10 @@ def registered_labour_force(start: dt.date, end: dt.date) -> QuerySet:
 
 
 def _graduates_of(year: int) -> QuerySet:
-    from apps.people.models import KeyGroup, Person
+    from apps.people.models import KeyGroup, KeyGroupTag, Person
 
-    return Person.objects.filter(graduation_year=year, tags__group=KeyGroup.GRADUATE).distinct()
+    tagged = KeyGroupTag.objects.filter(person_id=OuterRef("pk"), group=KeyGroup.GRADUATE)
+    return Person.objects.filter(graduation_year=year).filter(Exists(tagged))
 
 
 def graduates_of_year(start: dt.date, end: dt.date) -> QuerySet:
@@ -230,6 +231,22 @@ def migrant_trainings(start: dt.date, end: dt.date) -> QuerySet:
 def startup_trainings(start: dt.date, end: dt.date) -> QuerySet:
     """Of those, startup training (创业培训: SYB, IYB, startup camps)."""
     return trainings(start, end).filter(course__kind="startup")
+
+
+def _startups_of(origin: str):
+    def events(start: dt.date, end: dt.date) -> QuerySet:
+        from apps.startups.models import Startup
+
+        return Startup.objects.filter(origin=origin, founded_on__range=(start, end))
+
+    return events
+
+
+def startup_loans(start: dt.date, end: dt.date) -> QuerySet:
+    """Business-startup guarantee loans (创业担保贷款) granted in the period."""
+    from apps.startups.models import GuaranteeLoan
+
+    return GuaranteeLoan.objects.filter(issued_on__range=(start, end))
 
 
 def welfare_placements(start: dt.date, end: dt.date) -> QuerySet:
@@ -658,19 +675,40 @@ INDICATORS: dict[str, Indicator] = {
         ),
         Indicator(
             "returning_entrepreneurs",
-            "返乡入乡创业人员累计",
+            "返乡入乡创业人数",
             "人",
-            NOT_COMPUTED,
-            "",
-            why_not="创业主体记录尚未在平台建立(创业服务模块)",
+            FLOW,
+            "期内成立、登记为返乡入乡创业的创业主体数(一人一主体)",
+            events=_startups_of("returning"),
+            region_field="employer__region_id",
+            person_field="founder",
+            day_field="founded_on",
+            detail=lambda r: str(r),
         ),
         Indicator(
             "college_startups",
             "扶持大学生创业人数",
             "人",
-            NOT_COMPUTED,
-            "",
-            why_not="创业主体记录尚未在平台建立(创业服务模块)",
+            FLOW,
+            "期内成立、登记为高校毕业生创业的创业主体数",
+            events=_startups_of("graduate"),
+            region_field="employer__region_id",
+            person_field="founder",
+            day_field="founded_on",
+            detail=lambda r: str(r),
+        ),
+        Indicator(
+            "startup_loan_amount",
+            "发放创业担保贷款金额",
+            "元",
+            FLOW,
+            "期内发放的创业担保贷款金额之和",
+            events=startup_loans,
+            region_field="borrower__community_id",
+            person_field="borrower",
+            day_field="issued_on",
+            amount_field="amount",
+            detail=lambda r: f"{r.bank} {r.amount}元",
         ),
         Indicator("fairs_held", "举办招聘会场次", "场", NOT_COMPUTED, "", why_not=FAIRS),
         Indicator("fair_intentions", "达成就业意向人数", "人", NOT_COMPUTED, "", why_not=FAIRS),

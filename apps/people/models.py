@@ -141,6 +141,12 @@ class Person(models.Model):
             models.Index(fields=["community", "labour_status"]),
             models.Index(fields=["h3"], name="person_h3"),
             models.Index(fields=["updated_at"], name="person_updated"),  # index refresh
+            # the graduates of a year (indicators): few people have a graduation year
+            models.Index(
+                fields=["graduation_year"],
+                name="person_graduation",
+                condition=models.Q(graduation_year__isnull=False),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["id_number"], name="person_id_number_unique"),

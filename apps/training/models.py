@@ -153,6 +153,12 @@ class Course(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def finished(self) -> bool:
+        from django.utils import timezone
+
+        return self.end < timezone.localdate()
+
 
 class Enrolment(models.Model):
     """A person in a course (报名): enrolled → completed (结业合格) or failed, or withdrawn."""
@@ -187,6 +193,7 @@ class Enrolment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     completed_on = models.DateField("结业日期", null=True, blank=True)
+    withdrawn_on = models.DateField("退出日期", null=True, blank=True)
     result_note = models.CharField("考核说明", max_length=255, blank=True)
     generated = models.BooleanField("演示生成", default=False)
 

@@ -221,6 +221,8 @@ def training_record(person: Person) -> TrainingRecord:
             events.append(
                 RecordEntry(e.completed_on, "结业", str(e.course), e.get_status_display())
             )
+        if e.withdrawn_on:
+            events.append(RecordEntry(e.withdrawn_on, "退出", str(e.course)))
     for c in record.certificates:
         if c.issued_on:
             events.append(RecordEntry(c.issued_on, "证书", str(c), c.issuer or ""))

@@ -27,6 +27,9 @@ from apps.taxonomy.models import Occupation, SkillLevel
 from .models import Approval, Attendance, Course, Enrolment, Evaluation, Institution, Voucher
 
 VOUCHER_DAYS = 365  # a voucher is valid for a year from its issue
+MAX_COURSE_DAYS = 366  # one class runs at most a year
+MAX_CAPACITY = 1000
+MAX_HOURS = 2000
 VOUCHER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud at a counter
 
 
@@ -89,12 +92,18 @@ def add_institution(
         raise TrainingError(refusal)
     if kind not in Institution.Kind.values:
         raise TrainingError(f"机构类型:未知的类型“{kind}”")
+    if approved_on > timezone.localdate():
+        raise TrainingError("备案日期:不能晚于今天")
     if Institution.objects.filter(employer=employer).exists():
         raise TrainingError(f"{employer.name}已是备案的培训机构")
     if not approvals:
         raise TrainingError("核准职业:至少一个")
+    codes = [code for code, _ in approvals]
+    twice = sorted({c for c in codes if codes.count(c) > 1})
+    if twice:
+        raise TrainingError(f"核准职业:{'、'.join(twice)}重复,每个职业只写一行")
     rows = []
-    known = Occupation.objects.in_bulk([code for code, _ in approvals])
+    known = Occupation.objects.in_bulk(codes)
     for n, (code, level) in enumerate(approvals, start=1):
         if code not in known:
             raise TrainingError(f"核准职业第{n}项:职业代码“{code}”不在职业分类大典中")
@@ -138,19 +147,28 @@ def create_course(*, user: User, institution: Institution, **fields) -> Course:
         raise TrainingError("结业日期:不能早于开班日期")
     if end < timezone.localdate():
         raise TrainingError("结业日期:不能开设已经结束的班级")
+    if (end - start).days > MAX_COURSE_DAYS:
+        raise TrainingError(f"结业日期:一期培训不超过{MAX_COURSE_DAYS}天")
     capacity = fields.get("capacity") or 0
-    if capacity <= 0:
-        raise TrainingError("招生人数:须大于0")
+    if not 0 < capacity <= MAX_CAPACITY:
+        raise TrainingError(f"招生人数:须在1–{MAX_CAPACITY}之间")
+    hours = fields.get("hours") or 0
+    if not 0 < hours <= MAX_HOURS:
+        raise TrainingError(f"课时:须在1–{MAX_HOURS}之间")
     groups = [g for g in fields.get("groups") or [] if g]
     unknown = [g for g in groups if g not in KeyGroup.values]
     if unknown:
         raise TrainingError(f"面向重点群体:未知的群体“{'、'.join(unknown)}”")
     mode = fields.get("mode") or Course.Mode.OPEN
+    if mode not in Course.Mode.values:
+        raise TrainingError(f"组织方式:未知的方式“{mode}”")
     if mode == Course.Mode.ORDER and not fields.get("employer"):
         raise TrainingError("订单单位:订单式培训须写明为哪家用人单位培训")
     community = fields["community"]
     if community.level != RegionLevel.COMMUNITY:
         raise TrainingError("培训地点:请选择到社区(村)")
+    if not community.code.startswith(institution.region_code[:6]):
+        raise TrainingError("培训地点:须在本机构所在的县(市、区)内")
     course = Course.objects.create(
         institution=institution,
         title=fields["title"].strip()[:128] or "培训班",
@@ -161,7 +179,7 @@ def create_course(*, user: User, institution: Institution, **fields) -> Course:
         employer=fields.get("employer"),
         start=start,
         end=end,
-        hours=fields.get("hours") or 0,
+        hours=hours,
         community=community,
         address=(fields.get("address") or "").strip()[:255],
         capacity=capacity,
@@ -242,7 +260,7 @@ def enrol(*, user: User, course: Course, person: Person, voucher_code: str = "")
 
 
 def _redeem(code: str, person: Person, course: Course, today: dt.date) -> Voucher:
-    code = code.strip().upper()
+    code = code.strip().upper()[:16]
     voucher = Voucher.objects.select_for_update().filter(code=code).first()
     if voucher is None or voucher.person_id != person.pk:
         raise TrainingError(f"培训券:“{code}”不是{person.name}的培训券")
@@ -272,9 +290,10 @@ def withdraw(*, user: User, enrolment: Enrolment) -> Enrolment:
         raise TrainingError(f"该报名{enrolment.get_status_display()},不能退出")
     with transaction.atomic():
         enrolment.status = Enrolment.Status.WITHDRAWN
+        enrolment.withdrawn_on = timezone.localdate()
         voucher = enrolment.voucher
         enrolment.voucher = None
-        enrolment.save(update_fields=["status", "voucher"])
+        enrolment.save(update_fields=["status", "withdrawn_on", "voucher"])
         if voucher:
             voucher.status, voucher.redeemed_at = Voucher.Status.ISSUED, None
             voucher.save(update_fields=["status", "redeemed_at"])
@@ -299,11 +318,8 @@ def record_attendance(
         course.enrolments.filter(status=Enrolment.Status.ENROLLED).values_list("person_id", "pk")
     )
     strangers = (present | absent) - set(enrolled)
-    if strangers:
-        names = Person.objects.filter(pk__in=strangers).values_list("name", flat=True)
-        raise TrainingError(
-            f"考勤:{'、'.join(sorted(names)) or '所选人员'}未报名本班(或已退出、已结业)"
-        )
+    if strangers:  # named by nothing the class does not already show
+        raise TrainingError(f"考勤:所选的{len(strangers)}人未报名本班(或已退出、已结业)")
     with transaction.atomic():
         for pid, is_present in [(p, True) for p in present] + [(p, False) for p in absent]:
             Attendance.objects.update_or_create(
@@ -524,6 +540,8 @@ def issue_vouchers(
     if refusal or (not region_prefix and not user.is_superuser and user.role != Role.ADMIN):
         raise TrainingError(refusal or "区域:请选择要发放的区域")
     today = timezone.localdate()
+    if year != today.year:  # the rule reads this year's groups; a voucher runs from today
+        raise TrainingError(f"年度:只能发放本年度({today.year}年)的培训券")
     found = training_group(region_prefix, year, person_ids)
     have = set(
         Voucher.objects.filter(year=year, person_id__in=list(found)).values_list(

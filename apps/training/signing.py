@@ -70,6 +70,13 @@ def public_key_pem() -> str:
     )
 
 
+def signable(certificate) -> bool:
+    """The bureau signs what it can stand behind: a certificate with its number and date
+    (issued after an evaluation on the platform, or imported from the issuing system); a
+    line typed into a person's file without them is not signed."""
+    return bool(certificate.number and certificate.issued_on)
+
+
 def facts_of(certificate) -> dict:
     """What a certificate asserts, as signed: no more personal data than a holder shows
     (the name, and the resident ID masked as on the platform's pages)."""
@@ -101,6 +108,8 @@ def sign(facts: dict) -> str:
 
 
 def token_of(certificate) -> str:
+    if not signable(certificate):
+        raise VerificationError("该证书没有编号或发证日期,平台不为其签名")
     return sign(facts_of(certificate))
 
 

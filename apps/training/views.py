@@ -13,6 +13,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,7 +36,7 @@ from apps.taxonomy.models import SkillLevel
 from jiuye.identifiers import mask_name
 
 from . import signing
-from .models import Course, Enrolment, Institution, Voucher
+from .models import Attendance, Course, Enrolment, Institution, Voucher
 from .selectors import (
     courses_for,
     courses_in_scope,
@@ -67,10 +68,10 @@ def _date(value: str, field: str) -> dt.date:
 
 
 def _int(value, field: str) -> int:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        raise TrainingError(f"{field}:须为整数") from None
+    text = str(value).strip()
+    if not text.lstrip("-").isdigit() or len(text) > 9:
+        raise TrainingError(f"{field}:须为整数")
+    return int(text)
 
 
 def _is_institution(user) -> bool:
@@ -214,15 +215,14 @@ def _certificate_or_404(request, pk: int) -> Certificate:
 @login_required
 def certificate(request, pk: int):
     cert = _certificate_or_404(request, pk)
-    token = signing.token_of(cert)
+    token = signing.token_of(cert) if signing.signable(cert) else ""
     return render(
         request,
         "training/certificate.html",
         {
             "cert": cert,
             "token": token,
-            "verify_url": request.build_absolute_uri(reverse("training:verify")) + "?c=" + token,
-            "facts": signing.verify(token),
+            "facts": signing.verify(token) if token else signing.facts_of(cert),
         },
     )
 
@@ -230,6 +230,8 @@ def certificate(request, pk: int):
 @login_required
 def certificate_qr(request, pk: int):
     cert = _certificate_or_404(request, pk)
+    if not signing.signable(cert):
+        raise Http404("该证书没有核验码")
     url = request.build_absolute_uri(reverse("training:verify")) + "?c=" + signing.token_of(cert)
     out = io.BytesIO()
     segno.make(url, error="m").save(out, kind="svg", scale=4, title="证书核验二维码")
@@ -244,8 +246,9 @@ def verify(request):
     on_record = False
     if token:
         try:
-            facts = signing.verify(token)
-            on_record = Certificate.objects.filter(number=facts.get("no", "")).exists()
+            facts = signing.verify(token[:4000])
+            number = facts.get("no") or ""
+            on_record = bool(number) and Certificate.objects.filter(number=number).exists()
         except signing.VerificationError as e:
             error = str(e)
     return render(
@@ -301,8 +304,12 @@ def manage(request):
     if request.user.is_back_office:
         scope_or_refuse(request)
     qs = with_places(courses_in_scope(request.user)).order_by("-start", "-pk")
-    status = request.GET.get("status", "")
-    if status in Course.Status.values:
+    status, today = request.GET.get("status", ""), timezone.localdate()
+    if status == "ended":
+        qs = qs.filter(end__lt=today)
+    elif status == Course.Status.OPEN:
+        qs = qs.filter(status=status, end__gte=today)
+    elif status in Course.Status.values:
         qs = qs.filter(status=status)
     return render(
         request,
@@ -399,7 +406,9 @@ def _course_fields(request, inst: Institution) -> dict:
     approval = None
     if kind != Course.Kind.STARTUP:
         approval = (
-            inst.approvals.select_related("occupation").filter(pk=post.get("approval") or 0).first()
+            inst.approvals.select_related("occupation")
+            .filter(pk=_int(post.get("approval") or 0, "培训职业"))
+            .first()
         )
         if approval is None:
             raise TrainingError("培训职业:请选择本机构核准的职业")
@@ -451,6 +460,7 @@ def _institution_context(request, inst: Institution, may_run: bool) -> dict:
         .order_by("code")
         .values_list("code", "name"),
         "form": request.POST if request.method == "POST" else {},
+        "form_groups": request.POST.getlist("groups") if request.method == "POST" else [],
     }
 
 
@@ -464,13 +474,29 @@ def roster(request, pk: int):
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
-            _roster_action(request, course, action, may_run)
+            answer = _roster_action(request, course, action, may_run)
         except TrainingError as e:
             messages.error(request, str(e))
-        return redirect("training:roster", pk=pk)
+            answer = None
+        return answer or redirect("training:roster", pk=pk)
+    today = timezone.localdate()
+    try:
+        day = dt.date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else None
+    except ValueError:
+        day = None
+    day = day or min(max(today, course.start), course.end)
     enrolments = list(
-        course.enrolments.select_related("person", "voucher", "evaluation__certificate").order_by(
-            "status", "person__name"
+        course.enrolments.select_related("person", "voucher", "evaluation__certificate")
+        .annotate(
+            days=Count("attendance"),
+            present_days=Count("attendance", filter=Q(attendance__present=True)),
+        )
+        .order_by("status", "person__name")
+    )
+    # the day's register as recorded (a day not yet recorded starts with everyone present)
+    recorded = dict(
+        Attendance.objects.filter(enrolment__course=course, day=day).values_list(
+            "enrolment_id", "present"
         )
     )
     for e in enrolments:
@@ -485,6 +511,7 @@ def roster(request, pk: int):
             )
             else mask_name(e.person.name)
         )
+        e.present_on_day = recorded.get(e.pk, True)
     return render(
         request,
         "training/roster.html",
@@ -494,7 +521,9 @@ def roster(request, pk: int):
             "live": sum(1 for e in enrolments if e.status in Enrolment.LIVE),
             "may_run": may_run,
             "may_enrol": request.user.is_clerk,
-            "today": timezone.localdate(),
+            "today": today,
+            "day": day,
+            "day_recorded": bool(recorded),
         },
     )
 
@@ -529,6 +558,7 @@ def _roster_action(request, course: Course, action: str, may_run: bool) -> None:
             absent=everyone - ids,
         )
         messages.success(request, f"已登记{n}人的考勤")
+        return redirect(f"{reverse('training:roster', args=[course.pk])}?day={post.get('day')}")
     elif action in ("pass", "fail"):
         enrolment = course.enrolments.filter(pk=_int(post.get("enrolment"), "报名")).first()
         if enrolment is None:

@@ -56,6 +56,7 @@ from apps.policies.models import (
 )
 from apps.regions.models import Region, RegionLevel
 from apps.services.models import AssistancePlan, PlanStep, ServiceRecord
+from apps.startups.models import GuaranteeLoan, Incubator, Mentor, MentorRequest, Startup, Tenancy
 from apps.training.models import (
     Approval,
     Attendance,
@@ -293,6 +294,30 @@ def world(db, staff):
     )
     Evaluation.objects.create(certificate=w.certificate, institution=w.institution)
 
+    # entrepreneurship: another city's startup, its loan, incubator and mentor request
+    w.startup = Startup.objects.create(
+        employer=w.employer, founder=w.person, origin="returning", founded_on=dt.date(2025, 1, 1)
+    )
+    w.loan = GuaranteeLoan.objects.create(
+        borrower=w.person,
+        startup=w.startup,
+        bank="外区银行",
+        amount=Decimal(100000),
+        term_months=24,
+        rate=Decimal("3.45"),
+        subsidised_share=Decimal(50),
+        issued_on=dt.date(2025, 2, 1),
+        due_on=dt.date(2027, 2, 1),
+    )
+    w.incubator = Incubator.objects.create(
+        name="外区孵化基地", level="county", community=w.x_region, capacity=5
+    )
+    w.tenancy = Tenancy.objects.create(
+        incubator=w.incubator, startup=w.startup, start=dt.date(2025, 3, 1)
+    )
+    w.mentor = Mentor.objects.create(name="某导师", expertise="经营", region=w.x_region)
+    w.mentor_request = MentorRequest.objects.create(startup=w.startup, topic="外区帮扶需求")
+
     # theirs: another worker and another employer in our own community
     w.neighbour = PersonFactory(name="同区他人丁", community_id=A1, labour_status="unemployed")
     w.neighbour_employer = EmployerFactory(name="同区他单位戊", region_id=A1)
@@ -302,6 +327,12 @@ def world(db, staff):
     )
     w.neighbour_offer = Offer.objects.create(
         person=w.neighbour, job=w.our_job, reasons=["邻"], score=0.5
+    )
+    w.our_startup = Startup.objects.create(
+        employer=w.my_employer,
+        founder=w.our_person,
+        origin="graduate",
+        founded_on=dt.date(2025, 5, 1),
     )
     w.neighbour_enrolment = Enrolment.objects.create(
         course=w.course, person=w.neighbour, channel="self", enrolled_on=dt.date(2026, 11, 3)
@@ -354,6 +385,8 @@ def secrets(w: World, role: str, route: str = "") -> list[str]:
         "外区帮扶",
         "外区步骤",
         "外区注册单位",
+        "外区银行",
+        "外区帮扶需求",
     ]
     if role in OTHER_STREET_IS_THEIRS:
         shown += ["邻街人员庚", f"<td>P{w.street_b.pk}</td>"]
@@ -458,6 +491,7 @@ ARGS = {
         {"pk": w.certificate.pk},
         Neighbours(pk=w.neighbour_certificate.pk),
     ],
+    "startups:startup": lambda w: [{"pk": w.startup.pk}],
     "training:certificate_qr": lambda w: [
         {"pk": w.certificate.pk},
         Neighbours(pk=w.neighbour_certificate.pk),
@@ -482,6 +516,7 @@ def _ours(w: World) -> dict[str, tuple[str, dict]]:
         "policies:check": ("worker", {"code": "job_seeking_subsidy"}),
         "training:course": ("worker", {"pk": w.course.pk}),
         "training:person_record": ("county", {"pk": w.our_person.pk}),
+        "startups:startup": ("county", {"pk": w.our_startup.pk}),
     }
 
 
@@ -548,6 +583,23 @@ def _payloads(w: World) -> list[dict]:
         "community": w.x_region.code,
         "approval": w.approval.pk,
         "groups": "",
+        "bank": "越权银行",
+        "amount": "1000",
+        "term_months": "12",
+        "rate": "3",
+        "subsidised_share": "50",
+        "issued_on": "2026-11-01",
+        "loan": w.loan.pk,
+        "incubator": w.incubator.pk,
+        "tenancy": w.tenancy.pk,
+        "topic": "越权的帮扶需求",
+        "request": w.mentor_request.pk,
+        "mentor": w.mentor.pk,
+        "origin": "returning",
+        "founded_on": "2026-01-01",
+        "level": "county",
+        "name": "越权",
+        "expertise": "越权",
     }
     approved = {**ids, "application": [w.approved.pk]}
     return [
@@ -567,6 +619,13 @@ def _payloads(w: World) -> list[dict]:
                 "attendance",
                 "pass",
                 "fail",
+                "loan",
+                "repaid",
+                "overdue",
+                "admit",
+                "leave",
+                "ask",
+                "assign",
             )
         ),
         {**approved, "action": "batch"},
@@ -619,6 +678,11 @@ def their_state(w: World, role: str) -> dict:
         "certificate": Certificate.objects.filter(person_id__in=people),
         "institution": Institution.objects.filter(pk=w.institution.pk),
         "course": Course.objects.filter(institution=w.institution),
+        "startup": Startup.objects.filter(employer_id__in=employers),
+        "loan": GuaranteeLoan.objects.filter(borrower_id__in=people),
+        "incubator": Incubator.objects.filter(pk=w.incubator.pk),
+        "tenancy": Tenancy.objects.filter(incubator=w.incubator),
+        "mentor_request": MentorRequest.objects.filter(startup=w.startup),
     }
     return {name: [model_to_dict(obj) for obj in qs.order_by("pk")] for name, qs in rows.items()}
 

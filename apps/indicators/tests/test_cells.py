@@ -158,6 +158,30 @@ def test_cells_equal_live_counts_through_every_kind_of_write(clerk):
     finished.completed_on = dt.date(2026, 6, 30)
     finished.save()
     same()
+    # a startup founded by a returning migrant, its loan; the loan's date moved
+    from apps.startups.models import GuaranteeLoan, Startup
+
+    Startup.objects.create(
+        employer=EmployerFactory(region_id="341282002001"),
+        founder=people[3],
+        origin="returning",
+        founded_on=dt.date(2026, 4, 4),
+    )
+    same()
+    loan = GuaranteeLoan.objects.create(
+        borrower=people[3],
+        bank="农商银行",
+        amount=50000,
+        term_months=24,
+        rate=3,
+        subsidised_share=50,
+        issued_on=dt.date(2026, 5, 5),
+        due_on=dt.date(2028, 5, 5),
+    )
+    same()
+    loan.issued_on = dt.date(2026, 2, 2)
+    loan.save()
+    same()
     # a person deleted with all their events
     people[4].delete()
     same()

@@ -84,10 +84,15 @@ def test_a_certificate_signed_with_another_key_fails(certificate):
 
 
 def test_the_offline_tool_needs_only_the_published_key(certificate, tmp_path):
+    """Copied out of the repository, with the PEM the platform publishes."""
     key = tmp_path / "bureau.pem"
     key.write_text(signing.public_key_pem())
+    tool = tmp_path / "verify_certificate.py"
+    tool.write_text(TOOL.read_text(encoding="utf-8"), encoding="utf-8")
     url = "https://jiuye.example/certificates/verify/?c=" + signing.token_of(certificate)
-    ok = subprocess.run([sys.executable, str(TOOL), str(key), url], capture_output=True, text=True)
+    ok = subprocess.run(
+        [sys.executable, str(tool), str(key), url], capture_output=True, text=True, cwd=tmp_path
+    )
     assert ok.returncode == 0 and "核验通过" in ok.stdout and "王焊工" in ok.stdout
     body64, sig64 = signing.token_of(certificate).split(".")
     facts = json.loads(_unb64(body64)) | {"level": "一级/高级技师"}
@@ -95,6 +100,21 @@ def test_the_offline_tool_needs_only_the_published_key(certificate, tmp_path):
         json.dumps(facts, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
     )
     bad = subprocess.run(
-        [sys.executable, str(TOOL), str(key), f"{forged}.{sig64}"], capture_output=True, text=True
+        [sys.executable, str(tool), str(key), f"{forged}.{sig64}"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
     )
     assert bad.returncode == 1 and "核验不通过" in bad.stdout
+    key.write_text("not a key")
+    broken = subprocess.run(
+        [sys.executable, str(tool), str(key), url], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert broken.returncode == 1 and "公钥文件无法读取" in broken.stdout
+
+
+def test_only_certificates_with_a_number_and_date_are_signed(certificate):
+    typed_in = Certificate.objects.create(person=certificate.person, name="电工", level=5)
+    assert not signing.signable(typed_in)
+    with pytest.raises(signing.VerificationError):
+        signing.token_of(typed_in)

@@ -39,7 +39,7 @@ def test_attendance_only_for_people_in_the_class_and_nothing_half_written(
     enrol(user=migrant.user_account, course=course, person=migrant)
     outsider = PersonFactory(name="未报名者")
     today = timezone.localdate()
-    with pytest.raises(TrainingError, match="未报名者未报名本班"):
+    with pytest.raises(TrainingError, match="所选的1人未报名本班"):
         record_attendance(
             user=school_account, course=course, day=today, present={migrant.pk, outsider.pk}
         )
@@ -160,11 +160,25 @@ def test_vouchers_go_to_the_training_group_and_are_redeemed_once_before_expiry(
         enrol(user=me, course=unsubsidised, person=migrant, voucher_code=voucher.code)
 
 
+def test_vouchers_only_for_this_year(county_clerk):
+    with pytest.raises(TrainingError, match="本年度"):
+        issue_vouchers(user=county_clerk, region_prefix="341282", year=1999)
+    assert not Voucher.objects.exists()
+
+
 def test_only_county_staff_issue_a_countys_vouchers(staff):
     with pytest.raises(TrainingError):
-        issue_vouchers(user=staff("township_staff", "341282001"), region_prefix="341282", year=2026)
+        issue_vouchers(
+            user=staff("township_staff", "341282001"),
+            region_prefix="341282",
+            year=timezone.localdate().year,
+        )
     with pytest.raises(TrainingError):
-        issue_vouchers(user=staff("county_staff", "340102"), region_prefix="341282", year=2026)
+        issue_vouchers(
+            user=staff("county_staff", "340102"),
+            region_prefix="341282",
+            year=timezone.localdate().year,
+        )
 
 
 def _zaozhuang_community():
@@ -287,6 +301,6 @@ def test_the_lifelong_record_holds_every_event_that_made_it(
     assert [v.pk for v in record.vouchers] == [voucher.pk]
     assert [s.pk for s in record.subsidies] == [done.application.pk]
     kinds = [e.kind for e in record.events]
-    assert kinds.count("报名") == 2 and kinds.count("结业") == 1
+    assert kinds.count("报名") == 2 and kinds.count("结业") == 1 and kinds.count("退出") == 1
     assert kinds.count("证书") == 2 and kinds.count("培训券") == 1 and kinds.count("补贴") == 1
     assert SubsidyApplication.objects.filter(person=migrant).count() == 1

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from apps.people.tests.factories import PersonFactory
+from apps.regions.models import Region
 from apps.services.models import ServiceRecord
 from apps.taxonomy.models import Occupation
 from apps.training.models import Enrolment
@@ -110,3 +111,46 @@ def test_staff_see_their_regions_institutions_and_classes_only(
     assert institutions_in_scope(ours).count() == 1 and courses_in_scope(ours).count() == 1
     assert institutions_in_scope(theirs).count() == 0 and courses_in_scope(theirs).count() == 0
     assert courses_in_scope(school_account).count() == 1
+
+
+def test_a_class_stays_in_its_county_and_in_bounds(school, school_account, community):
+    far = Region.objects.get(code="341282002001")  # another street of the county: fine
+    assert course_of(school, school_account, far).community == far
+    street = Region.objects.filter(parent_id="340102", level=4).first()
+    elsewhere, _ = Region.objects.get_or_create(
+        code=f"{street.code}001",
+        defaults=dict(name="外县社区", level=5, parent=street, generated=True),
+    )
+    with pytest.raises(TrainingError, match="本机构所在的县"):
+        course_of(school, school_account, elsewhere)
+    for field, value, words in (
+        ("hours", -1, "课时"),
+        ("hours", 100000, "课时"),
+        ("capacity", 100000, "招生人数"),
+        ("mode", "zzz", "组织方式"),
+    ):
+        with pytest.raises(TrainingError, match=words):
+            course_of(school, school_account, community, **{field: value})
+    with pytest.raises(TrainingError, match="不超过366天"):
+        course_of(school, school_account, community, end=dt.date(9999, 12, 31))
+
+
+def test_an_institution_is_put_on_record_once_with_each_occupation_once(county_clerk):
+    from apps.people.tests.factories import EmployerFactory
+    from apps.training.services import add_institution
+
+    kw = dict(user=county_clerk, kind="private_school", may_evaluate=False)
+    with pytest.raises(TrainingError, match="重复"):
+        add_institution(
+            employer=EmployerFactory(),
+            approved_on=dt.date(2025, 1, 1),
+            approvals=[(WELDER, 3), (WELDER, 2)],
+            **kw,
+        )
+    with pytest.raises(TrainingError, match="备案日期"):
+        add_institution(
+            employer=EmployerFactory(),
+            approved_on=timezone.localdate() + dt.timedelta(days=1),
+            approvals=[(WELDER, 3)],
+            **kw,
+        )

@@ -61,6 +61,13 @@ def test_a_worker_finds_joins_completes_and_verifies(
     assert migrant.name in roster
     client.post(
         f"/training/courses/{course.pk}/roster/",
+        {"action": "attendance", "day": today.isoformat()},  # absent: nobody ticked
+    )
+    # the day's register opens as recorded, so a second submit does not undo it
+    again = client.get(f"/training/courses/{course.pk}/roster/?day={today}").content.decode()
+    assert f'name="present" value="{migrant.pk}" aria-label' in again and "0/1" in again
+    client.post(
+        f"/training/courses/{course.pk}/roster/",
         {"action": "attendance", "day": today.isoformat(), "present": [migrant.pk]},
     )
     done = client.post(
