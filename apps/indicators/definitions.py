@@ -72,7 +72,9 @@ def _in_work() -> tuple[str, ...]:
 
 
 def _active_on(day: dt.date) -> Q:
-    return Q(registered_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+    from apps.people.selectors import in_force_on
+
+    return in_force_on(day)
 
 
 def new_employment(start: dt.date, end: dt.date) -> QuerySet:

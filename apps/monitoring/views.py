@@ -19,6 +19,7 @@ from apps.accounts.models import Role
 from apps.accounts.permissions import change_refusal
 from apps.employers.models import Employer
 from apps.portal.access import back_office, region_asked, scope_or_refuse
+from apps.portal.inputs import int_field
 from apps.portal.pages import paginate
 
 from .models import Level, MonitoredEnterprise, MonthlyReport, Warning
@@ -27,10 +28,7 @@ from .services import MonitoringError, add_enterprise, handle, parse_month, subm
 
 
 def _int(value, field: str) -> int:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        raise MonitoringError(f"{field}:须为整数") from None
+    return int_field(value, field, MonitoringError)
 
 
 def _submit(request, enterprise: MonitoredEnterprise) -> bool:

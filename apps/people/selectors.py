@@ -80,3 +80,18 @@ def zero_employment_households(prefix: str = "") -> QuerySet[Household]:
         unemployed=Count("members", filter=Q(members__labour_status=LabourStatus.UNEMPLOYED)),
         working=Count("members", filter=Q(members__labour_status__in=IN_WORK)),
     ).filter(unemployed__gt=0, working=0)
+
+
+def groups_on(person: Person, day) -> set[str]:
+    """The key groups a person belongs to on ``day`` (tags in force that day)."""
+    return set(
+        KeyGroupTag.objects.filter(person=person, start__lte=day)
+        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        .values_list("group", flat=True)
+    )
+
+
+def in_force_on(day) -> Q:
+    """A registration in force on ``day``: begun by then and not ended by then (one ended
+    on a day no longer counts that day), as the indicators count it."""
+    return Q(registered_on__lte=day) & (Q(ended_on__isnull=True) | Q(ended_on__gt=day))

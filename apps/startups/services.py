@@ -17,6 +17,7 @@ from apps.accounts.models import User
 from apps.accounts.permissions import change_refusal, is_owner
 from apps.accounts.services import record_audit
 from apps.people.models import Person, Registration
+from apps.people.selectors import in_force_on
 
 from .models import GuaranteeLoan, Incubator, Mentor, MentorRequest, Startup, Tenancy
 
@@ -79,11 +80,8 @@ def jobs_created(startup: Startup, day: dt.date | None = None) -> int:
     day = day or timezone.localdate()
     return (
         Registration.objects.filter(
-            employer_id=startup.employer_id,
-            kind=Registration.Kind.EMPLOYMENT,
-            registered_on__lte=day,
+            in_force_on(day), employer_id=startup.employer_id, kind=Registration.Kind.EMPLOYMENT
         )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
         .exclude(person_id=startup.founder_id)
         .values("person_id")
         .distinct()

@@ -18,6 +18,7 @@ from apps.employers.selectors import employers_in_scope
 from apps.people.selectors import people_in_scope
 from apps.policies.models import SubsidyApplication
 from apps.portal.access import back_office, clerk_only, scope_or_refuse
+from apps.portal.inputs import date_field, int_field
 from apps.portal.pages import paginate
 from apps.regions.models import Region, RegionLevel
 from apps.taxonomy.models import Industry
@@ -41,18 +42,12 @@ from .services import (
 )
 
 
-def _date(value: str, field: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat((value or "").strip())
-    except ValueError:
-        raise StartupError(f"{field}:请填写日期(年-月-日)") from None
+def _date(value, field: str) -> dt.date:
+    return date_field(value, field, StartupError)
 
 
 def _int(value, field: str) -> int:
-    try:
-        return int(str(value).strip())
-    except (TypeError, ValueError):
-        raise StartupError(f"{field}:须为整数") from None
+    return int_field(value, field, StartupError)
 
 
 @back_office

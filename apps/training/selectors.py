@@ -12,7 +12,8 @@ from django.db.models import Count, Q, QuerySet
 
 from apps.accounts.models import Role, User
 from apps.accounts.scoping import region_prefix_q, scope_queryset
-from apps.people.models import Certificate, KeyGroup, KeyGroupTag, Person
+from apps.people.models import Certificate, KeyGroup, Person
+from apps.people.selectors import groups_on
 from apps.regions.geo import haversine_km
 
 from .models import Course, Enrolment, Institution, Voucher
@@ -98,11 +99,7 @@ def courses_for(person: Person, today: dt.date, limit: int = 30) -> list[Suggest
     shortage around them and their home first, each with why. Classes reserved for groups
     the person is not in, and classes they are already in, are left out."""
     labels = dict(KeyGroup.choices)
-    groups = set(
-        KeyGroupTag.objects.filter(person=person, start__lte=today)
-        .filter(Q(end__isnull=True) | Q(end__gte=today))
-        .values_list("group", flat=True)
-    )
+    groups = groups_on(person, today)
     wishes = list(person.wish_occupations.values_list("code", flat=True))
     joined = set(
         Enrolment.objects.filter(person=person, status__in=Enrolment.LIVE).values_list(

@@ -14,13 +14,13 @@ import secrets
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.accounts.permissions import change_refusal, is_owner
 from apps.accounts.services import record_audit
-from apps.people.models import Certificate, KeyGroup, KeyGroupTag, Person
+from apps.people.models import Certificate, KeyGroup, Person
+from apps.people.selectors import groups_on, in_force_on
 from apps.regions.models import RegionLevel
 from apps.taxonomy.models import Occupation, SkillLevel
 
@@ -192,17 +192,6 @@ def create_course(*, user: User, institution: Institution, **fields) -> Course:
 
 
 # --- enrolment ---------------------------------------------------------------------------
-def in_groups(person: Person, groups: list[str], day: dt.date) -> bool:
-    """Does ``person`` hold one of ``groups`` on ``day`` (an empty list: anyone)?"""
-    if not groups:
-        return True
-    return (
-        KeyGroupTag.objects.filter(person=person, group__in=groups, start__lte=day)
-        .filter(Q(end__isnull=True) | Q(end__gte=day))
-        .exists()
-    )
-
-
 def enrol(*, user: User, course: Course, person: Person, voucher_code: str = "") -> Enrolment:
     """Enrol ``person`` (the worker themselves, or staff of the person's region on their
     behalf). Refused over capacity, twice, after the class ended, outside the groups the
@@ -226,7 +215,7 @@ def enrol(*, user: User, course: Course, person: Person, voucher_code: str = "")
         live = course.enrolments.filter(status__in=Enrolment.LIVE).count()
         if live >= course.capacity:
             raise TrainingError(f"{course}:已报满({course.capacity}人)")
-        if not in_groups(person, course.groups, today):
+        if course.groups and not groups_on(person, today) & set(course.groups):
             labels = dict(KeyGroup.choices)
             whom = "、".join(labels.get(g, g) for g in course.groups)
             raise TrainingError(f"{course}仅面向{whom}")
@@ -385,16 +374,9 @@ def complete(
 def _employed_by(person: Person, employer_id: int, day: dt.date) -> bool:
     from apps.people.models import Registration
 
-    return (
-        Registration.objects.filter(
-            person=person,
-            employer_id=employer_id,
-            kind=Registration.Kind.EMPLOYMENT,
-            registered_on__lte=day,
-        )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day))
-        .exists()
-    )
+    return Registration.objects.filter(
+        in_force_on(day), person=person, employer_id=employer_id, kind="employment"
+    ).exists()
 
 
 def issue_certificate(

@@ -30,6 +30,7 @@ from apps.people.models import Certificate, KeyGroup, Person
 from apps.people.selectors import people_in_scope
 from apps.people.services import open_person_file
 from apps.portal.access import back_office, clerk_only, region_asked, scope_or_refuse
+from apps.portal.inputs import date_field, int_field
 from apps.portal.pages import paginate
 from apps.regions.models import Region, RegionLevel
 from apps.taxonomy.models import SkillLevel
@@ -60,18 +61,12 @@ from .services import (
 )
 
 
-def _date(value: str, field: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat((value or "").strip())
-    except ValueError:
-        raise TrainingError(f"{field}:请填写日期(年-月-日)") from None
+def _date(value, field: str) -> dt.date:
+    return date_field(value, field, TrainingError)
 
 
 def _int(value, field: str) -> int:
-    text = str(value).strip()
-    if not text.lstrip("-").isdigit() or len(text) > 9:
-        raise TrainingError(f"{field}:须为整数")
-    return int(text)
+    return int_field(value, field, TrainingError)
 
 
 def _is_institution(user) -> bool:
