@@ -21,6 +21,8 @@ from apps.startups.models import (
     Incubator,
     Mentor,
     MentorRequest,
+    Project,
+    ProjectInterest,
     Startup,
     Tenancy,
 )
@@ -34,6 +36,13 @@ MENTORS = [
     ("赵敏", "财务与融资", ["J", "L"]),
     ("孙立", "农产品加工与合作社", ["A", "C"]),
     ("周婷", "家政与养老服务", ["O"]),
+]
+PROJECTS = [
+    ("特色小吃门店(演示)", "H", 80000, 3, "门店经营,统一培训和供货,适合返乡人员和家庭创业"),
+    ("农村电商服务站(演示)", "F", 30000, 2, "代购代销和快递收发,依托村级便民服务点"),
+    ("家政服务小微企业(演示)", "O", 50000, 6, "保洁、育婴、养老陪护,员工经培训持证上岗"),
+    ("农产品初加工作坊(演示)", "C", 150000, 5, "本地农产品清洗、分拣、包装,对接商超和电商"),
+    ("汽车美容快修店(演示)", "O", 120000, 4, "洗车、保养和小修,需要一名持证技工"),
 ]
 TOPICS = ["门店选址和成本核算", "申请创业担保贷款的材料", "网店引流", "招第一批员工", "产品定价"]
 
@@ -131,7 +140,30 @@ def simulate_startups(county_code: str, *, seed: int, today=None) -> dict:
     for r in requests[: len(requests) // 2]:
         r.mentor, r.status = rng.choice(mentors), "assigned"
     MentorRequest.objects.bulk_update(requests, ["mentor", "status"])
+    projects = Project.objects.bulk_create(
+        Project(
+            title=title,
+            industry_id=industry,
+            region=county,
+            summary=summary,
+            investment=investment,
+            jobs=jobs,
+            source="演示生成",
+            generated=True,
+        )
+        for title, industry, investment, jobs, summary in PROJECTS
+    )
+    people = list(
+        KeyGroupTag.objects.filter(
+            region_prefix_q("person__community_id", county_code), group="migrant_worker"
+        ).values_list("person_id", flat=True)[:200]
+    )
+    ProjectInterest.objects.bulk_create(
+        ProjectInterest(project=rng.choice(projects), person_id=pk)
+        for pk in rng.sample(people, min(len(people), 15))
+    )
     return {
+        "projects": len(projects),
         "startups": len(startups),
         "loans": len(loans),
         "tenants": len(housed),

@@ -1,7 +1,7 @@
 """Entrepreneurship services (创业服务): startups and their founders, the jobs they create
 (创业带动就业, read from the employment registrations), guarantee loans (创业担保贷款),
-incubators (创业孵化基地) with their tenants, and the mentor pool (创业导师库) with the
-requests matched to mentors."""
+incubators (创业孵化基地) with their tenants, the mentor pool (创业导师库) with the
+requests matched to mentors, and the project pool (创业项目库) with the people interested."""
 
 from __future__ import annotations
 
@@ -195,3 +195,52 @@ class MentorRequest(models.Model):
 
     def __str__(self) -> str:
         return self.topic
+
+
+class Project(models.Model):
+    """A business idea on offer to would-be founders (创业项目库): franchises, local
+    specialities, service projects, with what it takes and where it suits."""
+
+    title = models.CharField("项目名称", max_length=128)
+    industry = models.ForeignKey(
+        "taxonomy.Industry", on_delete=models.PROTECT, related_name="+", verbose_name="行业"
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="适合区域"
+    )
+    summary = models.TextField("项目简介")
+    investment = models.PositiveIntegerField("参考投资额(元)")
+    jobs = models.PositiveSmallIntegerField("可带动就业(人)", default=1)
+    source = models.CharField("项目来源", max_length=128, blank=True)
+    active = models.BooleanField("在库", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    generated = models.BooleanField("演示生成", default=False)
+
+    class Meta:
+        verbose_name = "创业项目"
+        verbose_name_plural = "创业项目"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProjectInterest(models.Model):
+    """A worker interested in a project (意向): staff follow it up (项目推介)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="interests")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="project_interests"
+    )
+    at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "项目意向"
+        verbose_name_plural = "项目意向"
+        constraints = [
+            models.UniqueConstraint(fields=["project", "person"], name="interest_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}→{self.project_id}"

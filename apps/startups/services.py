@@ -19,7 +19,16 @@ from apps.accounts.services import record_audit
 from apps.people.models import Person, Registration
 from apps.people.selectors import in_force_on
 
-from .models import GuaranteeLoan, Incubator, Mentor, MentorRequest, Startup, Tenancy
+from .models import (
+    GuaranteeLoan,
+    Incubator,
+    Mentor,
+    MentorRequest,
+    Project,
+    ProjectInterest,
+    Startup,
+    Tenancy,
+)
 
 
 class StartupError(ValueError):
@@ -283,3 +292,58 @@ def close_request(*, user: User, request: MentorRequest, outcome: str) -> Mentor
     request.status, request.outcome = MentorRequest.Status.CLOSED, outcome.strip()[:255]
     request.save(update_fields=["status", "outcome"])
     return request
+
+
+# --- the project pool --------------------------------------------------------------------
+MAX_INVESTMENT = 100_000_000
+
+
+def add_project(
+    *, user: User, title: str, industry, region, summary: str, investment, jobs, source=""
+):
+    """Put a project in the pool (staff of the region it suits)."""
+    _refuse(user, region.code)
+    title, summary = title.strip(), summary.strip()
+    if not title:
+        raise StartupError("项目名称:请填写")
+    if len(summary) < 10:
+        raise StartupError("项目简介:请写明做什么、需要什么条件(至少10个字)")
+    if not 0 < investment <= MAX_INVESTMENT:
+        raise StartupError("参考投资额:须在1元至1亿元之间")
+    if not 0 < jobs <= 10000:
+        raise StartupError("可带动就业:须在1–10000人之间")
+    project = Project.objects.create(
+        title=title[:128],
+        industry=industry,
+        region=region,
+        summary=summary[:4000],
+        investment=investment,
+        jobs=jobs,
+        source=source.strip()[:128],
+        created_by=user,
+    )
+    record_audit(actor=user, action="创业项目入库", obj=project)
+    return project
+
+
+def projects_for(person: Person | None, region_prefix: str = ""):
+    """Projects in the pool, those of the person's county (or the region asked) first."""
+    qs = Project.objects.filter(active=True).select_related("industry", "region")
+    county = ((person.community_id or "")[:6] if person else "") or region_prefix[:6]
+    ordered = sorted(
+        qs, key=lambda p: (not (county and p.region_id.startswith(county)), p.investment, p.pk)
+    )
+    return ordered
+
+
+def show_interest(*, user: User, project: Project) -> ProjectInterest:
+    """The worker themselves registers interest in a project, once."""
+    person = user.person if user.is_authenticated else None
+    if person is None or not is_owner(user, person_id=person.pk):
+        raise StartupError("请以劳动者账号登录后登记意向")
+    if not project.active:
+        raise StartupError("该项目已下架")
+    interest, made = ProjectInterest.objects.get_or_create(project=project, person=person)
+    if not made:
+        raise StartupError("您已登记过对该项目的意向")
+    return interest

@@ -10,4 +10,5 @@ urlpatterns = [
     path("startups/incubators/", views.incubators, name="incubators"),
     path("startups/mentors/", views.mentors, name="mentors"),
     path("startups/mine/", views.mine, name="mine"),
+    path("startups/projects/", views.projects, name="projects"),
 ]

@@ -24,10 +24,11 @@ from apps.regions.models import Region, RegionLevel
 from apps.taxonomy.models import Industry
 from jiuye.identifiers import mask_name
 
-from .models import GuaranteeLoan, Incubator, Mentor, MentorRequest, Startup, Tenancy
+from .models import GuaranteeLoan, Incubator, Mentor, MentorRequest, Project, Startup, Tenancy
 from .selectors import incubators_in_scope, loan_totals, loans_in_scope, startups_in_scope
 from .services import (
     StartupError,
+    add_project,
     admit,
     ask_mentor,
     assign,
@@ -36,8 +37,10 @@ from .services import (
     issue_loan,
     jobs_created,
     leave,
+    projects_for,
     register_startup,
     settle_loan,
+    show_interest,
     suggest_mentors,
 )
 
@@ -334,5 +337,74 @@ def mine(request):
         {
             "startups": [(s, jobs_created(s), s.requests.select_related("mentor")) for s in own],
             "loans": [(loan, interest_subsidy(loan)) for loan in person.startup_loans.all()],
+        },
+    )
+
+
+def projects(request):
+    """The project pool (创业项目库): anyone browses it; a worker registers interest; staff
+    add projects and see who is interested in their region's."""
+    user = request.user
+    person = user.person if user.is_authenticated and user.role == Role.WORKER else None
+    clerk = user.is_authenticated and user.is_clerk
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return redirect(f"/accounts/login/?next={request.path}")
+        try:
+            if request.POST.get("action") == "interest":
+                project = Project.objects.filter(
+                    pk=_int(request.POST.get("project"), "项目"), active=True
+                ).first()
+                if project is None:
+                    raise StartupError("没有这个项目")
+                show_interest(user=user, project=project)
+                messages.success(request, f"已登记对“{project}”的意向,工作人员会与您联系")
+            elif clerk:
+                region = Region.objects.filter(code=request.POST.get("region", "").strip()).first()
+                industry = Industry.objects.filter(code=request.POST.get("industry", "")).first()
+                if region is None or industry is None:
+                    raise StartupError("行业和适合区域:请选择")
+                add_project(
+                    user=user,
+                    title=request.POST.get("title", ""),
+                    industry=industry,
+                    region=region,
+                    summary=request.POST.get("summary", ""),
+                    investment=_int(request.POST.get("investment"), "参考投资额"),
+                    jobs=_int(request.POST.get("jobs") or 1, "可带动就业"),
+                    source=request.POST.get("source", ""),
+                )
+                messages.success(request, "已入库")
+            else:
+                raise PermissionDenied("仅限经办人员")
+        except StartupError as e:
+            messages.error(request, str(e))
+        return redirect("startups:projects")
+    interested = set()
+    if person:
+        interested = set(person.project_interests.values_list("project_id", flat=True))
+    interests = []
+    if clerk:
+        from apps.accounts.scoping import scope_queryset
+
+        from .models import ProjectInterest
+
+        interests = scope_queryset(
+            ProjectInterest.objects.select_related("project", "person"),
+            user,
+            "person__community_id",
+        ).order_by("-at")[:50]
+    prefix = user.scope_region.code if clerk and user.scope_region_id else ""
+    return render(
+        request,
+        "startups/projects.html",
+        {
+            "projects": projects_for(person, prefix)[:100],
+            "interested": interested,
+            "person": person,
+            "clerk": clerk,
+            "interests": interests,
+            "sections": Industry.objects.filter(section__isnull=True).order_by("code"),
+            "region_code": prefix,
         },
     )

@@ -56,7 +56,16 @@ from apps.policies.models import (
 )
 from apps.regions.models import Region, RegionLevel
 from apps.services.models import AssistancePlan, PlanStep, ServiceRecord
-from apps.startups.models import GuaranteeLoan, Incubator, Mentor, MentorRequest, Startup, Tenancy
+from apps.startups.models import (
+    GuaranteeLoan,
+    Incubator,
+    Mentor,
+    MentorRequest,
+    Project,
+    ProjectInterest,
+    Startup,
+    Tenancy,
+)
 from apps.training.models import (
     Approval,
     Attendance,
@@ -91,6 +100,7 @@ PUBLIC = {
     "training:course",
     "training:verify",  # anyone holding a certificate checks it
     "training:key",  # the bureau's public key
+    "startups:projects",  # the project pool is for anyone thinking of starting up
 }
 
 
@@ -317,6 +327,14 @@ def world(db, staff):
     )
     w.mentor = Mentor.objects.create(name="某导师", expertise="经营", region=w.x_region)
     w.mentor_request = MentorRequest.objects.create(startup=w.startup, topic="外区帮扶需求")
+    w.project = Project.objects.create(
+        title="外区创业项目",
+        industry_id="H",
+        region=w.x_region,
+        summary="外区的一个创业项目简介",
+        investment=50000,
+    )
+    ProjectInterest.objects.create(project=w.project, person=w.person)
 
     # theirs: another worker and another employer in our own community
     w.neighbour = PersonFactory(name="同区他人丁", community_id=A1, labour_status="unemployed")
@@ -595,6 +613,10 @@ def _payloads(w: World) -> list[dict]:
         "topic": "越权的帮扶需求",
         "request": w.mentor_request.pk,
         "mentor": w.mentor.pk,
+        "project": w.project.pk,
+        "summary": "越权的项目简介越权的项目简介",
+        "investment": "1000",
+        "industry": "H",
         "origin": "returning",
         "founded_on": "2026-01-01",
         "level": "county",
@@ -626,6 +648,8 @@ def _payloads(w: World) -> list[dict]:
                 "leave",
                 "ask",
                 "assign",
+                "interest",
+                "add",
             )
         ),
         {**approved, "action": "batch"},
@@ -683,6 +707,7 @@ def their_state(w: World, role: str) -> dict:
         "incubator": Incubator.objects.filter(pk=w.incubator.pk),
         "tenancy": Tenancy.objects.filter(incubator=w.incubator),
         "mentor_request": MentorRequest.objects.filter(startup=w.startup),
+        "project_interest": ProjectInterest.objects.filter(person_id__in=people),
     }
     return {name: [model_to_dict(obj) for obj in qs.order_by("pk")] for name, qs in rows.items()}
 

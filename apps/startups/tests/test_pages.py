@@ -6,7 +6,15 @@ import pytest
 
 from apps.accounts.models import User
 from apps.people.tests.factories import EmployerFactory, PersonFactory
-from apps.startups.models import GuaranteeLoan, Incubator, Mentor, MentorRequest, Startup
+from apps.startups.models import (
+    GuaranteeLoan,
+    Incubator,
+    Mentor,
+    MentorRequest,
+    Project,
+    ProjectInterest,
+    Startup,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +102,39 @@ def test_staff_register_a_startup_its_loan_incubator_and_mentor(client, staff):
     client.force_login(staff("leader", "341282", "领导"))
     assert "张**" in client.get("/startups/").content.decode()
     assert "张创业" not in client.get(url).content.decode()
+
+
+def test_the_project_pool_for_would_be_founders(client, staff):
+    clerk = staff("county_staff", "341282")
+    client.force_login(clerk)
+    client.post(
+        "/startups/projects/",
+        {
+            "action": "add",
+            "title": "界首小吃加盟店",
+            "industry": "H",
+            "region": "341282",
+            "summary": "门店加盟,总部统一培训和供货,适合返乡人员",
+            "investment": "80000",
+            "jobs": "3",
+        },
+    )
+    bad = client.post(
+        "/startups/projects/",
+        {"action": "add", "title": "空", "industry": "H", "region": "340102", "summary": "太短"},
+        follow=True,
+    ).content.decode()
+    assert "管辖" in bad or "简介" in bad
+    project = Project.objects.get()
+    client.logout()
+    assert "界首小吃加盟店" in client.get("/startups/projects/").content.decode()  # public
+    worker = PersonFactory(name="想创业的人")
+    User.objects.create_user("想创业", password="pw-x-123456", role="worker", person=worker)
+    client.force_login(User.objects.get(username="想创业"))
+    client.post("/startups/projects/", {"action": "interest", "project": project.pk})
+    again = client.post(
+        "/startups/projects/", {"action": "interest", "project": project.pk}, follow=True
+    ).content.decode()
+    assert "已登记过" in again and ProjectInterest.objects.filter(person=worker).count() == 1
+    client.force_login(clerk)
+    assert "想创业的人" in client.get("/startups/projects/").content.decode()
