@@ -61,6 +61,8 @@ def register_startup(
         raise StartupError(f"创业者类别:未知的类别“{origin}”")
     if founded_on > timezone.localdate():
         raise StartupError("成立日期:不能晚于今天")
+    if founded_on < add_months(founder.birth_date, 16 * 12):
+        raise StartupError(f"成立日期:早于创办人{founder.name}年满16周岁")
     if employer.founder_id and employer.founder_id != founder.pk:
         raise StartupError(f"{employer.name}登记的创办人不是{founder.name}")
     if employer.founded_on and employer.founded_on != founded_on:
@@ -102,10 +104,18 @@ def jobs_created(startup: Startup, day: dt.date | None = None) -> int:
 def loan_caps(region_code: str, day: dt.date) -> tuple[Decimal, int]:
     """(highest amount, longest term in months) for a person's loan on ``day`` in their
     county: dated parameters (national, overridable per region)."""
+    from openfisca_core.errors import ParameterNotFoundError
+
     from apps.policies.rules.system import system_for
 
-    p = system_for(region_code[:6]).parameters(day.isoformat()).startup_loan
-    return Decimal(str(p.max_amount)), int(p.max_term_months)
+    try:
+        p = system_for(region_code[:6]).parameters(day.isoformat()).startup_loan
+        cap, longest = p.max_amount, p.max_term_months
+    except ParameterNotFoundError:
+        cap = longest = None
+    if cap is None or longest is None:
+        raise StartupError(f"放款日期:{day}时平台没有个人创业担保贷款额度的规定(自2018年起)")
+    return Decimal(str(cap)), int(longest)
 
 
 def _decimal(value, field: str) -> Decimal:
@@ -115,6 +125,8 @@ def _decimal(value, field: str) -> Decimal:
         raise StartupError(f"{field}:须为数字") from None
     if not out.is_finite():
         raise StartupError(f"{field}:须为数字")
+    if out != out.quantize(Decimal("0.01")):
+        raise StartupError(f"{field}:最多两位小数")
     return out
 
 
@@ -214,6 +226,11 @@ def admit(*, user: User, incubator: Incubator, startup: Startup, start: dt.date)
             raise StartupError(f"{incubator}已满({incubator.capacity}个主体)")
         if start > timezone.localdate():
             raise StartupError("入驻日期:不能晚于今天")
+        if start < startup.founded_on:
+            raise StartupError(f"入驻日期:早于{startup}的成立日期{startup.founded_on}")
+        last = startup.tenancies.order_by("-end").values_list("end", flat=True).first()
+        if last and start < last:
+            raise StartupError(f"入驻日期:早于上次出孵日期{last}")
         tenancy = Tenancy.objects.create(incubator=incubator, startup=startup, start=start)
     record_audit(actor=user, action="入驻孵化基地", obj=tenancy)
     return tenancy
@@ -225,6 +242,8 @@ def leave(*, user: User, tenancy: Tenancy, end: dt.date) -> Tenancy:
         raise StartupError("已出孵")
     if end < tenancy.start:
         raise StartupError(f"出孵日期:不能早于入驻日期{tenancy.start}")
+    if end > timezone.localdate():
+        raise StartupError("出孵日期:不能晚于今天")
     tenancy.end = end
     tenancy.save(update_fields=["end"])
     return tenancy
@@ -312,6 +331,8 @@ def add_project(
         raise StartupError("参考投资额:须在1元至1亿元之间")
     if not 0 < jobs <= 10000:
         raise StartupError("可带动就业:须在1–10000人之间")
+    if Project.objects.filter(title=title[:128], region=region, active=True).exists():
+        raise StartupError(f"项目名称:{region.name}已有在库项目“{title}”")
     project = Project.objects.create(
         title=title[:128],
         industry=industry,

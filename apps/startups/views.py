@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Role
 from apps.accounts.permissions import change_refusal
+from apps.accounts.scoping import scope_queryset
 from apps.employers.selectors import employers_in_scope
 from apps.people.selectors import people_in_scope
 from apps.policies.models import SubsidyApplication
@@ -22,7 +23,7 @@ from apps.portal.inputs import date_field, int_field
 from apps.portal.pages import paginate
 from apps.regions.models import Region, RegionLevel
 from apps.taxonomy.models import Industry
-from jiuye.identifiers import mask_name
+from jiuye.identifiers import mask_name, validate_mobile
 
 from .models import GuaranteeLoan, Incubator, Mentor, MentorRequest, Project, Startup, Tenancy
 from .selectors import incubators_in_scope, loan_totals, loans_in_scope, startups_in_scope
@@ -242,8 +243,8 @@ def incubators(request):
             if level not in Incubator.Level.values:
                 raise StartupError("级别:请选择")
             capacity = _int(request.POST.get("capacity"), "可入驻主体数")
-            if capacity <= 0:
-                raise StartupError("可入驻主体数:须大于0")
+            if not 0 < capacity <= 10000:
+                raise StartupError("可入驻主体数:须在1–10000之间")
             name = request.POST.get("name", "").strip()
             if not name:
                 raise StartupError("名称:请填写")
@@ -282,12 +283,18 @@ def mentors(request):
             expertise = request.POST.get("expertise", "").strip()
             if not name or not expertise:
                 raise StartupError("姓名和擅长领域:请填写")
+            phone = request.POST.get("phone", "").strip()
+            if phone:
+                try:
+                    phone = validate_mobile(phone)
+                except ValueError as e:
+                    raise StartupError(f"电话:{e}") from None
             region = request.user.scope_region or Region.objects.filter(level=1).first()
             mentor = Mentor.objects.create(
                 name=name[:64],
                 expertise=expertise[:255],
                 organisation=request.POST.get("organisation", "").strip()[:128],
-                phone=request.POST.get("phone", "").strip()[:11],
+                phone=phone,
                 region=region,
             )
             mentor.industries.set(
@@ -352,6 +359,8 @@ def projects(request):
             return redirect(f"/accounts/login/?next={request.path}")
         try:
             if request.POST.get("action") == "interest":
+                if person is None:
+                    raise StartupError("请以劳动者账号登录后登记意向")
                 project = Project.objects.filter(
                     pk=_int(request.POST.get("project"), "项目"), active=True
                 ).first()
@@ -359,11 +368,17 @@ def projects(request):
                     raise StartupError("没有这个项目")
                 show_interest(user=user, project=project)
                 messages.success(request, f"已登记对“{project}”的意向,工作人员会与您联系")
-            elif clerk:
-                region = Region.objects.filter(code=request.POST.get("region", "").strip()).first()
+            elif clerk and request.POST.get("action") == "add":
+                region = (
+                    scope_queryset(Region.objects.all(), user, "code")
+                    .filter(code=request.POST.get("region", "").strip())
+                    .first()
+                )
+                if region is None:
+                    raise StartupError("适合区域:请填写本辖区的区划代码")
                 industry = Industry.objects.filter(code=request.POST.get("industry", "")).first()
-                if region is None or industry is None:
-                    raise StartupError("行业和适合区域:请选择")
+                if industry is None:
+                    raise StartupError("行业:请选择")
                 add_project(
                     user=user,
                     title=request.POST.get("title", ""),
@@ -375,6 +390,8 @@ def projects(request):
                     source=request.POST.get("source", ""),
                 )
                 messages.success(request, "已入库")
+            elif clerk:
+                raise StartupError("未知的操作")
             else:
                 raise PermissionDenied("仅限经办人员")
         except StartupError as e:
@@ -385,8 +402,6 @@ def projects(request):
         interested = set(person.project_interests.values_list("project_id", flat=True))
     interests = []
     if clerk:
-        from apps.accounts.scoping import scope_queryset
-
         from .models import ProjectInterest
 
         interests = scope_queryset(

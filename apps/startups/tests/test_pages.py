@@ -124,7 +124,7 @@ def test_the_project_pool_for_would_be_founders(client, staff):
         {"action": "add", "title": "空", "industry": "H", "region": "340102", "summary": "太短"},
         follow=True,
     ).content.decode()
-    assert "管辖" in bad or "简介" in bad
+    assert "本辖区" in bad
     project = Project.objects.get()
     client.logout()
     assert "界首小吃加盟店" in client.get("/startups/projects/").content.decode()  # public

@@ -70,6 +70,18 @@ def test_a_startup_records_its_founder_for_the_subsidy_rule_and_counts_its_jobs(
         )
 
 
+def test_a_startup_is_not_founded_before_its_founder_could(clerk):
+    young = PersonFactory(birth_date=dt.date(2015, 1, 1))
+    with pytest.raises(StartupError, match="年满16周岁"):
+        register_startup(
+            user=clerk,
+            employer=EmployerFactory(region_id="341282001001"),
+            founder=young,
+            origin="other",
+            founded_on=dt.date(2026, 1, 1),
+        )
+
+
 def test_another_regions_business_cannot_be_registered(staff):
     far = EmployerFactory(region_id="341282002001")
     with pytest.raises(StartupError, match="管辖范围"):
@@ -108,6 +120,10 @@ def test_a_loan_within_the_caps_in_force_and_one_at_a_time(startup, clerk):
         loan(clerk, startup, term_months=48)
     with pytest.raises(StartupError, match="须为数字"):
         loan(clerk, startup, amount="二十万")
+    with pytest.raises(StartupError, match="最多两位小数"):
+        loan(clerk, startup, amount="0.001")
+    with pytest.raises(StartupError, match="没有个人创业担保贷款额度"):  # before any cap
+        loan(clerk, startup, amount="1000", issued_on=dt.date(2017, 1, 1))
     with pytest.raises(StartupError, match="创办人不是"):
         loan(clerk, startup, borrower=PersonFactory())
     first = loan(clerk, startup)
@@ -130,6 +146,8 @@ def test_an_incubator_takes_startups_up_to_its_capacity(startup, clerk):
         community=Region.objects.get(code="341282001001"),
         capacity=1,
     )
+    with pytest.raises(StartupError, match="早于"):  # before it was founded
+        admit(user=clerk, incubator=hub, startup=startup, start=dt.date(2024, 5, 1))
     admit(user=clerk, incubator=hub, startup=startup, start=dt.date(2025, 5, 1))
     with pytest.raises(StartupError, match="已在孵"):
         admit(user=clerk, incubator=hub, startup=startup, start=dt.date(2025, 5, 2))
