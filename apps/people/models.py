@@ -223,16 +223,15 @@ class StatusChange(models.Model):
 class Certificate(models.Model):
     """A vocational qualification or skill-level certificate (职业资格/技能等级证书)."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="certificates")
-    occupation = models.ForeignKey(
-        "taxonomy.Occupation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-
     class Kind(models.TextChoices):
         SKILL_LEVEL = "skill_level", "职业技能等级证书"
         QUALIFICATION = "qualification", "职业资格证书"
         SPECIAL_OPERATION = "special_operation", "特种作业操作证"
 
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="certificates")
+    occupation = models.ForeignKey(
+        "taxonomy.Occupation", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     kind = models.CharField("证书类别", max_length=20, choices=Kind.choices, default="skill_level")
     name = models.CharField("证书名称", max_length=128)
     level = models.PositiveSmallIntegerField(
