@@ -634,9 +634,8 @@ def demand(request):
         "high_skill_certificates",
     }
     own = region.scope_prefix
-    progress = [
-        p for p in evaluate_all(targets_for(own), today, today.year) if p.target.indicator in codes
-    ]
+    pairs = [(t, p) for t, p in targets_for(own) if t.indicator in codes]
+    progress = evaluate_all(pairs, today, today.year)  # only the training targets counted
     return render(
         request,
         "training/demand.html",
