@@ -1,4 +1,5 @@
-"""Helpers shared by the formulas: month arithmetic on date arrays."""
+"""Helpers shared by the formulas: month arithmetic on date arrays, and the amount of
+certificates at the training subsidy's standard for each level."""
 
 from __future__ import annotations
 
@@ -37,3 +38,10 @@ def months_in_period(start, stop, period, max_months=None) -> numpy.ndarray:
 
 def year_of(dates) -> numpy.ndarray:
     return numpy.asarray(dates).astype("datetime64[Y]").astype(numpy.int64) + 1970
+
+
+def at_training_standard(entity, counts: str, period, parameters):
+    """Σ over levels 1–5 of the entity's ``{counts}_{k}`` certificates × the training
+    subsidy's standard for level k (职业培训补贴, paid to persons or to enterprises)."""
+    by_level = parameters(period).training_subsidy.amount_by_level
+    return sum(entity(f"{counts}_{k}", period) * by_level[f"level_{k}"] for k in range(1, 6))

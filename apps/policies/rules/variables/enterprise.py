@@ -9,6 +9,7 @@ from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
 from ..entities import Enterprise
+from .common import at_training_standard
 
 ETERNITY, YEAR = DateUnit.ETERNITY, DateUnit.YEAR
 # Sums name the role: OpenFisca pads the result to every enterprise only then (an
@@ -571,9 +572,5 @@ class enterprise_training_subsidy(Variable):
     )
 
     def formula(enterprise, period, parameters):
-        by_level = parameters(period).training_subsidy.amount_by_level
-        total = sum(
-            enterprise(f"own_certificates_level_{k}", period) * by_level[f"level_{k}"]
-            for k in range(1, 6)
-        )
+        total = at_training_standard(enterprise, "own_certificates_level", period, parameters)
         return total * enterprise("trains_own_staff", period)

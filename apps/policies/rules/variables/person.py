@@ -10,7 +10,7 @@ from openfisca_core.periods import DateUnit
 from openfisca_core.variables import Variable
 
 from ..entities import Person
-from .common import NO_DATE, has_date, months_in_period, year_of
+from .common import NO_DATE, at_training_standard, has_date, months_in_period, year_of
 
 ETERNITY, YEAR = DateUnit.ETERNITY, DateUnit.YEAR
 
@@ -325,11 +325,7 @@ class training_subsidy(Variable):
     documentation = "本年度各等级证书数 × 该等级标准(参数,省定)之和"
 
     def formula(person, period, parameters):
-        by_level = parameters(period).training_subsidy.amount_by_level
-        total = sum(
-            person(f"new_certificates_level_{k}", period) * by_level[f"level_{k}"]
-            for k in range(1, 6)
-        )
+        total = at_training_standard(person, "new_certificates_level", period, parameters)
         return total * person("in_training_group", period) * person("has_new_certificate", period)
 
 
