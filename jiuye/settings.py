@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "apps.monitoring",
     "apps.training",
     "apps.startups",
+    "apps.fairs",
     "apps.demo",
     "apps.portal",
 ]

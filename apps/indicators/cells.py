@@ -490,6 +490,30 @@ def after_rows(model: type[models.Model], rows: list) -> None:
         touch_days(model, [d for r in rows for d in _date_values(r)])
         if model is ZeroEmploymentAlert:
             touch_people({get(r, "cleared_by_id") for r in rows} - {None})
+    elif model in _fair_models():
+        _touch_fairs(
+            model, [d for r in rows for d in _date_values(r)], [get(r, "fair_id") for r in rows]
+        )
+
+
+def _fair_models() -> tuple:
+    from apps.fairs.models import Fair, Intention
+
+    return (Fair, Intention)
+
+
+def _touch_fairs(model, days: list, fair_ids: list) -> None:
+    """A fair's events are dated by its day: a write to a fair moves its own count and its
+    intentions' (a fair cancelled or moved), an intention's the count of its fair's day."""
+    from apps.fairs.models import Fair, Intention
+
+    if model is Intention:
+        days = list(
+            Fair.objects.filter(pk__in=set(fair_ids) - {None}).values_list("held_on", flat=True)
+        )
+        touch(keys_of(Intention), days)
+    else:
+        touch([*keys_of(Fair), *keys_of(Intention)], days)
 
 
 _OLD = "_indicator_days"
@@ -532,6 +556,8 @@ def changed(sender, instance, **kwargs) -> None:
             touch_people([instance.cleared_by_id])
     elif sender in (Job, Payment, Startup):
         touch_days(sender, days)
+    elif sender in _fair_models():
+        _touch_fairs(sender, days, [getattr(instance, "fair_id", None)])
 
 
 def sources() -> list[type[models.Model]]:
@@ -540,4 +566,12 @@ def sources() -> list[type[models.Model]]:
     from apps.policies.models import Payment
     from apps.startups.models import Startup
 
-    return [*_person_models(), Person, Job, ZeroEmploymentAlert, Payment, Startup]
+    return [
+        *_person_models(),
+        Person,
+        Job,
+        ZeroEmploymentAlert,
+        Payment,
+        Startup,
+        *_fair_models(),
+    ]

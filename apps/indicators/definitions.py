@@ -235,6 +235,24 @@ def startup_trainings(start: dt.date, end: dt.date) -> QuerySet:
     return trainings(start, end).filter(course__kind="startup")
 
 
+def fairs_held(start: dt.date, end: dt.date) -> QuerySet:
+    """Fairs held (招聘会) in the period, not called off."""
+    from apps.fairs.models import Fair
+
+    return Fair.objects.filter(cancelled=False, held_on__range=(start, end))
+
+
+def fair_intentions(start: dt.date, end: dt.date) -> QuerySet:
+    """People reaching a hiring intention (达成就业意向) at the period's fairs: the first
+    intention of each person at each fair."""
+    from apps.fairs.models import Intention
+    from apps.fairs.selectors import first_intentions
+
+    return first_intentions(
+        Intention.objects.filter(fair__cancelled=False, fair__held_on__range=(start, end))
+    )
+
+
 def _startups_of(origin: str):
     def events(start: dt.date, end: dt.date) -> QuerySet:
         from apps.startups.models import Startup
@@ -301,7 +319,6 @@ def _policy_name(code: str) -> str:
 
 SURVEY = "来自国家统计局劳动力调查,登记数据不能计算"
 INSURANCE = "来自社会保险经办系统,本平台未接入参保数据"
-FAIRS = "招聘会记录尚未在平台建立(招聘会模块)"
 STATISTICS = "来自统计部门的年度统计,本平台不掌握该口径数据"
 
 INDICATORS: dict[str, Indicator] = {
@@ -712,8 +729,31 @@ INDICATORS: dict[str, Indicator] = {
             amount_field="amount",
             detail=lambda r: f"{r.bank} {r.amount}元",
         ),
-        Indicator("fairs_held", "举办招聘会场次", "场", NOT_COMPUTED, "", why_not=FAIRS),
-        Indicator("fair_intentions", "达成就业意向人数", "人", NOT_COMPUTED, "", why_not=FAIRS),
+        Indicator(
+            "fairs_held",
+            "举办招聘会场次",
+            "场",
+            FLOW,
+            "期内举办(举办日期在期内)且未取消的招聘会场次,现场、网络招聘会均计;"
+            "按举办单位所在区划计",
+            events=fairs_held,
+            region_field="region_id",
+            day_field="held_on",
+            detail=lambda r: f"{r.get_theme_display()} · {r.venue}",
+        ),
+        Indicator(
+            "fair_intentions",
+            "达成就业意向人数",
+            "人",
+            FLOW,
+            "期内举办的招聘会上与用人单位达成就业意向的人数:一人在同一场招聘会与多家"
+            "单位达成意向计一人,参加两场计两人;按招聘会举办单位所在区划、举办日期计",
+            events=fair_intentions,
+            region_field="fair__region_id",
+            person_field="person",
+            day_field="fair__held_on",
+            detail=lambda r: f"{r.fair} · {r.stand.employer.name}",
+        ),
         Indicator(
             "brand_businesses",
             "劳务品牌经营主体数",

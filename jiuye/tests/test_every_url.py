@@ -30,6 +30,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from apps.accounts.models import AccessEntry, User
 from apps.employers.models import Employer, EmployerRegistration
+from apps.fairs.models import Attendee, CheckIn, Fair, Intention, Stand
 from apps.imports.models import ImportJob
 from apps.jobs.models import Job, WelfarePlacement
 from apps.matching.models import Application, Offer, Push
@@ -105,6 +106,8 @@ PUBLIC = {
     "training:verify",  # anyone holding a certificate checks it
     "training:key",  # the bureau's public key
     "startups:projects",  # the project pool is for anyone thinking of starting up
+    "fairs:fairs",  # the coming fairs and each fair's stands are public notices
+    "fairs:fair",
 }
 
 
@@ -340,6 +343,30 @@ def world(db, staff):
     )
     ProjectInterest.objects.create(project=w.project, person=w.person)
 
+    # fairs: another city's fair, its stand, the person registered, let in, agreed
+    fair_day = dict(
+        held_on=dt.date(2026, 11, 20),
+        ends_on=dt.date(2026, 11, 20),
+        opens=dt.time(9),
+        closes=dt.time(12),
+        stands=10,
+        theme="spring",
+        venue="外区会场",
+    )
+    w.fair = Fair.objects.create(title="外区招聘会", region_id="340102", **fair_day)
+    w.stand = Stand.objects.create(fair=w.fair, employer=w.employer, number=1)
+    w.stand.jobs.set([w.job])
+    w.attendee = Attendee.objects.create(fair=w.fair, person=w.person, code="XFAIRCODE0001")
+    CheckIn.objects.create(
+        attendee=w.attendee,
+        key="0b0e2f6e-8d3c-4d7e-9a51-000000000001",
+        method="qr",
+        scanned_at=dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC),
+    )
+    w.intention = Intention.objects.create(
+        fair=w.fair, stand=w.stand, person=w.person, reached_on=dt.date(2026, 11, 20)
+    )
+
     # theirs: another worker and another employer in our own community
     w.neighbour = PersonFactory(name="同区他人丁", community_id=A1, labour_status="unemployed")
     w.neighbour_employer = EmployerFactory(name="同区他单位戊", region_id=A1)
@@ -362,6 +389,15 @@ def world(db, staff):
     w.neighbour_certificate = Certificate.objects.create(
         person=w.neighbour, name="同区他人证书", level=5
     )
+    w.our_fair = Fair.objects.create(title="本区招聘会", region_id="341282", **fair_day)
+    w.neighbour_stand = Stand.objects.create(
+        fair=w.our_fair, employer=w.neighbour_employer, number=1
+    )
+    w.our_stand = Stand.objects.create(fair=w.our_fair, employer=w.my_employer, number=2)
+    w.neighbour_attendee = Attendee.objects.create(
+        fair=w.our_fair, person=w.neighbour, code="NFAIRCODE0001"
+    )
+    Attendee.objects.create(fair=w.our_fair, person=w.me)
     # theirs for a community's or a street's staff: a person of another street of our
     # county, found by two sweeps of the whole county (an official one and a trial)
     w.street_b = PersonFactory(name="邻街人员庚", community_id="341282002001")
@@ -391,7 +427,7 @@ def world(db, staff):
 
 
 # Routes where open jobs, with their employer's name, are public by design.
-PUBLIC_JOBS = {"jobs:board", "jobs:board_job"}
+PUBLIC_JOBS = {"jobs:board", "jobs:board_job", "fairs:fair"}  # a fair's stands and their jobs
 JOB_NAMES = {"外区单位乙", "外区岗位丙", "同区他岗位"}
 
 
@@ -409,11 +445,12 @@ def secrets(w: World, role: str, route: str = "") -> list[str]:
         "外区注册单位",
         "外区银行",
         "外区帮扶需求",
+        "XFAIRCODE0001",
     ]
     if role in OTHER_STREET_IS_THEIRS:
         shown += ["邻街人员庚", f"<td>P{w.street_b.pk}</td>"]
     if role in ("worker", "employer"):
-        shown += ["同区他人丁", w.neighbour.id_number, "本区人员"]
+        shown += ["同区他人丁", w.neighbour.id_number, "本区人员", "NFAIRCODE0001"]
     if role == "employer":
         shown += ["同区他岗位"]
     if route in PUBLIC_JOBS:
@@ -514,6 +551,13 @@ ARGS = {
         Neighbours(pk=w.neighbour_certificate.pk),
     ],
     "startups:startup": lambda w: [{"pk": w.startup.pk}],
+    "fairs:fair": lambda w: [Public(pk=w.fair.pk)],
+    "fairs:pass": lambda w: [{"pk": w.fair.pk}],
+    "fairs:pass_qr": lambda w: [{"pk": w.fair.pk}],
+    "fairs:stand": lambda w: [{"pk": w.stand.pk}, Neighbours(pk=w.neighbour_stand.pk)],
+    "fairs:desk": lambda w: [{"pk": w.fair.pk}],
+    "fairs:door": lambda w: [{"pk": w.fair.pk}],
+    "fairs:door_sync": lambda w: [{"pk": w.fair.pk}],
     "training:certificate_qr": lambda w: [
         {"pk": w.certificate.pk},
         Neighbours(pk=w.neighbour_certificate.pk),
@@ -539,6 +583,12 @@ def _ours(w: World) -> dict[str, tuple[str, dict]]:
         "training:course": ("worker", {"pk": w.course.pk}),
         "training:person_record": ("county", {"pk": w.our_person.pk}),
         "startups:startup": ("county", {"pk": w.our_startup.pk}),
+        "fairs:fair": ("worker", {"pk": w.our_fair.pk}),
+        "fairs:pass": ("worker", {"pk": w.our_fair.pk}),
+        "fairs:pass_qr": ("worker", {"pk": w.our_fair.pk}),
+        "fairs:stand": ("employer", {"pk": w.our_stand.pk}),
+        "fairs:desk": ("county", {"pk": w.our_fair.pk}),
+        "fairs:door": ("county", {"pk": w.our_fair.pk}),
     }
 
 
@@ -626,6 +676,16 @@ def _payloads(w: World) -> list[dict]:
         "level": "county",
         "name": "越权",
         "expertise": "越权",
+        "jobs": w.job.pk,
+        "intention": w.intention.pk,
+        "hired_on": "2026-11-21",
+        "held_on": "2026-12-20",
+        "opens": "09:00",
+        "closes": "12:00",
+        "stands": "10",
+        "theme": "spring",
+        "mode": "on_site",
+        "venue": "越权",
     }
     approved = {**ids, "application": [w.approved.pk]}
     return [
@@ -654,8 +714,15 @@ def _payloads(w: World) -> list[dict]:
                 "assign",
                 "interest",
                 "add",
+                "register",
+                "book",
+                "jobs",
+                "intention",
+                "hire",
+                "cancel",
             )
         ),
+        {**ids, "action": "intention", "code": w.attendee.code},
         {**approved, "action": "batch"},
         {**ids, "seen": "first_approved", "action": "approve"},
     ]
@@ -712,6 +779,13 @@ def their_state(w: World, role: str) -> dict:
         "tenancy": Tenancy.objects.filter(incubator=w.incubator),
         "mentor_request": MentorRequest.objects.filter(startup=w.startup),
         "project_interest": ProjectInterest.objects.filter(person_id__in=people),
+        "fair": Fair.objects.filter(pk__in=[w.fair.pk]),
+        "stand": Stand.objects.filter(employer_id__in=employers),
+        "attendee": Attendee.objects.filter(person_id__in=people),
+        "check_in": CheckIn.objects.filter(attendee__person_id__in=people),
+        "intention": Intention.objects.filter(
+            Q(person_id__in=people) | Q(stand__employer_id__in=employers)
+        ),
     }
     return {name: [model_to_dict(obj) for obj in qs.order_by("pk")] for name, qs in rows.items()}
 
