@@ -77,6 +77,8 @@ def pages_of(role: str, user) -> list[str]:
             "/board/",
             f"/board/{job}/",
             "/policies/",
+            "/fairs/",
+            *(f"/fairs/{f}/" for f in coming_fair()),
         ]
     if role == "demo_employer":
         job = user.employer.jobs.values_list("pk", flat=True).first()
@@ -120,6 +122,9 @@ def pages_of(role: str, user) -> list[str]:
         "/subsidies/batches/",
         *([f"/subsidies/batches/{batch}/"] if batch else []),
         "/subsidies/funds/",
+        "/fairs/manage/",
+        "/fairs/year/",
+        *(f"/fairs/{f}/desk/" for f in coming_fair()),
     ]
     if role != "demo_leader":
         pages += [
@@ -135,6 +140,19 @@ def pages_of(role: str, user) -> list[str]:
     for page in missing:
         print(f"{role}: no record in scope for {page}, left out", file=sys.stderr)
     return [p for p in pages if p not in missing]
+
+
+def coming_fair() -> list[int]:
+    """The demo's fair of today (or the next one), as a worker and the staff open it."""
+    import datetime as dt
+
+    from apps.fairs.models import Fair
+
+    return list(
+        Fair.objects.filter(held_on__gte=dt.date.today())
+        .order_by("held_on")
+        .values_list("pk", flat=True)[:1]
+    )
 
 
 def jobs_in_scope_any():

@@ -263,6 +263,9 @@ def generate_city(
     from .startups import simulate_startups
 
     log(f"创业服务(演示生成): {simulate_startups(county.code, seed=seed)}")
+    from .fairs import simulate_fairs
+
+    log(f"招聘会(演示生成): {simulate_fairs(county.code, seed=seed)}")
     # After the hires and placements: the families with nobody in work now.
     from apps.people.models import ZeroEmploymentAlert
 

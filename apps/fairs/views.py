@@ -45,6 +45,7 @@ from .selectors import (
     summary,
 )
 from .services import (
+    LATE_RECORDING_DAYS,
     FairError,
     book_stand,
     cancel_fair,
@@ -83,12 +84,23 @@ def fairs(request):
         if person
         else set()
     )
+    employer = _employer(request)
+    stands = (
+        Stand.objects.filter(
+            employer=employer, fair__ends_on__gte=today - dt.timedelta(days=LATE_RECORDING_DAYS)
+        )
+        .select_related("fair")
+        .order_by("fair__held_on")
+        if employer
+        else []
+    )
     return render(
         request,
         "fairs/fairs.html",
         {
             "rows": [(f, group_labels(f.groups), f.pk in mine) for f in rows],
             "person": person,
+            "own_stands": stands,
         },
     )
 
