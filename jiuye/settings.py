@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "apps.training",
     "apps.startups",
     "apps.fairs",
+    "apps.gigs",
     "apps.demo",
     "apps.portal",
 ]

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("apps.training.urls")),
     path("", include("apps.startups.urls")),
     path("", include("apps.fairs.urls")),
+    path("", include("apps.gigs.urls")),
 ]
 # The platform's own error pages, in Chinese, with the reason (apps/portal/errors.py).
 handler400 = "apps.portal.errors.bad_request"

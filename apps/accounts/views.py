@@ -39,7 +39,7 @@ def _address_allows_another(request) -> bool:
     return cache.incr(key) <= CODES_PER_ADDRESS_HOUR
 
 
-def _signup(request, form, kind: str, start):
+def _signup(request, form, kind: str, start, template="accounts/signup.html", extra=None):
     """The sign-up form; once valid, its code is sent and the code page follows."""
     if request.method == "POST" and form.is_valid() and not _address_allows_another(request):
         form.add_error(None, "本网络地址一小时内注册次数过多,请稍后再试")
@@ -53,10 +53,13 @@ def _signup(request, form, kind: str, start):
             if settings.SHOW_CODES and code:  # the demo only: there is no SMS gateway
                 request.session["demo_code"] = code
             return redirect("signup_verify")
-    return render(request, "accounts/signup.html", {"form": form, "kind": kind})
+    return render(request, template, {"form": form, "kind": kind, **(extra or {})})
 
 
 AFTER_SIGNUP = "after_signup"  # where a worker was going when they chose to sign up
+# A sign-up made somewhere that needs no profile first (a gig station's counter):
+# {"next": a page of this site, "skills": what they said they can do}.
+SIGNUP_THEN = "signup_then"
 
 
 def worker_signup(request):
@@ -114,6 +117,14 @@ def signup_verify(request):
             if user.role == "employer":
                 messages.success(request, "注册成功,单位信息待所在地经办机构核验后即可发布岗位")
                 return redirect("portal:home")
+            then = request.session.pop(SIGNUP_THEN, None)
+            if then and user.person_id:
+                skills = str(then.get("skills", "")).strip()[:200]
+                if skills and not user.person.skills:
+                    user.person.skills = skills
+                    user.person.save(update_fields=["skills"])
+                messages.success(request, "注册成功")
+                return redirect(then.get("next") or "portal:home")
             messages.success(request, "注册成功,请完善求职信息,平台将为您推荐合适的岗位")
             return redirect("people:my_profile")
     return render(

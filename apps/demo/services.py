@@ -266,6 +266,9 @@ def generate_city(
     from .fairs import simulate_fairs
 
     log(f"招聘会(演示生成): {simulate_fairs(county.code, seed=seed)}")
+    from .gigs import simulate_gigs
+
+    log(f"零工市场(演示生成): {simulate_gigs(county.code, seed=seed)}")
     # After the hires and placements: the families with nobody in work now.
     from apps.people.models import ZeroEmploymentAlert
 

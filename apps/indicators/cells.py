@@ -486,7 +486,7 @@ def after_rows(model: type[models.Model], rows: list) -> None:
     elif model is Person:
         stored = [get(r, "pk") or get(r, "id") for r in rows]
         touch_people([pk for pk in stored if pk])
-    elif model in (Job, ZeroEmploymentAlert, Payment, Startup):
+    elif model in (Job, ZeroEmploymentAlert, Payment, Startup, *_day_models()):
         touch_days(model, [d for r in rows for d in _date_values(r)])
         if model is ZeroEmploymentAlert:
             touch_people({get(r, "cleared_by_id") for r in rows} - {None})
@@ -494,6 +494,13 @@ def after_rows(model: type[models.Model], rows: list) -> None:
         _touch_fairs(
             model, [d for r in rows for d in _date_values(r)], [get(r, "fair_id") for r in rows]
         )
+
+
+def _day_models() -> tuple:
+    """Sources whose events are dated by their own date fields alone."""
+    from apps.gigs.models import Take
+
+    return (Take,)
 
 
 def _fair_models() -> tuple:
@@ -554,7 +561,7 @@ def changed(sender, instance, **kwargs) -> None:
         touch_days(sender, days)
         if instance.cleared_by_id:
             touch_people([instance.cleared_by_id])
-    elif sender in (Job, Payment, Startup):
+    elif sender in (Job, Payment, Startup, *_day_models()):
         touch_days(sender, days)
     elif sender in _fair_models():
         _touch_fairs(sender, days, [getattr(instance, "fair_id", None)])
@@ -574,4 +581,5 @@ def sources() -> list[type[models.Model]]:
         Payment,
         Startup,
         *_fair_models(),
+        *_day_models(),
     ]

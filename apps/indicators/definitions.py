@@ -253,6 +253,13 @@ def fair_intentions(start: dt.date, end: dt.date) -> QuerySet:
     )
 
 
+def gig_work(start: dt.date, end: dt.date) -> QuerySet:
+    """Day jobs finished through the gig stations (零工) in the period."""
+    from apps.gigs.models import Take
+
+    return Take.objects.filter(status="done", completed_on__range=(start, end))
+
+
 def _startups_of(origin: str):
     def events(start: dt.date, end: dt.date) -> QuerySet:
         from apps.startups.models import Startup
@@ -740,6 +747,18 @@ INDICATORS: dict[str, Indicator] = {
             region_field="region_id",
             day_field="held_on",
             detail=lambda r: f"{r.get_theme_display()} · {r.venue}",
+        ),
+        Indicator(
+            "gig_work",
+            "零工就业人次",
+            "人次",
+            FLOW,
+            "期内经零工驿站接单并完工的人次(灵活就业的一部分);按驿站所在区划、完工日期计",
+            events=gig_work,
+            region_field="gig__station__region_id",
+            person_field="person",
+            day_field="completed_on",
+            detail=lambda r: f"{r.gig.task} · {r.gig.station}",
         ),
         Indicator(
             "fair_intentions",

@@ -31,6 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from apps.accounts.models import AccessEntry, User
 from apps.employers.models import Employer, EmployerRegistration
 from apps.fairs.models import Attendee, CheckIn, Fair, Intention, Stand
+from apps.gigs.models import Availability, Gig, Take
 from apps.imports.models import ImportJob
 from apps.jobs.models import Job, WelfarePlacement
 from apps.matching.models import Application, Offer, Push
@@ -59,7 +60,7 @@ from apps.policies.models import (
     SubsidyApplication,
     Sweep,
 )
-from apps.regions.models import Region, RegionLevel
+from apps.regions.models import Region, RegionLevel, ServiceStation
 from apps.services.models import AssistancePlan, PlanStep, ServiceRecord
 from apps.startups.models import (
     GuaranteeLoan,
@@ -108,6 +109,9 @@ PUBLIC = {
     "startups:projects",  # the project pool is for anyone thinking of starting up
     "fairs:fairs",  # the coming fairs and each fair's stands are public notices
     "fairs:fair",
+    "gigs:today",  # day jobs are public notices; signing up at a station is for anyone
+    "gigs:gig",
+    "gigs:join",
 }
 
 
@@ -367,6 +371,32 @@ def world(db, staff):
         fair=w.fair, stand=w.stand, person=w.person, reached_on=dt.date(2026, 11, 20)
     )
 
+    # gigs: another city's gig station, a household's gig there, taken by the person
+    station_fields = dict(kind="gig", hours="06:00–18:00", lat=31.86, lng=117.3, h3="x")
+    w.gig_station = ServiceStation.objects.create(
+        code="X-GIG", name="外区零工驿站", region=w.x_region, **station_fields
+    )
+    gig_fields = dict(
+        place="外区某地",
+        lat=31.86,
+        lng=117.3,
+        day=dt.date(2026, 12, 20),
+        starts=dt.time(8),
+        ends=dt.time(17),
+        pay=Decimal(200),
+        pay_unit="day",
+        headcount=3,
+    )
+    w.gig = Gig.objects.create(
+        station=w.gig_station,
+        task="外区搬运",
+        poster_name="外区雇主",
+        poster_phone="13911112222",
+        **gig_fields,
+    )
+    w.take = Take.objects.create(gig=w.gig, person=w.person)
+    Availability.objects.create(station=w.gig_station, person=w.person, day=dt.date(2026, 12, 1))
+
     # theirs: another worker and another employer in our own community
     w.neighbour = PersonFactory(name="同区他人丁", community_id=A1, labour_status="unemployed")
     w.neighbour_employer = EmployerFactory(name="同区他单位戊", region_id=A1)
@@ -398,6 +428,13 @@ def world(db, staff):
         fair=w.our_fair, person=w.neighbour, code="NFAIRCODE0001"
     )
     Attendee.objects.create(fair=w.our_fair, person=w.me)
+    w.our_station = ServiceStation.objects.create(
+        code="A-GIG", name="本区零工驿站", region_id=A1, **station_fields
+    )
+    w.our_gig = Gig.objects.create(
+        station=w.our_station, task="本区搬运", employer=w.my_employer, **gig_fields
+    )
+    Take.objects.create(gig=w.our_gig, person=w.neighbour)
     # theirs for a community's or a street's staff: a person of another street of our
     # county, found by two sweeps of the whole county (an official one and a trial)
     w.street_b = PersonFactory(name="邻街人员庚", community_id="341282002001")
@@ -446,6 +483,7 @@ def secrets(w: World, role: str, route: str = "") -> list[str]:
         "外区银行",
         "外区帮扶需求",
         "XFAIRCODE0001",
+        "13911112222",
     ]
     if role in OTHER_STREET_IS_THEIRS:
         shown += ["邻街人员庚", f"<td>P{w.street_b.pk}</td>"]
@@ -558,6 +596,9 @@ ARGS = {
     "fairs:desk": lambda w: [{"pk": w.fair.pk}],
     "fairs:door": lambda w: [{"pk": w.fair.pk}],
     "fairs:door_sync": lambda w: [{"pk": w.fair.pk}],
+    "gigs:gig": lambda w: [Public(pk=w.gig.pk)],
+    "gigs:station": lambda w: [{"pk": w.gig_station.pk}],
+    "gigs:join": lambda w: [Public(pk=w.gig_station.pk)],
     "training:certificate_qr": lambda w: [
         {"pk": w.certificate.pk},
         Neighbours(pk=w.neighbour_certificate.pk),
@@ -589,6 +630,9 @@ def _ours(w: World) -> dict[str, tuple[str, dict]]:
         "fairs:stand": ("employer", {"pk": w.our_stand.pk}),
         "fairs:desk": ("county", {"pk": w.our_fair.pk}),
         "fairs:door": ("county", {"pk": w.our_fair.pk}),
+        "gigs:gig": ("worker", {"pk": w.our_gig.pk}),
+        "gigs:station": ("county", {"pk": w.our_station.pk}),
+        "gigs:join": ("county", {"pk": w.our_station.pk}),
     }
 
 
@@ -686,6 +730,18 @@ def _payloads(w: World) -> list[dict]:
         "theme": "spring",
         "mode": "on_site",
         "venue": "越权",
+        "take": w.take.pk,
+        "paid": "100",
+        "task": "越权",
+        "place": "越权",
+        "starts": "08:00",
+        "ends": "17:00",
+        "pay": "100",
+        "pay_unit": "day",
+        "station": w.gig_station.pk,
+        "poster_name": "越权",
+        "poster_phone": "13900000000",
+        "skills": "越权",
     }
     approved = {**ids, "application": [w.approved.pk]}
     return [
@@ -720,6 +776,10 @@ def _payloads(w: World) -> list[dict]:
                 "intention",
                 "hire",
                 "cancel",
+                "take",
+                "arrive",
+                "complete",
+                "no_show",
             )
         ),
         {**ids, "action": "intention", "code": w.attendee.code},
@@ -783,6 +843,11 @@ def their_state(w: World, role: str) -> dict:
         "stand": Stand.objects.filter(employer_id__in=employers),
         "attendee": Attendee.objects.filter(person_id__in=people),
         "check_in": CheckIn.objects.filter(attendee__person_id__in=people),
+        "gig": Gig.objects.filter(station=w.gig_station),
+        "take": Take.objects.filter(  # a worker may take any open gig: their own take is not
+            Q(person_id__in=people) | (Q(gig__station=w.gig_station) & ~Q(person=w.me))
+        ),
+        "availability": Availability.objects.filter(person_id__in=people),
         "intention": Intention.objects.filter(
             Q(person_id__in=people) | Q(stand__employer_id__in=employers)
         ),
