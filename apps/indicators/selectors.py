@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
@@ -36,11 +38,41 @@ def events_in(indicator: Indicator, start: dt.date, end: dt.date, prefix: str) -
     return qs
 
 
+_SHARED: ContextVar[dict | None] = ContextVar("indicator_counts", default=None)
+
+
+@contextmanager
+def shared_counts():
+    """Inside the block, an indicator counted for a period over a region is counted once:
+    a later ask for the same period over a region inside it is read from the first count
+    (a page showing a city's figures and then its plans' targets for one of its counties
+    counts the month under way once)."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
 def _by_code(
     indicator: Indicator, start: dt.date, end: dt.date, prefix: str, cached: bool = True
 ) -> dict[str, float]:
     """The indicator's value per stored region code (community, street or county): from
     the pre-aggregated cells where they are clean (apps/indicators/cells.py), else live."""
+    shared = _SHARED.get()
+    if shared is None:
+        return _count_by_code(indicator, start, end, prefix, cached)
+    for counted_prefix, values in shared.get((indicator.code, start, end, cached), []):
+        if prefix.startswith(counted_prefix):
+            return {c: v for c, v in values.items() if c.startswith(prefix)}
+    values = _count_by_code(indicator, start, end, prefix, cached)
+    shared.setdefault((indicator.code, start, end, cached), []).append((prefix, values))
+    return values
+
+
+def _count_by_code(
+    indicator: Indicator, start: dt.date, end: dt.date, prefix: str, cached: bool
+) -> dict[str, float]:
     from . import cells
 
     if cached:

@@ -19,7 +19,7 @@ from jiuye.identifiers import mask_name
 
 from .definitions import HEADLINE, INDICATORS
 from .exports import indicator_workbook
-from .selectors import events_in, figures, series
+from .selectors import events_in, figures, series, shared_counts
 from .targets import evaluate_all, targets_for
 
 TREND = ("new_urban_jobs", "reemployed", "registered_unemployed")
@@ -76,6 +76,11 @@ def _children(region: Region) -> list[Region]:
 def dashboard(request):
     """The leaders' dashboard (领导驾驶舱): the year's indicators for a region, the plans'
     targets against them, the monthly trend and the sub-regions on a map."""
+    with shared_counts():
+        return _dashboard(request)
+
+
+def _dashboard(request):
     prefix = scope_or_refuse(request)
     today = timezone.localdate()
     region = region_asked(request, prefix)

@@ -204,3 +204,18 @@ def test_the_trends_fast_stocks_equal_the_stock_at_each_month_end(registry, last
             for first, end in month_ends(last, 8)
         ]
         assert [v for _, v in fast] == slow, code
+
+
+def test_counts_shared_within_a_page_equal_counting_each_region_alone(registry):
+    """A page counting the county and then one street (the dashboard's figures, then its
+    targets) reads the street from the county's count: the same numbers as alone, and
+    the other street's people stay out of it."""
+    from apps.indicators.selectors import shared_counts
+
+    computed = [c for c, i in INDICATORS.items() if i.computed]
+    alone = figures(computed, START, END, ["341282001"])
+    with shared_counts():
+        figures(computed, START, END, ["341282", "341282002"])
+        shared = figures(computed, START, END, ["341282001"])
+    assert shared == alone
+    assert alone["registered_unemployed"]["341282001"] == 1  # fan; dai is of the other street
