@@ -6,7 +6,8 @@ a spell stock's starts and ends in the month (``code>`` and ``code<``). ``figure
 sums the cells of the whole months inside a period and counts live only what no clean
 cell covers: the month under way, the partial months at a period's edges and any month
 marked dirty. A month's cells are rebuilt, in one grouped query for all the months
-missing, the first time they are read.
+missing, the first time they are read. The month under way has day cells (key ``code@``,
+one a closed day: from its first day to yesterday), so only today is counted live.
 
 Exactness: every write that can change an event of a month marks that month dirty for
 the indicators it feeds, before the next read. ORM saves and deletes of the source
@@ -68,6 +69,18 @@ def next_month(month: dt.date) -> dt.date:
 
 def month_end(month: dt.date) -> dt.date:
     return next_month(month) - dt.timedelta(days=1)
+
+
+DAY = "@"  # a day cell's key: the key and this mark; its "month" column holds the day
+
+
+def day_key(key: str) -> str:
+    return key + DAY
+
+
+def closed_days(today: dt.date) -> list[dt.date]:
+    """The days of the month under way that are over."""
+    return [first_of(today) + dt.timedelta(days=n) for n in range(today.day - 1)]
 
 
 def closed_months(today: dt.date) -> list[dt.date]:
@@ -148,6 +161,65 @@ def ensure(keys: Iterable[str], today: dt.date) -> None:
             missing = [m for m in wanted if m not in built]
             if missing:
                 _build(key, missing)
+    _ensure_days(keys, today)
+
+
+def _ensure_days(keys: list[str], today: dt.date) -> None:
+    """Build the day cells of the closed days of the month under way (and drop those of
+    months now over, which their month cells replace)."""
+    from .models import BuiltMonth, IndicatorCell
+
+    days = closed_days(today)
+    for key in dict.fromkeys(keys):
+        if KEYS[key][1] == "stock":
+            continue
+        dkey = day_key(key)
+        built = set(BuiltMonth.objects.filter(key=dkey).values_list("month", flat=True))
+        stale = any(d < first_of(today) for d in built)
+        missing = [d for d in days if d not in built]
+        if not missing and not stale:
+            continue
+        with transaction.atomic():
+            if not _build_lock():
+                return  # a writer is at work: read live this time
+            BuiltMonth.objects.filter(key=dkey, month__lt=first_of(today)).delete()
+            IndicatorCell.objects.filter(key=dkey, month__lt=first_of(today)).delete()
+            built = set(
+                BuiltMonth.objects.filter(key=dkey, month__gte=first_of(today)).values_list(
+                    "month", flat=True
+                )
+            )
+            missing = [d for d in days if d not in built]
+            if missing:
+                _build_days(key, missing)
+
+
+def _build_days(key: str, missing: list[dt.date]) -> None:
+    from django.db.models.functions import TruncDay
+
+    from .models import BuiltMonth, IndicatorCell
+
+    indicator = KEYS[key][0]
+    qs, day, measure = _source(key, missing[0], missing[-1])
+    rows = (
+        qs.order_by()
+        .annotate(d=TruncDay(day))
+        .values_list(indicator.region_field, "d")
+        .annotate(v=measure)
+    )
+    todo = set(missing)
+    cells = []
+    for code, d, v in rows:
+        d = d.date() if isinstance(d, dt.datetime) else d
+        if d in todo and code and v:
+            cells.append(IndicatorCell(key=day_key(key), code=code, month=d, value=_number(v)))
+    IndicatorCell.objects.filter(key=day_key(key), month__in=missing).delete()
+    IndicatorCell.objects.bulk_create(cells, batch_size=5000)
+    BuiltMonth.objects.bulk_create(
+        [BuiltMonth(key=day_key(key), month=d) for d in missing],
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
 
 
 def _build(key: str, missing: list[dt.date]) -> None:
@@ -268,15 +340,46 @@ def _covered(key: str, a: dt.date, b: dt.date, today: dt.date):
     return months, live
 
 
+def _split_days(key: str, live, today: dt.date):
+    """Of the ranges to count live, the closed days of the month under way whose day
+    cells are built: (those days, the ranges still to count live)."""
+    from .models import BuiltMonth
+
+    current = first_of(today)
+    if KEYS[key][1] == "stock" or not any(hi >= current and lo < today for lo, hi in live):
+        return [], live
+    built = set(
+        BuiltMonth.objects.filter(
+            key=day_key(key), month__gte=current, month__lt=today
+        ).values_list("month", flat=True)
+    )
+    days, rest = [], []
+    for lo, hi in live:
+        cursor, day = lo, max(lo, current)
+        while day <= min(hi, today - dt.timedelta(days=1)):
+            if day in built:
+                if cursor < day:
+                    rest.append((cursor, day - dt.timedelta(days=1)))
+                days.append(day)
+                cursor = day + dt.timedelta(days=1)
+            day += dt.timedelta(days=1)
+        if cursor <= hi:
+            rest.append((cursor, hi))
+    return days, rest
+
+
 def by_code(key: str, a: dt.date, b: dt.date, prefix: str, today: dt.date) -> dict[str, float]:
     """The key's value per stored region code over [a, b]: cells where clean, live else."""
     from .models import IndicatorCell
 
     ensure([key], today)
     months, live = _covered(key, max(a, DAWN), b, today)
+    days, live = _split_days(key, live, today)
     out: dict[str, float] = defaultdict(float)
-    if months:
-        cells = IndicatorCell.objects.filter(key=key, month__in=months)
+    for cell_key, dates in ((key, months), (day_key(key), days)):
+        if not dates:
+            continue
+        cells = IndicatorCell.objects.filter(key=cell_key, month__in=dates)
         if prefix:
             cells = cells.filter(region_prefix_q("code", prefix))
         for code, v in cells.order_by().values_list("code").annotate(v=Sum("value")):
@@ -293,13 +396,16 @@ def by_month(key: str, a: dt.date, b: dt.date, prefix: str, today: dt.date) -> d
 
     ensure([key], today)
     months, live = _covered(key, a, b, today)
+    days, live = _split_days(key, live, today)
     out: dict[dt.date, float] = defaultdict(float)
-    if months:
-        cells = IndicatorCell.objects.filter(key=key, month__in=months)
+    for cell_key, dates in ((key, months), (day_key(key), days)):
+        if not dates:
+            continue
+        cells = IndicatorCell.objects.filter(key=cell_key, month__in=dates)
         if prefix:
             cells = cells.filter(region_prefix_q("code", prefix))
         for m, v in cells.order_by().values_list("month").annotate(v=Sum("value")):
-            out[m] += v
+            out[first_of(m)] += v
     for lo, hi in live:
         for m, v in live_by_month(key, lo, hi, prefix).items():
             out[m] += v
@@ -344,7 +450,8 @@ def touch(keys: Iterable[str], days: Iterable[dt.date | None]) -> None:
     """Mark the months of ``days`` dirty for ``keys``: their cells are rebuilt when read."""
     from .models import BuiltMonth, IndicatorCell
 
-    months = {first_of(d) for d in days if d is not None}
+    days = {d for d in days if d is not None}
+    months = {first_of(d) for d in days}
     keys = list(keys)
     if not months or not keys:
         return
@@ -352,6 +459,9 @@ def touch(keys: Iterable[str], days: Iterable[dt.date | None]) -> None:
         _share_lock()
         BuiltMonth.objects.filter(key__in=keys, month__in=months).delete()
         IndicatorCell.objects.filter(key__in=keys, month__in=months).delete()
+        day_keys = [day_key(k) for k in keys if KEYS[k][1] != "stock"]
+        BuiltMonth.objects.filter(key__in=day_keys, month__in=days).delete()
+        IndicatorCell.objects.filter(key__in=day_keys, month__in=days).delete()
         # a spell's start or end moves the stock at the end of that month and every later
         stocks = {k[:-1] + "=" for k in keys if KEYS[k][1] in ("start", "end")}
         if stocks:

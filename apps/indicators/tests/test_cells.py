@@ -211,3 +211,68 @@ def test_a_bulk_import_marks_its_months(clerk):
         ],
     )
     same()
+
+
+def test_the_month_under_way_keeps_exact_day_cells(clerk, monkeypatch):
+    """The closed days of the month under way have day cells (only today is counted live):
+    writes dated on those days keep them exact, and when the month is over its month
+    cells take their place."""
+    from django.utils import timezone
+
+    from apps.indicators.cells import day_key
+
+    today = dt.date(2026, 6, 20)
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: today)
+    firm = EmployerFactory(region_id="341282001001")
+    people = [person() for _ in range(3)] + [person("341282002001")]
+    for i, p in enumerate(people):
+        register(
+            user=clerk,
+            person=p,
+            kind="unemployment",
+            basis="residence",
+            day=dt.date(2026, 6, 2 + i),
+        )
+    register(
+        user=clerk, person=people[0], kind="employment", employer=firm, day=dt.date(2026, 6, 10)
+    )
+    periods = [
+        (dt.date(2026, 6, 1), today),
+        (dt.date(2026, 1, 1), today),
+        (dt.date(2026, 6, 5), dt.date(2026, 6, 12)),
+    ]
+
+    def same_now():
+        for start, end in periods:
+            cached = figures(CODES, start, end, REGIONS)
+            assert cached == figures(CODES, start, end, REGIONS, cached=False), (start, end)
+
+    same_now()
+    built = BuiltMonth.objects.filter(key=day_key("new_employment"))
+    assert sorted(built.values_list("month", flat=True)) == [
+        dt.date(2026, 6, d) for d in range(1, 20)
+    ]
+    assert IndicatorCell.objects.filter(
+        key=day_key("new_employment"), month=dt.date(2026, 6, 10)
+    ).exists()
+    # a registration on a closed day, one backdated to another, an end, a move, a deletion
+    register(
+        user=clerk, person=people[1], kind="employment", employer=firm, day=dt.date(2026, 6, 15)
+    )
+    same_now()
+    job = Registration.objects.get(person=people[0], kind="employment")
+    end_registration(user=clerk, registration=job, reason="合同到期", day=dt.date(2026, 6, 18))
+    same_now()
+    people[2].community_id = "341282002001"
+    people[2].save()
+    same_now()
+    Registration.objects.filter(person=people[3]).delete()
+    same_now()
+    # the month is over: June's day cells give way to its month cells
+    today = dt.date(2026, 7, 2)
+    periods.append((dt.date(2026, 6, 1), dt.date(2026, 6, 30)))
+    same_now()
+    assert not BuiltMonth.objects.filter(
+        key=day_key("new_employment"), month__lt=dt.date(2026, 7, 1)
+    ).exists()
+    assert BuiltMonth.objects.filter(key="new_employment", month=dt.date(2026, 6, 1)).exists()
