@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "apps.startups",
     "apps.fairs",
     "apps.gigs",
+    "apps.sharing",
     "apps.demo",
     "apps.portal",
 ]

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("apps.startups.urls")),
     path("", include("apps.fairs.urls")),
     path("", include("apps.gigs.urls")),
+    path("", include("apps.sharing.urls")),
 ]
 # The platform's own error pages, in Chinese, with the reason (apps/portal/errors.py).
 handler400 = "apps.portal.errors.bad_request"

@@ -122,14 +122,15 @@ def simulate_fairs(county_code: str, *, seed: int, today: dt.date | None = None)
         stands_of.setdefault(s.fair_id, []).append(s)
     by_pk = {f.pk: f for f in fairs}
     check_ins, intentions = [], []
+    now = timezone.now()  # nobody is let in to today's fair before the time it is
     for a in attendees:
         fair = by_pk[a.fair_id]
         if fair.held_on > today or (fair.held_on == today and rng.random() < 0.6):
             continue  # to come, or still at the door
-        if fair.on_site and rng.random() < 0.8:
-            at = dt.datetime.combine(fair.held_on, dt.time(8, 30)) + dt.timedelta(
-                minutes=rng.randrange(200)
-            )
+        at = dt.datetime.combine(fair.held_on, dt.time(8, 30)) + dt.timedelta(
+            minutes=rng.randrange(200)
+        )
+        if fair.on_site and rng.random() < 0.8 and timezone.make_aware(at) <= now:
             check_ins.append(
                 CheckIn(
                     attendee=a,
@@ -138,7 +139,7 @@ def simulate_fairs(county_code: str, *, seed: int, today: dt.date | None = None)
                     scanned_at=timezone.make_aware(at),
                 )
             )
-        if rng.random() < 0.16 and stands_of.get(fair.pk):
+        if rng.random() < 0.16 and stands_of.get(fair.pk) and fair.held_on < today:
             for stand in rng.sample(
                 stands_of[fair.pk], min(len(stands_of[fair.pk]), rng.choice((1, 1, 2)))
             ):

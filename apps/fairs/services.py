@@ -6,6 +6,7 @@ Chinese; nothing is half-written."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
 from django.db import IntegrityError, transaction
@@ -16,8 +17,9 @@ from apps.accounts.permissions import change_refusal
 from apps.accounts.services import record_audit
 from apps.jobs.board import open_jobs
 from apps.people.models import KeyGroup, Person
+from apps.portal.inputs import pk_of, text_field
 from apps.regions.models import Region
-from jiuye.identifiers import mask_name
+from jiuye.identifiers import mask_name, validate_resident_id
 
 from .models import Attendee, CheckIn, Fair, Intention, Stand
 
@@ -57,19 +59,15 @@ def hold_fair(
     """A fair held by ``region``'s public employment service (staff of that region)."""
     _refuse(user, None, region.code)
     today = timezone.localdate()
-    title, venue, note = title.strip(), venue.strip(), note.strip()
-    if not title:
-        raise FairError("名称:请填写招聘会名称")
-    if len(title) > 100:
-        raise FairError("名称:不超过100字")
+    title = text_field(title, "名称", FairError, limit=100)
+    venue = text_field(venue, "地点", FairError, limit=128, required=False)
+    note = text_field(note, "说明", FairError, limit=300, required=False)
     if theme not in Fair.Theme.values:
         raise FairError("类别:请选择招聘会类别")
     if mode not in Fair.Mode.values:
         raise FairError("形式:请选择现场、网络或现场+网络")
     if mode != Fair.Mode.ONLINE and not venue:
         raise FairError("地点:现场招聘会须填写举办地点")
-    if len(venue) > 128 or len(note) > 300:
-        raise FairError("地点不超过128字,说明不超过300字")
     if held_on < dt.date(today.year - 1, 1, 1) or held_on > today + dt.timedelta(days=366):
         raise FairError("举办日期:须在去年1月1日至一年以内")
     if ends_on < held_on:
@@ -123,10 +121,9 @@ def _open_for_sign_up(fair: Fair, what: str) -> None:
 
 # --- stands ------------------------------------------------------------------------------
 def _stand_jobs(employer, job_ids) -> list:
-    try:
-        wanted = {int(j) for j in job_ids}
-    except (TypeError, ValueError):
-        raise FairError("招聘岗位:岗位编号有误") from None
+    wanted = {pk_of(j) for j in job_ids}
+    if 0 in wanted:
+        raise FairError("招聘岗位:岗位编号有误")
     if not wanted:
         raise FairError("招聘岗位:请至少选择一个本单位正在招聘的岗位")
     if len(wanted) > MAX_JOBS_AT_STAND:
@@ -194,25 +191,30 @@ def register(*, user: User, fair: Fair, person: Person) -> Attendee:
 
 def _attendee(fair: Fair, code: str = "", id_number: str = "") -> Attendee | None:
     found = Attendee.objects.select_related("person", "check_in").filter(fair=fair)
+    code, id_number = (code or "").strip(), (id_number or "").strip().upper()
     if code:
-        return found.filter(code=code.strip()).first()
+        return found.filter(code=code).first()
     if id_number:
-        return found.filter(person__id_number=id_number.strip().upper()).first()
+        return found.filter(person__id_number=id_number).first()
     return None
 
 
 def _scan_time(value, fair: Fair) -> dt.datetime:
     """When the device scanned: an ISO time on the fair's days (the device's own clock);
     the answer is a FairError naming what is wrong."""
+    if not isinstance(value, str):
+        raise FairError("扫描时间格式有误")
     try:
-        at = dt.datetime.fromisoformat(str(value or ""))
-    except ValueError:
+        at = dt.datetime.fromisoformat(value)
+        if timezone.is_naive(at):
+            at = timezone.make_aware(at)
+        day = timezone.localtime(at).date()
+    except (ValueError, OverflowError):
         raise FairError("扫描时间格式有误") from None
-    if timezone.is_naive(at):
-        at = timezone.make_aware(at)
-    day = timezone.localtime(at).date()
     if not fair.held_on - dt.timedelta(days=1) <= day <= fair.ends_on + dt.timedelta(days=1):
         raise FairError("扫描时间不在招聘会举办期间(请检查设备时间)")
+    if at > timezone.now() + dt.timedelta(minutes=10):
+        raise FairError("扫描时间晚于当前时间(请检查设备时间)")
     return at
 
 
@@ -226,6 +228,8 @@ def check_in(*, user: User, fair: Fair, scans: list[dict]) -> list[dict]:
         raise FairError("该招聘会已取消")
     if not fair.on_site:
         raise FairError("网络招聘会没有现场签到")
+    if fair.held_on > timezone.localdate():
+        raise FairError("招聘会尚未开始,不能签到")
     if len(scans) > 500:
         raise FairError("一次最多同步500条扫描记录")
     return [_admit(user, fair, scan) for scan in scans]
@@ -239,6 +243,22 @@ def _answer(key: str, status: str, message: str, attendee: Attendee | None = Non
         "name": mask_name(attendee.person.name) if attendee else "",
         "at": timezone.localtime(at).strftime("%H:%M") if at else "",
     }
+
+
+CODE_FORM = re.compile(r"[A-Za-z0-9_-]{16}")  # what new_code() makes
+
+
+def _unreadable(code: str, id_number: str) -> str:
+    """Why a scan names no one (a typo, not an unregistered person); '' when readable."""
+    if code:
+        if not CODE_FORM.fullmatch(code):
+            return "不是本平台的入场码,请重新扫描或输入身份证号"
+        return ""
+    try:
+        validate_resident_id(id_number.upper())
+    except ValueError:
+        return "身份证号有误(校验位不符),请核对后重新输入"
+    return ""
 
 
 def _admit(user: User, fair: Fair, scan: dict) -> dict:
@@ -256,8 +276,15 @@ def _admit(user: User, fair: Fair, scan: dict) -> dict:
         at = _scan_time(scan.get("at"), fair)
     except FairError as e:
         return _answer(raw_key, "invalid", str(e))
-    method = CheckIn.Method.ID if scan.get("id_number") else CheckIn.Method.QR
-    attendee = _attendee(fair, scan.get("code", ""), scan.get("id_number", ""))
+    code, id_number = scan.get("code") or "", scan.get("id_number") or ""
+    if not isinstance(code, str) or not isinstance(id_number, str):
+        return _answer(raw_key, "invalid", "入场码和身份证号须为文字")
+    code, id_number = code.strip(), id_number.strip()
+    method = CheckIn.Method.QR if code else CheckIn.Method.ID
+    problem = _unreadable(code, id_number)
+    if problem:
+        return _answer(raw_key, "invalid", problem)
+    attendee = _attendee(fair, code, id_number)
     if attendee is None:
         return _answer(raw_key, "not_registered", "未报名本场招聘会,请先现场报名")
     earlier = getattr(attendee, "check_in", None)
@@ -296,14 +323,24 @@ def record_intention(
     admission or their ID number), for one of the stand's jobs or none."""
     _may_record(user, stand)
     fair = stand.fair
+    if fair.cancelled:
+        raise FairError("该招聘会已取消")
     today = timezone.localdate()
     _recording_window(fair, today)
+    if user.role == Role.EMPLOYER:
+        # at the stand the worker shows their admission code: an employer typing ID
+        # numbers could learn who registered without them being there
+        id_number = ""
+        if not (code or "").strip():
+            raise FairError("入场码:请扫描或输入求职者的入场码")
+    if not (code or "").strip() and not (id_number or "").strip():
+        raise FairError("入场码或身份证号:请填写其一")
     attendee = _attendee(fair, code, id_number)
     if attendee is None:
         raise FairError("入场码或身份证号:未找到本场招聘会的报名人员")
     job = None
     if job_id:
-        job = stand.jobs.filter(pk=job_id).first() if str(job_id).isdigit() else None
+        job = stand.jobs.filter(pk=pk_of(job_id)).first()
         if job is None:
             raise FairError("意向岗位:须是本展位的招聘岗位")
     try:
@@ -325,7 +362,7 @@ def record_intention(
 def record_hire(*, user: User, intention: Intention, hired_on: dt.date) -> None:
     _may_record(user, intention.stand)
     if intention.hired_on:
-        raise FairError("已登记录用")
+        raise FairError("该意向此前已登记录用,无需重复登记")
     if hired_on < intention.reached_on or hired_on > timezone.localdate():
         raise FairError("录用日期:须在达成意向之后、不晚于今天")
     intention.hired_on = hired_on

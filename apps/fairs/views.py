@@ -29,7 +29,7 @@ from apps.jobs.board import open_jobs
 from apps.people.models import KeyGroup
 from apps.people.selectors import people_in_scope
 from apps.portal.access import back_office, clerk_only, region_asked, scope_or_refuse
-from apps.portal.inputs import date_field, int_field
+from apps.portal.inputs import date_field, int_field, pk_of, time_field
 from apps.portal.pages import paginate
 from jiuye.identifiers import mask_name, mask_resident_id
 
@@ -101,6 +101,7 @@ def fairs(request):
             "rows": [(f, group_labels(f.groups), f.pk in mine) for f in rows],
             "person": person,
             "own_stands": stands,
+            "today": today,
         },
     )
 
@@ -161,6 +162,7 @@ def fair(request, pk: int):
             if employer and not own_stand
             else [],
             "open": open_for_sign_up,
+            "suits": any(row.best_job for row in stands),
             "staff": request.user.is_authenticated
             and request.user.is_back_office
             and in_scope(request.user, fair.region_id),
@@ -229,7 +231,7 @@ def stand(request, pk: int):
                 )
                 messages.success(request, f"已登记与{mask_name(intention.person.name)}的就业意向")
             elif action == "hire":
-                intention = stand.intentions.filter(pk=request.POST.get("intention") or 0).first()
+                intention = stand.intentions.filter(pk=pk_of(request.POST.get("intention"))).first()
                 if intention is None:
                     raise FairError("没有这条就业意向")
                 record_hire(
@@ -252,6 +254,7 @@ def stand(request, pk: int):
             "stand": stand,
             "fair": stand.fair,
             "own": own,
+            "can_record": own or request.user.is_clerk,
             "jobs": stand.jobs.order_by("title"),
             "choices": open_jobs().filter(employer=stand.employer).order_by("title") if own else [],
             "chosen": set(stand.jobs.values_list("pk", flat=True)),
@@ -263,10 +266,7 @@ def stand(request, pk: int):
 
 # --- staff -------------------------------------------------------------------------------
 def _time(value: str, field: str) -> dt.time:
-    try:
-        return dt.time.fromisoformat(value.strip())
-    except ValueError:
-        raise FairError(f"{field}:请按“09:00”的格式填写") from None
+    return time_field(value, field, FairError)
 
 
 @back_office
@@ -329,11 +329,23 @@ def _manage_page(request, status: int = 200):
             "modes": Fair.Mode.choices,
             "groups": KeyGroup.choices,
             "clerk": request.user.is_clerk,
+            "organisers": _organisers(request.user),
             "form": request.POST if request.method == "POST" else {},
             "form_groups": request.POST.getlist("groups") if request.method == "POST" else [],
         },
         status=status,
     )
+
+
+def _organisers(user) -> list:
+    """The regions a clerk may hold a fair for: their own and the streets below it."""
+    from apps.regions.models import Region, RegionLevel
+
+    own = user.scope_region
+    if own is None:
+        return []
+    below = Region.objects.filter(parent=own, level__lte=RegionLevel.TOWNSHIP).order_by("code")
+    return [own, *below]
 
 
 def _held_fair_or_404(request, pk: int) -> Fair:
@@ -407,7 +419,8 @@ def door(request, pk: int):
     clerk_only(request)
     if fair.cancelled or not fair.on_site:
         raise Http404("该招聘会已取消,或是网络招聘会,没有现场签到")
-    return render(request, "fairs/door.html", {"fair": fair})
+    admitted = Attendee.objects.filter(fair=fair, check_in__isnull=False).count()
+    return render(request, "fairs/door.html", {"fair": fair, "admitted": admitted})
 
 
 @back_office
@@ -417,12 +430,12 @@ def door_sync(request, pk: int):
     fair = _held_fair_or_404(request, pk)
     clerk_only(request)
     try:
-        body = json.loads(request.body or b"{}")
+        body = json.loads(request.body or b"{}")  # RecursionError: nested past the limit
         scans = body.get("scans") if isinstance(body, dict) else None
         if not isinstance(scans, list) or not all(isinstance(s, dict) for s in scans):
             raise FairError('请求格式有误:须为 {"scans": [...]}')
         answers = check_in(user=request.user, fair=fair, scans=scans)
-    except (ValueError, FairError) as e:
+    except (ValueError, RecursionError, FairError) as e:
         message = str(e) if isinstance(e, FairError) else "请求格式有误"
         return JsonResponse({"error": message}, status=400)
     admitted = Attendee.objects.filter(fair=fair, check_in__isnull=False).count()

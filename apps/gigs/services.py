@@ -15,6 +15,7 @@ from apps.accounts.models import Role, User
 from apps.accounts.permissions import change_refusal
 from apps.accounts.scoping import region_prefix_q
 from apps.accounts.services import record_audit
+from apps.portal.inputs import text_field
 from apps.regions.models import ServiceStation
 from jiuye.identifiers import validate_mobile
 
@@ -23,6 +24,11 @@ from .models import Availability, Gig, Take
 AHEAD_DAYS = 60  # a gig is posted at most this far ahead
 MAX_HEADCOUNT = 200
 MAX_PAY = {"day": Decimal(5000), "hour": Decimal(500), "piece": Decimal(1000)}
+MAX_CALLED_OFF = 3  # takes a worker may call off in a day
+# what one take may be paid, in the gig's own rate: two days' pay for a day job (overtime,
+# a bonus), a full day's hours for hourly work; piecework by its own cap
+PAY_CAP = {"day": 2, "hour": 24}
+MAX_PIECEWORK_PAY = Decimal(20000)
 
 
 class GigError(ValueError):
@@ -42,6 +48,8 @@ def money(value, field: str) -> Decimal:
         raise GigError(f"{field}:请填写金额") from None
     if not amount.is_finite() or amount <= 0:
         raise GigError(f"{field}:须大于0")
+    if amount >= Decimal(10**6):
+        raise GigError(f"{field}:超过合理范围")
     if amount != amount.quantize(Decimal("0.01")):
         raise GigError(f"{field}:最多两位小数")
     return amount
@@ -90,20 +98,14 @@ def post_gig(
             _refuse(user, employer.region_id)
             poster_name, poster_phone = "", ""
         else:
-            poster_name = poster_name.strip()
-            if not poster_name:
-                raise GigError("发布人:请填写雇主(居民户)姓名")
+            poster_name = text_field(poster_name, "发布人(雇主姓名)", GigError, limit=64)
             try:
                 poster_phone = validate_mobile(poster_phone)
             except ValueError as e:
                 raise GigError(f"联系电话:{e}") from None
-    task, place, detail = task.strip(), place.strip(), detail.strip()
-    if not task or len(task) > 64:
-        raise GigError("活计:请填写要干的活(不超过64字)")
-    if not place or len(place) > 128:
-        raise GigError("干活地点:请填写(不超过128字)")
-    if len(detail) > 300:
-        raise GigError("说明:不超过300字")
+    task = text_field(task, "活计", GigError, limit=64)
+    place = text_field(place, "干活地点", GigError, limit=128)
+    detail = text_field(detail, "说明", GigError, limit=300, required=False)
     today = timezone.localdate()
     if day < today:
         raise GigError("日期:不能早于今天")
@@ -172,6 +174,12 @@ def take(*, user: User, gig: Gig) -> Take:
         raise GigError("仅限劳动者本人接单")
     person = user.person
     now = timezone.localtime()
+    called_off = Take.objects.filter(
+        person=person, status=Take.Status.CANCELLED, taken_at__date=now.date()
+    ).count()
+    if called_off >= MAX_CALLED_OFF:
+        # taking and calling off would otherwise show every household's phone in turn
+        raise GigError("今天取消接单次数过多,请明天再接单")
     with transaction.atomic():
         gig = Gig.objects.select_for_update().get(pk=gig.pk)
         if gig.status != Gig.Status.OPEN:
@@ -228,14 +236,17 @@ def arrive(*, user: User, take_: Take) -> None:
 def complete(*, user: User, take_: Take, paid) -> None:
     """The work done and what was paid (at most a week's pay at the gig's rate for a day
     job paid by the day; the pay is what the worker was given)."""
-    _may_manage(user, take_.gig)
+    gig = take_.gig
+    _may_manage(user, gig)
     if take_.status not in (Take.Status.TAKEN, Take.Status.ARRIVED):
         raise GigError("该接单已完工、取消或未到岗")
-    if take_.gig.day > timezone.localdate():
-        raise GigError("还没到干活的日子")
+    now = timezone.localtime()
+    if gig.day > now.date() or (gig.day == now.date() and gig.starts > now.time()):
+        raise GigError("还没开工,不能登记完工")
     amount = money(paid, "实付报酬")
-    if amount > Decimal(20000):
-        raise GigError("实付报酬:超过合理范围(一单不超过20000元)")
+    cap = gig.pay * PAY_CAP[gig.pay_unit] if gig.pay_unit in PAY_CAP else MAX_PIECEWORK_PAY
+    if amount > cap:
+        raise GigError(f"实付报酬:超过按约定报酬的上限({cap}元)")
     take_.status = Take.Status.DONE
     take_.completed_on = timezone.localdate()
     take_.paid = amount

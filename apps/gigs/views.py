@@ -18,10 +18,10 @@ from apps.accounts import signup
 from apps.accounts.forms import WorkerSignupForm
 from apps.accounts.models import Role
 from apps.accounts.permissions import may_read
-from apps.accounts.scoping import in_scope
+from apps.accounts.scoping import in_scope, region_prefix_q
 from apps.employers.selectors import employers_in_scope
 from apps.portal.access import back_office, scope_or_refuse
-from apps.portal.inputs import date_field, int_field
+from apps.portal.inputs import date_field, int_field, pk_of, time_field
 from apps.taxonomy.models import Occupation
 from jiuye.identifiers import mask_mobile, mask_name
 
@@ -63,7 +63,7 @@ def today(request):
     if request.method == "POST":
         if person is None:
             raise PermissionDenied("仅限劳动者本人")
-        station = gig_stations().filter(pk=request.POST.get("station") or 0).first()
+        station = gig_stations().filter(pk=pk_of(request.POST.get("station"))).first()
         try:
             if station is None:
                 raise GigError("零工驿站:没有这家驿站")
@@ -134,7 +134,7 @@ def gig(request, pk: int):
                 withdraw(user=request.user, take_=mine)
                 messages.success(request, "已取消接单")
             elif action in ("arrive", "complete", "no_show") and manages:
-                row = gig.takes.filter(pk=request.POST.get("take") or 0).first()
+                row = gig.takes.filter(pk=pk_of(request.POST.get("take"))).first()
                 if row is None:
                     raise GigError("没有这条接单记录")
                 if action == "arrive":
@@ -164,7 +164,11 @@ def gig(request, pk: int):
         else []
     )
     # a household's phone only to whom it concerns: its taker, the station's staff
-    sees_phone = manages or (mine is not None and mine.status in Take.LIVE)
+    acts = manages and (request.user.role == Role.EMPLOYER or request.user.is_clerk)
+    # a household's name and phone: in full to the poster and staff, and to its taker
+    # from the day before the work (not to anyone who takes a gig to read its phone)
+    near = gig.day - timezone.localdate() <= dt.timedelta(days=1)
+    sees_phone = acts or (mine is not None and mine.status in Take.LIVE and near)
     return render(
         request,
         "gigs/gig.html",
@@ -174,18 +178,17 @@ def gig(request, pk: int):
             "person": person,
             "mine": mine,
             "manages": manages,
+            "acts": acts,
             "takes": takes,
             "phone": gig.poster_phone if sees_phone else mask_mobile(gig.poster_phone),
+            "poster": gig.poster if sees_phone or gig.employer_id else mask_name(gig.poster),
             "today": timezone.localdate(),
         },
     )
 
 
 def _time(value: str, field: str) -> dt.time:
-    try:
-        return dt.time.fromisoformat((value or "").strip())
-    except ValueError:
-        raise GigError(f"{field}:请按“08:00”的格式填写") from None
+    return time_field(value, field, GigError)
 
 
 @login_required
@@ -204,7 +207,7 @@ def post(request):
     if request.method == "POST":
         p = request.POST
         try:
-            station = stations.filter(pk=p.get("station") or 0).first()
+            station = stations.filter(pk=pk_of(p.get("station"))).first()
             if station is None:
                 raise GigError("零工驿站:请选择一家零工驿站")
             employer = None
@@ -279,12 +282,26 @@ def join(request, pk: int):
         raise Http404("没有这家零工驿站")
     if request.user.is_authenticated and request.user.role == Role.WORKER:
         return redirect("gigs:today")
+    # the person's place: the station's community, or one of the communities around a
+    # station that serves a street or a county
+    from apps.regions.models import Region, RegionLevel
+
+    places = [(station.region_id, station.region.name)]
+    if station.region.level != RegionLevel.COMMUNITY:
+        places = list(
+            Region.objects.filter(
+                region_prefix_q("code", station.region.scope_prefix), level=RegionLevel.COMMUNITY
+            )
+            .order_by("code")
+            .values_list("code", "name")
+        )
     data = None
     if request.method == "POST":
         data = request.POST.copy()
-        data["community"] = station.region_id  # where the station is: their file's place
+        if len(places) == 1:
+            data["community"] = places[0][0]
     form = WorkerSignupForm(data)
-    form.fields["community"].choices = [(station.region_id, station.region.name)]
+    form.fields["community"].choices = [("", "请选择"), *places] if len(places) > 1 else places
     answer = _signup(
         request,
         form,
@@ -357,6 +374,7 @@ def station(request, pk: int):
         "gigs/station.html",
         {
             "station": found,
+            "leader": leader,
             "day": day,
             "gigs": gigs,
             "free": free,

@@ -324,6 +324,8 @@ class Registration(models.Model):
         related_name="+",
     )
     channel = models.CharField("办理渠道", max_length=8, choices=Channel.choices)
+    # an employment registration's labour contract end (劳动合同终止日期), when known
+    contract_end = models.DateField("劳动合同终止日期", null=True, blank=True)
     ended_on = models.DateField("注销日期", null=True, blank=True)
     end_reason = models.CharField("注销原因", max_length=64, blank=True)
     recorded_by = models.ForeignKey(

@@ -91,10 +91,13 @@ def register(
     basis: str = "",
     employer=None,
     channel: str = Registration.Channel.COUNTER,
+    contract_end: dt.date | None = None,
 ) -> Registration:
     day = day or timezone.localdate()
     if kind not in Kind.values:
         raise RegistrationError(f"未知的登记类型“{kind}”")
+    if contract_end is not None and (kind != Kind.EMPLOYMENT or contract_end < day):
+        raise RegistrationError("劳动合同终止日期:仅就业登记填写,且不能早于登记日期")
     if day > timezone.localdate():
         raise RegistrationError("登记日期不能晚于今天")
     _check_actor(user, person, channel, kind, employer)
@@ -130,6 +133,7 @@ def register(
                     basis=basis,
                     employer=employer,
                     channel=channel,
+                    contract_end=contract_end,
                     recorded_by=user,
                 )
         except IntegrityError:  # a concurrent registration won the race

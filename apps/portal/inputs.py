@@ -1,6 +1,7 @@
 """Reading a form's plain fields for the views that take them without a Django form: a
-date and a whole number, each refused with the field's name (the app's own error class,
-so its view shows the message as it shows every other refusal)."""
+date, a time, a whole number, a record's id and free text, each refused with the field's
+name (the app's own error class, so its view shows the message as it shows every other
+refusal)."""
 
 from __future__ import annotations
 
@@ -21,3 +22,36 @@ def int_field(value, field: str, error: type[Exception] = ValueError) -> int:
     if not text.lstrip("-").isdigit() or len(text.lstrip("-")) > MAX_DIGITS:
         raise error(f"{field}:须为整数")
     return int(text)
+
+
+def time_field(value, field: str, error: type[Exception] = ValueError) -> dt.time:
+    """A time of day as a form sends it (09:00), local: an offset (09:00+08:00) is refused."""
+    try:
+        found = dt.time.fromisoformat(str(value or "").strip())
+    except ValueError:
+        found = None
+    if found is None or found.tzinfo is not None:
+        raise error(f"{field}:请按“09:00”的格式填写")
+    return found.replace(second=0, microsecond=0)
+
+
+def pk_of(value) -> int:
+    """A record's id as a form names it; 0 (nothing) for anything that is not one, so a
+    lookup by it finds nothing instead of failing."""
+    text = str("" if value is None else value).strip()
+    return int(text) if text.isdigit() and len(text) <= MAX_DIGITS else 0
+
+
+def text_field(
+    value, field: str, error: type[Exception] = ValueError, *, limit: int, required: bool = True
+) -> str:
+    """Free text, stripped: refused when required and blank, longer than ``limit`` or
+    holding control characters (a NUL byte breaks PostgreSQL; nobody types one)."""
+    text = str("" if value is None else value).strip()
+    if required and not text:
+        raise error(f"{field}:请填写")
+    if len(text) > limit:
+        raise error(f"{field}:不超过{limit}字")
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise error(f"{field}:含有不可见的控制字符")
+    return text

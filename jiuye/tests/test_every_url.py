@@ -62,6 +62,7 @@ from apps.policies.models import (
 )
 from apps.regions.models import Region, RegionLevel, ServiceStation
 from apps.services.models import AssistancePlan, PlanStep, ServiceRecord
+from apps.sharing.models import Agreement, Posting, Secondment
 from apps.startups.models import (
     GuaranteeLoan,
     Incubator,
@@ -397,6 +398,25 @@ def world(db, staff):
     w.take = Take.objects.create(gig=w.gig, person=w.person)
     Availability.objects.create(station=w.gig_station, person=w.person, day=dt.date(2026, 12, 1))
 
+    # shared employment: another city's enterprises lending and borrowing, a worker lent
+    share = dict(occupation_id="6-18-02-04", start=dt.date(2026, 12, 10), end=dt.date(2027, 1, 31))
+    w.share_offer = Posting.objects.create(side="offer", employer=w.employer, headcount=5, **share)
+    borrower = EmployerFactory(name="外区用工单位", region_id=x)
+    w.share_request = Posting.objects.create(
+        side="request", employer=borrower, headcount=5, **share
+    )
+    w.share_agreement = Agreement.objects.create(
+        offer=w.share_offer,
+        request=w.share_request,
+        headcount=2,
+        start=share["start"],
+        end=share["end"],
+        status="active",
+    )
+    w.secondment = Secondment.objects.create(
+        agreement=w.share_agreement, person=w.person, start=share["start"], end=share["end"]
+    )
+
     # theirs: another worker and another employer in our own community
     w.neighbour = PersonFactory(name="同区他人丁", community_id=A1, labour_status="unemployed")
     w.neighbour_employer = EmployerFactory(name="同区他单位戊", region_id=A1)
@@ -435,6 +455,17 @@ def world(db, staff):
         station=w.our_station, task="本区搬运", employer=w.my_employer, **gig_fields
     )
     Take.objects.create(gig=w.our_gig, person=w.neighbour)
+    w.neighbour_request = Posting.objects.create(
+        side="request", employer=w.neighbour_employer, headcount=3, **share
+    )
+    w.our_offer = Posting.objects.create(side="offer", employer=w.my_employer, headcount=3, **share)
+    w.our_agreement = Agreement.objects.create(
+        offer=w.our_offer,
+        request=w.neighbour_request,
+        headcount=1,
+        start=share["start"],
+        end=share["end"],
+    )
     # theirs for a community's or a street's staff: a person of another street of our
     # county, found by two sweeps of the whole county (an official one and a trial)
     w.street_b = PersonFactory(name="邻街人员庚", community_id="341282002001")
@@ -482,6 +513,7 @@ def secrets(w: World, role: str, route: str = "") -> list[str]:
         "外区注册单位",
         "外区银行",
         "外区帮扶需求",
+        "外区用工单位",
         "XFAIRCODE0001",
         "13911112222",
     ]
@@ -599,6 +631,8 @@ ARGS = {
     "gigs:gig": lambda w: [Public(pk=w.gig.pk)],
     "gigs:station": lambda w: [{"pk": w.gig_station.pk}],
     "gigs:join": lambda w: [Public(pk=w.gig_station.pk)],
+    "sharing:posting": lambda w: [{"pk": w.share_offer.pk}, Neighbours(pk=w.neighbour_request.pk)],
+    "sharing:agreement": lambda w: [{"pk": w.share_agreement.pk}],
     "training:certificate_qr": lambda w: [
         {"pk": w.certificate.pk},
         Neighbours(pk=w.neighbour_certificate.pk),
@@ -633,6 +667,8 @@ def _ours(w: World) -> dict[str, tuple[str, dict]]:
         "gigs:gig": ("worker", {"pk": w.our_gig.pk}),
         "gigs:station": ("county", {"pk": w.our_station.pk}),
         "gigs:join": ("county", {"pk": w.our_station.pk}),
+        "sharing:posting": ("employer", {"pk": w.our_offer.pk}),
+        "sharing:agreement": ("employer", {"pk": w.our_agreement.pk}),
     }
 
 
@@ -742,6 +778,11 @@ def _payloads(w: World) -> list[dict]:
         "poster_name": "越权",
         "poster_phone": "13900000000",
         "skills": "越权",
+        "offer": w.share_offer.pk,
+        "secondment": w.secondment.pk,
+        "side": "offer",
+        "occupation": "6-18-02-04",
+        "returned_on": "2026-12-20",
     }
     approved = {**ids, "application": [w.approved.pk]}
     return [
@@ -780,6 +821,11 @@ def _payloads(w: World) -> list[dict]:
                 "arrive",
                 "complete",
                 "no_show",
+                "propose",
+                "accept",
+                "decline",
+                "lend",
+                "returned",
             )
         ),
         {**ids, "action": "intention", "code": w.attendee.code},
@@ -848,6 +894,13 @@ def their_state(w: World, role: str) -> dict:
             Q(person_id__in=people) | (Q(gig__station=w.gig_station) & ~Q(person=w.me))
         ),
         "availability": Availability.objects.filter(person_id__in=people),
+        "posting": Posting.objects.filter(
+            employer_id__in=[*employers, w.share_request.employer_id]
+        ),
+        "agreement": Agreement.objects.filter(
+            Q(offer__employer_id__in=employers) | Q(request__employer_id__in=employers)
+        ).exclude(offer__employer=w.my_employer),
+        "secondment": Secondment.objects.filter(person_id__in=people),
         "intention": Intention.objects.filter(
             Q(person_id__in=people) | Q(stand__employer_id__in=employers)
         ),

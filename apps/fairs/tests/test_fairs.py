@@ -175,7 +175,7 @@ def test_the_door_refuses_strangers_other_fairs_keys_and_bad_times(clerk, fair, 
         fair=fair,
         scans=[
             _scan(id_number=stranger.id_number),
-            _scan(code="no-such-code"),
+            _scan(code="A" * 16),  # a code's form, nobody's
             {"key": "not-a-uuid", "code": "x", "at": timezone.now().isoformat()},
             _scan(code="x", at=timezone.now() - dt.timedelta(days=30)),
             {"key": new_scan_key(), "code": "x", "at": "yesterday-ish"},
@@ -189,6 +189,11 @@ def test_the_door_refuses_strangers_other_fairs_keys_and_bad_times(clerk, fair, 
         "invalid",
     ]
     assert "设备时间" in answers[3]["message"]
+    # a typo is told apart from a person who did not register
+    typo = stranger.id_number[:-1] + ("0" if stranger.id_number[-1] != "0" else "1")
+    junk = check_in(user=clerk, fair=fair, scans=[_scan(id_number=typo), _scan(code="garbage!!")])
+    assert [a["status"] for a in junk] == ["invalid", "invalid"]
+    assert "校验位" in junk[0]["message"] and "不是本平台的入场码" in junk[1]["message"]
     # a key used at one fair is not taken again at another
     person = PersonFactory()
     attendee = register(user=_worker_user(person), fair=fair, person=person)
@@ -229,7 +234,10 @@ def test_intentions_and_hires_are_recorded_once_for_registered_people(clerk, fai
     person, stranger = PersonFactory(), PersonFactory()
     attendee = register(user=_worker_user(person), fair=fair, person=person)
     with pytest.raises(FairError, match="报名人员"):
-        record_intention(user=owner, stand=stand, id_number=stranger.id_number)
+        record_intention(user=clerk, stand=stand, id_number=stranger.id_number)
+    # an employer records by the code the worker shows, never by typing ID numbers
+    with pytest.raises(FairError, match="入场码"):
+        record_intention(user=owner, stand=stand, id_number=person.id_number)
     other_shop = _employer_user(EmployerFactory(region_id="341282001001"))
     with pytest.raises(FairError, match="本单位"):
         record_intention(user=other_shop, stand=stand, code=attendee.code)
@@ -237,11 +245,11 @@ def test_intentions_and_hires_are_recorded_once_for_registered_people(clerk, fai
         record_intention(user=owner, stand=stand, code=attendee.code, job_id=JobFactory().pk)
     intention = record_intention(user=owner, stand=stand, code=attendee.code, job_id=job.pk)
     with pytest.raises(FairError, match="已登记过"):
-        record_intention(user=owner, stand=stand, id_number=person.id_number)
+        record_intention(user=clerk, stand=stand, id_number=person.id_number)
     with pytest.raises(FairError, match="录用日期"):
         record_hire(user=owner, intention=intention, hired_on=today + dt.timedelta(days=1))
     record_hire(user=owner, intention=intention, hired_on=today)
-    with pytest.raises(FairError, match="已登记录用"):
+    with pytest.raises(FairError, match="此前已登记录用"):
         record_hire(user=clerk, intention=intention, hired_on=today)
     s = summary(fair)
     assert (s["booked"], s["registered"], s["intentions"], s["hired"]) == (1, 1, 1, 1)
@@ -346,3 +354,61 @@ def test_the_year_page_counts_fairs_against_the_plans_target(client, clerk, fair
     page = client.get("/fairs/year/?region=341282").content.decode()
     assert "举办招聘会场次" in page and "72" in page
     assert "已举办 1 场" in page
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"scans": [{"key": new_scan_key(), "code": 123, "at": "2026-12-04T10:00:00"}]},
+        {"scans": [{"key": new_scan_key(), "id_number": {"a": 1}, "at": "2026-12-04T10:00"}]},
+        {"scans": [{"key": new_scan_key(), "code": "x", "at": "0001-01-01T00:00:00+14:00"}]},
+        {"scans": [{"key": new_scan_key(), "code": "x", "at": "9999-12-31T23:59:59-14:00"}]},
+        {"scans": [{"key": new_scan_key(), "code": "x", "at": 5}]},
+    ],
+)
+def test_odd_scans_are_answered_invalid_not_a_server_error(client, clerk, fair, body):
+    client.force_login(clerk)
+    answer = client.post(
+        f"/fairs/{fair.pk}/door/sync/", json.dumps(body), content_type="application/json"
+    )
+    assert answer.status_code == 200
+    assert [a["status"] for a in answer.json()["answers"]] == ["invalid"]
+    assert not CheckIn.objects.exists()
+
+
+def test_deeply_nested_json_and_a_fair_yet_to_come_are_refused(client, clerk, fair, today):
+    client.force_login(clerk)
+    url = f"/fairs/{fair.pk}/door/sync/"
+    nested = "[" * 100_000 + "]" * 100_000
+    assert client.post(url, nested, content_type="application/json").status_code == 400
+    later = _fair(clerk, today + dt.timedelta(days=5), ends_on=today + dt.timedelta(days=5))
+    person = PersonFactory()
+    code = register(user=clerk, fair=later, person=person).code
+    scan = _scan(code=code, at=timezone.now() + dt.timedelta(days=5))
+    with pytest.raises(FairError, match="尚未开始"):
+        check_in(user=clerk, fair=later, scans=[scan])
+    soon = _scan(
+        code=register(user=clerk, fair=fair, person=PersonFactory()).code,
+        at=timezone.now() + dt.timedelta(hours=3),
+    )
+    assert check_in(user=clerk, fair=fair, scans=[soon])[0]["status"] == "invalid"
+
+
+@pytest.mark.parametrize(
+    "field, value", [("opens", "09:00+08:00"), ("title", "a\x00b"), ("stands", "1e3")]
+)
+def test_odd_input_to_the_fair_form_is_refused_naming_the_field(client, clerk, today, field, value):
+    client.force_login(clerk)
+    form = {
+        "title": "招聘会",
+        "theme": "spring",
+        "mode": "on_site",
+        "venue": "会场",
+        "held_on": today.isoformat(),
+        "opens": "09:00",
+        "closes": "12:00",
+        "stands": "10",
+    }
+    answer = client.post("/fairs/manage/", {**form, field: value})
+    assert answer.status_code == 400
+    assert not Fair.objects.exists()

@@ -169,13 +169,15 @@ def test_the_day_is_recorded_and_paid_by_the_poster_or_the_stations_staff(
     ta, tb = take(user=a, gig=gig), take(user=b, gig=gig)
     with pytest.raises(GigError, match="还没到"):
         arrive(user=clerk, take_=ta)
-    Gig.objects.filter(pk=gig.pk).update(day=timezone.localdate())
+    Gig.objects.filter(pk=gig.pk).update(day=timezone.localdate() - dt.timedelta(days=1))
     ta.refresh_from_db(), tb.refresh_from_db()
     with pytest.raises(GigError, match="其他区域"):
         arrive(user=staff("township_staff", "341282002"), take_=ta)
     arrive(user=clerk, take_=ta)
     with pytest.raises(GigError, match="实付报酬"):
         complete(user=clerk, take_=ta, paid="0")
+    with pytest.raises(GigError, match="上限"):
+        complete(user=clerk, take_=ta, paid="401")  # over two days' pay at ¥200 a day
     complete(user=clerk, take_=ta, paid="200")
     no_show(user=clerk, take_=tb)
     with pytest.raises(GigError, match="已完工"):
@@ -192,7 +194,9 @@ def test_the_day_is_recorded_and_paid_by_the_poster_or_the_stations_staff(
     )
     today = timezone.localdate()
     for cached in (True, False):
-        got = figures(["gig_work"], today.replace(day=1), today, ["341282001"], cached=cached)
+        got = figures(
+            ["gig_work"], today - dt.timedelta(days=40), today, ["341282001"], cached=cached
+        )
         assert got["gig_work"]["341282001"] == 1
 
 
@@ -263,3 +267,61 @@ def test_signing_up_at_a_station_takes_a_minute_and_lands_on_the_gigs(client, st
     person = Person.objects.get(id_number=id_number)
     assert (person.community_id, person.skills) == ("341282001001", "瓦工、搬运")
     assert client.get("/gig/").status_code == 200
+
+
+def test_a_gig_is_not_finished_before_it_starts(clerk, station, tomorrow):
+    gig = _gig(clerk, station, tomorrow)
+    t = take(user=_worker(), gig=gig)
+    with pytest.raises(GigError, match="还没开工"):
+        complete(user=clerk, take_=t, paid="200")
+
+
+def test_taking_and_calling_off_to_read_phones_stops_after_three(clerk, station, client):
+    far = timezone.localdate() + dt.timedelta(days=5)
+    worker = _worker()
+    gigs = [
+        _gig(clerk, station, far, task=f"活{i}", poster_phone=f"1390000{i:04d}") for i in range(5)
+    ]
+    client.force_login(worker)
+    # five days ahead the taker does not see the household's phone yet
+    client.post(f"/gig/{gigs[0].pk}/", {"action": "take"})
+    assert "13900000000" not in client.get(f"/gig/{gigs[0].pk}/").content.decode()
+    for g in gigs[:3]:
+        if not Take.objects.filter(gig=g, person=worker.person).exists():
+            take(user=worker, gig=g)
+        withdraw(user=worker, take_=Take.objects.get(gig=g, person=worker.person))
+    with pytest.raises(GigError, match="取消接单次数过多"):
+        take(user=worker, gig=gigs[4])
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("pay", "1e30"),
+        ("pay", "1e400"),
+        ("starts", "08:00+08:00"),
+        ("station", "abc"),
+        ("poster_name", "x" * 1000),
+        ("task", "a\x00b"),
+    ],
+)
+def test_odd_input_to_the_gig_form_is_refused_not_a_server_error(
+    client, clerk, station, field, value
+):
+    client.force_login(clerk)
+    form = {
+        "station": station.pk,
+        "task": "搬运",
+        "place": "某地",
+        "day": (timezone.localdate() + dt.timedelta(days=1)).isoformat(),
+        "starts": "08:00",
+        "ends": "17:00",
+        "pay": "200",
+        "pay_unit": "day",
+        "headcount": "1",
+        "poster_name": "李大姐",
+        "poster_phone": "13900001111",
+    }
+    answer = client.post("/gig/post/", {**form, field: value})
+    assert answer.status_code == 400
+    assert not Gig.objects.exists()

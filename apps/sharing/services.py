@@ -1,0 +1,221 @@
+"""Writes of shared employment: an offer or a request posted (by the enterprise, or by
+staff of its region), an agreement proposed by the borrowing side and accepted by the
+lending side (or recorded by staff holding both), and the workers lent under it, each
+only within the employment the lending enterprise holds for them. Refusals name the field
+or the rule; nothing is recorded twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from apps.accounts.models import Role, User
+from apps.accounts.permissions import change_refusal
+from apps.accounts.services import record_audit
+from apps.people.models import Person, Registration
+from apps.portal.inputs import text_field
+
+from .models import Agreement, Posting, Secondment
+
+MAX_HEADCOUNT = 500
+MAX_DAYS = 366  # shared employment is temporary (余缺调剂): a year at most
+LIVE = (Agreement.Status.PROPOSED, Agreement.Status.ACTIVE)
+NOT_EMPLOYED = "公民身份号码:该人员在借出日没有在出借单位的有效就业登记"
+
+
+class SharingError(ValueError):
+    """What the rules refuse; the message names the field or the rule, in Chinese."""
+
+
+def _acts_for(user: User, employer) -> None:
+    """The enterprise's own account, or staff of its region."""
+    if user.role == Role.EMPLOYER:
+        if user.employer_id != employer.pk:
+            raise SharingError("只能办理本单位的共享用工")
+        return
+    refusal = change_refusal(user, stored=employer.region_id)
+    if refusal:
+        raise SharingError(refusal)
+
+
+def _period(start: dt.date, end: dt.date) -> None:
+    if end < start:
+        raise SharingError("结束日期:不能早于开始日期")
+    if (end - start).days >= MAX_DAYS:
+        raise SharingError(f"结束日期:共享用工最长{MAX_DAYS}天")
+
+
+def post(
+    *,
+    user: User,
+    side: str,
+    employer,
+    occupation,
+    headcount: int,
+    start: dt.date,
+    end: dt.date,
+    note: str = "",
+) -> Posting:
+    _acts_for(user, employer)
+    if side not in Posting.Side.values:
+        raise SharingError("类型:请选择富余员工或缺工")
+    if occupation is None:
+        raise SharingError("职业:请按职业分类大典选择工种")
+    if start < timezone.localdate():
+        raise SharingError("开始日期:不能早于今天")
+    _period(start, end)
+    if not 1 <= headcount <= MAX_HEADCOUNT:
+        raise SharingError(f"人数:须在1至{MAX_HEADCOUNT}之间")
+    note = text_field(note, "说明", SharingError, limit=300, required=False)
+    posting = Posting.objects.create(
+        side=side,
+        employer=employer,
+        occupation=occupation,
+        headcount=headcount,
+        start=start,
+        end=end,
+        note=note,
+        posted_by=user,
+    )
+    record_audit(actor=user, action=f"sharing.{side}", obj=posting)
+    return posting
+
+
+def close(*, user: User, posting: Posting) -> None:
+    _acts_for(user, posting.employer)
+    if posting.status != Posting.Status.OPEN:
+        raise SharingError("已关闭")
+    posting.status = Posting.Status.CLOSED
+    posting.save(update_fields=["status"])
+
+
+def committed(posting: Posting, exclude: Agreement | None = None) -> int:
+    """The headcount of a posting already in live agreements."""
+    field = "offer" if posting.side == Posting.Side.OFFER else "request"
+    qs = Agreement.objects.filter(**{field: posting}, status__in=LIVE)
+    if exclude is not None:
+        qs = qs.exclude(pk=exclude.pk)
+    return qs.aggregate(n=Sum("headcount"))["n"] or 0
+
+
+def propose(
+    *,
+    user: User,
+    request: Posting,
+    offer: Posting,
+    headcount: int,
+    start: dt.date,
+    end: dt.date,
+) -> Agreement:
+    """The borrowing side proposes to take workers from an offer (staff holding both
+    enterprises record it as agreed at once)."""
+    if request.side != Posting.Side.REQUEST or offer.side != Posting.Side.OFFER:
+        raise SharingError("须以缺工信息对接富余员工信息")
+    _acts_for(user, request.employer)
+    if offer.employer_id == request.employer_id:
+        raise SharingError("不能与本单位共享用工")
+    if offer.status != Posting.Status.OPEN or request.status != Posting.Status.OPEN:
+        raise SharingError("该信息已关闭")
+    _period(start, end)
+    if start < max(offer.start, request.start) or end > min(offer.end, request.end):
+        raise SharingError("共享期间:须在富余员工和缺工信息的期间之内")
+    if headcount < 1:
+        raise SharingError("人数:至少1人")
+    staff_for_both = (
+        user.role != Role.EMPLOYER and change_refusal(user, stored=offer.employer.region_id) is None
+    )
+    with transaction.atomic():
+        # both postings locked: two proposals at once cannot take the same people
+        Posting.objects.select_for_update().filter(pk__in=[offer.pk, request.pk]).count()
+        if headcount > offer.headcount - committed(offer):
+            raise SharingError(f"人数:对方可共享的只剩{offer.headcount - committed(offer)}人")
+        if headcount > request.headcount - committed(request):
+            raise SharingError(f"人数:本单位缺工只剩{request.headcount - committed(request)}人")
+        agreement = Agreement.objects.create(
+            offer=offer,
+            request=request,
+            headcount=headcount,
+            start=start,
+            end=end,
+            proposed_by=user,
+            status=Agreement.Status.ACTIVE if staff_for_both else Agreement.Status.PROPOSED,
+            decided_by=user if staff_for_both else None,
+            decided_at=timezone.now() if staff_for_both else None,
+        )
+    record_audit(actor=user, action="sharing.propose", obj=agreement)
+    return agreement
+
+
+def decide(*, user: User, agreement: Agreement, accept: bool) -> None:
+    """The lending side (or staff of its region) accepts or declines."""
+    _acts_for(user, agreement.offer.employer)
+    if agreement.status != Agreement.Status.PROPOSED:
+        raise SharingError("该协议已确认或已拒绝")
+    agreement.status = Agreement.Status.ACTIVE if accept else Agreement.Status.DECLINED
+    agreement.decided_by, agreement.decided_at = user, timezone.now()
+    agreement.save(update_fields=["status", "decided_by", "decided_at"])
+    record_audit(actor=user, action="sharing.decide", obj=agreement, changes={"accept": accept})
+
+
+def employment_with(person: Person, employer, day: dt.date) -> Registration | None:
+    """The person's employment registration with the employer in force on ``day``."""
+    return (
+        Registration.objects.filter(
+            person=person, kind=Registration.Kind.EMPLOYMENT, employer=employer
+        )
+        .filter(registered_on__lte=day)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+        .order_by("-registered_on")
+        .first()
+    )
+
+
+def lend(
+    *, user: User, agreement: Agreement, person: Person, start: dt.date, end: dt.date
+) -> Secondment:
+    """A worker of the lending enterprise goes for part of the agreed period: employed by
+    it (an employment registration in force), for no longer than that employment runs
+    (its contract's end, or the day it ended), never two places at once."""
+    _acts_for(user, agreement.offer.employer)
+    if agreement.status != Agreement.Status.ACTIVE:
+        raise SharingError("协议尚未达成")
+    if start < agreement.start or end > agreement.end or end < start:
+        raise SharingError("借出期间:须在协议期间之内")
+    job = employment_with(person, agreement.offer.employer, start)
+    if job is None:
+        raise SharingError(NOT_EMPLOYED)
+    if job.contract_end and end > job.contract_end:
+        raise SharingError(f"约定返回日期:超过了劳动合同期限(合同至{job.contract_end:%Y-%m-%d})")
+    if job.ended_on and end >= job.ended_on:
+        raise SharingError(f"约定返回日期:该人员的就业登记已于{job.ended_on:%Y-%m-%d}注销")
+    with transaction.atomic():
+        Agreement.objects.select_for_update().filter(pk=agreement.pk).count()
+        if agreement.workers.count() >= agreement.headcount:
+            raise SharingError(f"协议约定{agreement.headcount}人,已满")
+        elsewhere = Secondment.objects.filter(
+            person=person, returned_on__isnull=True, start__lte=end, end__gte=start
+        ).exists()
+        if elsewhere:
+            raise SharingError("该人员在这段期间已被借出")
+        try:
+            with transaction.atomic():
+                row = Secondment.objects.create(
+                    agreement=agreement, person=person, start=start, end=end, recorded_by=user
+                )
+        except IntegrityError:
+            raise SharingError("该人员已在本协议中") from None
+    record_audit(actor=user, action="sharing.lend", obj=row)
+    return row
+
+
+def came_back(*, user: User, secondment: Secondment, day: dt.date) -> None:
+    _acts_for(user, secondment.agreement.offer.employer)
+    if secondment.returned_on:
+        raise SharingError("已登记返回")
+    if day < secondment.start or day > timezone.localdate():
+        raise SharingError("实际返回日期:须在借出之后、不晚于今天")
+    secondment.returned_on = day
+    secondment.save(update_fields=["returned_on"])
