@@ -269,6 +269,9 @@ def generate_city(
     from .gigs import simulate_gigs
 
     log(f"零工市场(演示生成): {simulate_gigs(county.code, seed=seed)}")
+    from .sharing import simulate_sharing
+
+    log(f"共享用工(演示生成): {simulate_sharing(county.code, seed=seed)}")
     # After the hires and placements: the families with nobody in work now.
     from apps.people.models import ZeroEmploymentAlert
 
