@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "apps.fairs",
     "apps.gigs",
     "apps.sharing",
+    "apps.cooperation",
     "apps.demo",
     "apps.portal",
 ]

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("apps.fairs.urls")),
     path("", include("apps.gigs.urls")),
     path("", include("apps.sharing.urls")),
+    path("", include("apps.cooperation.urls")),
 ]
 # The platform's own error pages, in Chinese, with the reason (apps/portal/errors.py).
 handler400 = "apps.portal.errors.bad_request"

@@ -272,6 +272,9 @@ def generate_city(
     from .sharing import simulate_sharing
 
     log(f"共享用工(演示生成): {simulate_sharing(county.code, seed=seed)}")
+    from .cooperation import simulate_cooperation
+
+    log(f"劳务协作与劳务品牌(演示生成): {simulate_cooperation(county.code, seed=seed)}")
     # After the hires and placements: the families with nobody in work now.
     from apps.people.models import ZeroEmploymentAlert
 

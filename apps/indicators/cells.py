@@ -608,9 +608,10 @@ def after_rows(model: type[models.Model], rows: list) -> None:
 
 def _day_models() -> tuple:
     """Sources whose events are dated by their own date fields alone."""
+    from apps.cooperation.models import BrandBusiness, Dispatch
     from apps.gigs.models import Take
 
-    return (Take,)
+    return (Take, BrandBusiness, Dispatch)
 
 
 def _fair_models() -> tuple:

@@ -260,6 +260,24 @@ def gig_work(start: dt.date, end: dt.date) -> QuerySet:
     return Take.objects.filter(status="done", completed_on__range=(start, end))
 
 
+def brand_business_spells() -> QuerySet:
+    from apps.cooperation.models import BrandBusiness
+
+    return BrandBusiness.objects.all()
+
+
+def brand_businesses(start: dt.date, end: dt.date) -> QuerySet:
+    """Businesses carrying a labour brand (劳务品牌) on the period's last day."""
+    return brand_business_spells().filter(_active_on(end))
+
+
+def organised_outbound(start: dt.date, end: dt.date) -> QuerySet:
+    """People sent in organised out-of-region work (有组织劳务输出) in the period."""
+    from apps.cooperation.models import Dispatch
+
+    return Dispatch.objects.filter(left_on__range=(start, end))
+
+
 def _startups_of(origin: str):
     def events(start: dt.date, end: dt.date) -> QuerySet:
         from apps.startups.models import Startup
@@ -777,17 +795,38 @@ INDICATORS: dict[str, Indicator] = {
             "brand_businesses",
             "劳务品牌经营主体数",
             "个",
-            NOT_COMPUTED,
-            "",
-            why_not="劳务品牌记录尚未在平台建立(劳务品牌模块)",
+            STOCK,
+            "期末纳入劳务品牌、尚未退出的经营主体数;按经营主体所在区划计",
+            events=brand_businesses,
+            spells=brand_business_spells,
+            region_field="region_id",
+            day_field="registered_on",
+            detail=lambda r: f"{r.brand} · {r.name}",
         ),
         Indicator(
             "brand_jobs",
             "劳务品牌带动就业人数",
             "人",
-            NOT_COMPUTED,
-            "",
-            why_not="劳务品牌记录尚未在平台建立(劳务品牌模块)",
+            STOCK,
+            "期末在册品牌经营主体报告的带动就业人数之和;按经营主体所在区划计",
+            events=brand_businesses,
+            spells=brand_business_spells,
+            region_field="region_id",
+            day_field="registered_on",
+            amount_field="jobs",
+            detail=lambda r: f"{r.brand} · {r.name} · {r.jobs}人",
+        ),
+        Indicator(
+            "organised_outbound",
+            "有组织劳务输出人数",
+            "人",
+            FLOW,
+            "期内经劳务协作有组织输出到外地务工的人次;按本人所在区划、输出日期计",
+            events=organised_outbound,
+            region_field="person__community_id",
+            person_field="person",
+            day_field="left_on",
+            detail=lambda r: f"{r.partner} · {r.workplace}",
         ),
         Indicator(
             "arbitration_closure_rate",

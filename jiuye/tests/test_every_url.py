@@ -29,6 +29,7 @@ from django.forms.models import model_to_dict
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from apps.accounts.models import AccessEntry, User
+from apps.cooperation.models import Brand, BrandBusiness, BrandMember, Dispatch, Partner
 from apps.employers.models import Employer, EmployerRegistration
 from apps.fairs.models import Attendee, CheckIn, Fair, Intention, Stand
 from apps.gigs.models import Availability, Gig, Take
@@ -417,6 +418,27 @@ def world(db, staff):
         agreement=w.share_agreement, person=w.person, start=share["start"], end=share["end"]
     )
 
+    # labour cooperation: another city's partner, the person sent; its brand
+    w.partner = Partner.objects.create(
+        region_id="340102", name="外区协作方", kind="east_west", agreed_on=dt.date(2024, 1, 1)
+    )
+    w.dispatch = Dispatch.objects.create(
+        partner=w.partner,
+        person=w.person,
+        workplace="外区务工单位",
+        left_on=dt.date(2026, 3, 1),
+        checked_on=dt.date(2026, 3, 1),
+    )
+    w.brand = Brand.objects.create(region_id="340102", name="外区品牌", occupation_id="4-03-02-01")
+    w.business = BrandBusiness.objects.create(
+        brand=w.brand,
+        name="外区品牌店",
+        region=w.x_region,
+        jobs=3,
+        registered_on=dt.date(2025, 1, 1),
+    )
+    BrandMember.objects.create(brand=w.brand, person=w.person, joined_on=dt.date(2025, 1, 1))
+
     # theirs: another worker and another employer in our own community
     w.neighbour = PersonFactory(name="同区他人丁", community_id=A1, labour_status="unemployed")
     w.neighbour_employer = EmployerFactory(name="同区他单位戊", region_id=A1)
@@ -457,6 +479,19 @@ def world(db, staff):
     Take.objects.create(gig=w.our_gig, person=w.neighbour)
     w.neighbour_request = Posting.objects.create(
         side="request", employer=w.neighbour_employer, headcount=3, **share
+    )
+    w.our_partner = Partner.objects.create(
+        region_id="341282", name="本区协作方", kind="east_west", agreed_on=dt.date(2024, 1, 1)
+    )
+    w.our_dispatch = Dispatch.objects.create(
+        partner=w.our_partner,
+        person=w.our_person,
+        workplace="某厂",
+        left_on=dt.date(2026, 3, 1),
+        checked_on=dt.date(2026, 3, 1),
+    )
+    w.our_brand = Brand.objects.create(
+        region_id="341282", name="本区品牌", occupation_id="4-03-02-01"
     )
     w.our_offer = Posting.objects.create(side="offer", employer=w.my_employer, headcount=3, **share)
     w.our_agreement = Agreement.objects.create(
@@ -514,6 +549,9 @@ def secrets(w: World, role: str, route: str = "") -> list[str]:
         "外区银行",
         "外区帮扶需求",
         "外区用工单位",
+        "外区协作方",
+        "外区品牌",
+        "外区务工单位",
         "XFAIRCODE0001",
         "13911112222",
     ]
@@ -633,6 +671,8 @@ ARGS = {
     "gigs:join": lambda w: [Public(pk=w.gig_station.pk)],
     "sharing:posting": lambda w: [{"pk": w.share_offer.pk}, Neighbours(pk=w.neighbour_request.pk)],
     "sharing:agreement": lambda w: [{"pk": w.share_agreement.pk}],
+    "cooperation:dispatch": lambda w: [{"pk": w.dispatch.pk}],
+    "cooperation:brand": lambda w: [{"pk": w.brand.pk}],
     "training:certificate_qr": lambda w: [
         {"pk": w.certificate.pk},
         Neighbours(pk=w.neighbour_certificate.pk),
@@ -669,6 +709,8 @@ def _ours(w: World) -> dict[str, tuple[str, dict]]:
         "gigs:join": ("county", {"pk": w.our_station.pk}),
         "sharing:posting": ("employer", {"pk": w.our_offer.pk}),
         "sharing:agreement": ("employer", {"pk": w.our_agreement.pk}),
+        "cooperation:dispatch": ("county", {"pk": w.our_dispatch.pk}),
+        "cooperation:brand": ("county", {"pk": w.our_brand.pk}),
     }
 
 
@@ -783,6 +825,14 @@ def _payloads(w: World) -> list[dict]:
         "side": "offer",
         "occupation": "6-18-02-04",
         "returned_on": "2026-12-20",
+        "partner": w.partner.pk,
+        "brand": w.brand.pk,
+        "business": w.business.pk,
+        "workplace": "越权",
+        "left_on": "2026-11-01",
+        "agreed_on": "2026-01-01",
+        "registered_on": "2026-11-01",
+        "status": "returned",
     }
     approved = {**ids, "application": [w.approved.pk]}
     return [
@@ -826,6 +876,11 @@ def _payloads(w: World) -> list[dict]:
                 "decline",
                 "lend",
                 "returned",
+                "partner",
+                "dispatch",
+                "business",
+                "end",
+                "member",
             )
         ),
         {**ids, "action": "intention", "code": w.attendee.code},
@@ -901,6 +956,11 @@ def their_state(w: World, role: str) -> dict:
             Q(offer__employer_id__in=employers) | Q(request__employer_id__in=employers)
         ).exclude(offer__employer=w.my_employer),
         "secondment": Secondment.objects.filter(person_id__in=people),
+        "partner": Partner.objects.filter(pk=w.partner.pk),
+        "dispatch": Dispatch.objects.filter(person_id__in=people),
+        "brand": Brand.objects.filter(pk=w.brand.pk),
+        "brand_business": BrandBusiness.objects.filter(brand=w.brand),
+        "brand_member": BrandMember.objects.filter(Q(person_id__in=people) | Q(brand=w.brand)),
         "intention": Intention.objects.filter(
             Q(person_id__in=people) | Q(stand__employer_id__in=employers)
         ),
