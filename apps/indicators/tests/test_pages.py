@@ -57,7 +57,13 @@ def test_the_leader_lands_on_the_dashboard_with_the_plans_targets(client, staff,
     page = client.get("/dashboard/").content.decode()
     assert "界首市就业形势" in page
     assert "界首市就业促进行动方案" in page and "每年举办招聘会不少于72场次" in page
-    assert "平台不能计算" in page  # fairs are not recorded yet: said, not dropped
+    # every target of 002 is counted now (fairs and brands are recorded); 003's surveyed
+    # unemployment rate is not: said, not dropped
+    assert "平台不能计算" not in page
+    client.force_login(staff("leader", "370400"))
+    other = client.get("/dashboard/?region=370400").content.decode()
+    assert "城镇调查失业率" in other and "平台不能计算" in other
+    client.force_login(leader)
     # the headline figures: 3 new jobs, 1 registered unemployed, 25 % of 4
     headline = page.split('id="headline"')[1].split("</section>")[0]
     assert re.search(r"<b>3人</b>城镇新增就业人数", headline)
