@@ -19,9 +19,21 @@ OUT = (Dispatch.Status.WORKING, Dispatch.Status.CHANGED)
 
 
 def partners_in_scope(user: User) -> QuerySet[Partner]:
-    return scope_queryset(
-        Partner.objects.select_related("region", "partner_region"), user, "region_id"
+    """The partners of the viewer's region and of the regions above it (a county's
+    partners serve its streets and communities)."""
+    inside = scope_queryset(Partner.objects.all(), user, "region_id")
+    above = [r.code for r in _ancestors(user.scope_region)] if user.scope_region_id else []
+    return Partner.objects.select_related("region", "partner_region").filter(
+        Q(pk__in=inside.values("pk")) | Q(region_id__in=above)
     )
+
+
+def _ancestors(region) -> list:
+    out = []
+    while region is not None and region.parent_id:
+        region = region.parent
+        out.append(region)
+    return out
 
 
 def dispatches_in_scope(user: User) -> QuerySet[Dispatch]:

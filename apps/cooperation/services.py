@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.permissions import change_refusal
+from apps.accounts.scoping import user_scope_prefix
 from apps.accounts.services import record_audit
 from apps.people.models import Person
 from apps.portal.inputs import text_field
@@ -63,17 +64,18 @@ def dispatch(
     occupation=None,
     brand: Brand | None = None,
 ) -> Dispatch:
-    """A person of the clerk's region sent to work with a partner of the region."""
-    _refuse(user, partner.region_id)
+    """A person of the clerk's region sent to work with a partner of the region or of a
+    region above it (a county's partner serves its streets)."""
+    if not works_with(user, partner):
+        raise CooperationError("协作方:请选择本辖区或上级区域的协作方")
     _refuse(user, person.community_id)
     workplace = text_field(workplace, "务工单位", CooperationError, limit=128)
     _not_future(left_on, "输出日期")
     if left_on < partner.agreed_on:
         raise CooperationError("输出日期:早于与该协作方的签约日期")
-    if Dispatch.objects.filter(
-        person=person, status__in=(Dispatch.Status.WORKING, Dispatch.Status.CHANGED)
-    ).exists():
-        raise CooperationError("该人员已在外务工(尚未返乡),请先登记返乡")
+    if Dispatch.objects.filter(person=person).exclude(status=Dispatch.Status.RETURNED).exists():
+        # a trip not closed (at work, or to be checked) is the person's one trip out
+        raise CooperationError("该人员上一次外出务工尚未登记返乡,请先核实并登记返乡")
     row = Dispatch.objects.create(
         partner=partner,
         person=person,
@@ -89,18 +91,27 @@ def dispatch(
 
 
 def check(*, user, row: Dispatch, status: str, day: dt.date) -> None:
-    """The latest check on a person out at work (在岗, 转岗, 失联), or their return."""
-    _refuse(user, row.partner.region_id)
+    """The latest check on a person out at work (在岗, 转岗, 失联), or their return: by
+    staff of the person's region (the record is the person's)."""
+    _refuse(user, row.person.community_id)
     if status not in Dispatch.Status.values:
         raise CooperationError("状态:请选择")
     if row.status == Dispatch.Status.RETURNED:
         raise CooperationError("已登记返乡")
     _not_future(day, "核实日期")
-    if day < row.left_on:
-        raise CooperationError("核实日期:早于输出日期")
+    if day < row.checked_on:
+        raise CooperationError("核实日期:早于上次核实日期")
     row.status, row.checked_on = status, day
     row.returned_on = day if status == Dispatch.Status.RETURNED else None
     row.save(update_fields=["status", "checked_on", "returned_on"])
+
+
+def works_with(user, partner: Partner) -> bool:
+    """A clerk works with the partners of their region and of the regions above it."""
+    prefix = user_scope_prefix(user)
+    if prefix is None or not user.is_clerk:
+        return False
+    return partner.region_id.startswith(prefix) or prefix.startswith(partner.region.scope_prefix)
 
 
 def add_brand(

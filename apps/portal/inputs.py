@@ -6,6 +6,7 @@ refusal)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 MAX_DIGITS = 9  # what a form means by a number here; more is a typo or a probe
 
@@ -19,7 +20,8 @@ def date_field(value, field: str, error: type[Exception] = ValueError) -> dt.dat
 
 def int_field(value, field: str, error: type[Exception] = ValueError) -> int:
     text = str("" if value is None else value).strip()
-    if not text.lstrip("-").isdigit() or len(text.lstrip("-")) > MAX_DIGITS:
+    # ASCII digits only: str.isdigit() also takes ² and ３, which int() refuses or reads
+    if not re.fullmatch(rf"-?[0-9]{{1,{MAX_DIGITS}}}", text):
         raise error(f"{field}:须为整数")
     return int(text)
 
@@ -39,7 +41,7 @@ def pk_of(value) -> int:
     """A record's id as a form names it; 0 (nothing) for anything that is not one, so a
     lookup by it finds nothing instead of failing."""
     text = str("" if value is None else value).strip()
-    return int(text) if text.isdigit() and len(text) <= MAX_DIGITS else 0
+    return int(text) if re.fullmatch(rf"[0-9]{{1,{MAX_DIGITS}}}", text) else 0
 
 
 def text_field(

@@ -13,7 +13,7 @@ from apps.accounts.scoping import scope_queryset
 from apps.regions.geo import haversine_km
 
 from .models import Agreement, Posting
-from .services import committed
+from .services import SAME_TRADE, committed, depth
 
 DEPTH_NAME = {4: "同一职业(细类)", 3: "同一小类", 2: "同一中类", 1: "同一大类"}
 
@@ -29,17 +29,6 @@ def agreements_in_scope(user: User) -> QuerySet[Agreement]:
     lent = scope_queryset(Agreement.objects.all(), user, "offer__employer__region_id")
     borrowed = scope_queryset(Agreement.objects.all(), user, "request__employer__region_id")
     return Agreement.objects.filter(Q(pk__in=lent.values("pk")) | Q(pk__in=borrowed.values("pk")))
-
-
-def _depth(a: str, b: str) -> int:
-    """How deep two 职业分类大典 codes (1-23-45-67) agree: 4 the same 细类 … 0 none."""
-    pa, pb = a.split("-"), b.split("-")
-    depth = 0
-    for x, y in zip(pa, pb, strict=False):
-        if x != y:
-            break
-        depth += 1
-    return depth
 
 
 @dataclass
@@ -69,8 +58,8 @@ def offers_for(request: Posting, limit: int = 20) -> list[Fit]:
     wanted_days = (request.end - request.start).days + 1
     out = []
     for offer in offers:
-        depth = _depth(offer.occupation_id, request.occupation_id)
-        if depth < 2:  # another trade altogether: not a pairing to suggest
+        same = depth(offer.occupation_id, request.occupation_id)
+        if same < SAME_TRADE:  # another trade altogether: not a pairing to suggest
             continue
         available = offer.headcount - committed(offer)
         if available <= 0:
@@ -84,9 +73,9 @@ def offers_for(request: Posting, limit: int = 20) -> list[Fit]:
         )
         cover = overlap / wanted_days
         fill = min(available, request.headcount) / request.headcount
-        score = depth + 2 * cover + fill + (1 / (1 + km / 10) if km is not None else 0)
+        score = same + 2 * cover + fill + (1 / (1 + km / 10) if km is not None else 0)
         reasons = [
-            DEPTH_NAME[depth],
+            DEPTH_NAME[same],
             f"可共享{available}人",
             f"期间重合{overlap}天",
         ]

@@ -48,6 +48,19 @@ def _period(start: dt.date, end: dt.date) -> None:
         raise SharingError(f"结束日期:共享用工最长{MAX_DAYS}天")
 
 
+def depth(a: str, b: str) -> int:
+    """How deep two 职业分类大典 codes (1-23-45-67) agree: 4 the same 细类 … 0 none."""
+    n = 0
+    for x, y in zip(a.split("-"), b.split("-"), strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+SAME_TRADE = 2  # a pairing needs the same 中类 at least
+
+
 def post(
     *,
     user: User,
@@ -62,10 +75,13 @@ def post(
     _acts_for(user, employer)
     if side not in Posting.Side.values:
         raise SharingError("类型:请选择富余员工或缺工")
-    if occupation is None:
-        raise SharingError("职业:请按职业分类大典选择工种")
-    if start < timezone.localdate():
+    if occupation is None or occupation.code.count("-") != 3:
+        raise SharingError("职业:请按职业分类大典选择工种(细类,如6-18-02-04)")
+    today = timezone.localdate()
+    if start < today:
         raise SharingError("开始日期:不能早于今天")
+    if start > today + dt.timedelta(days=MAX_DAYS):
+        raise SharingError("开始日期:最多提前一年发布")
     _period(start, end)
     if not 1 <= headcount <= MAX_HEADCOUNT:
         raise SharingError(f"人数:须在1至{MAX_HEADCOUNT}之间")
@@ -101,24 +117,35 @@ def committed(posting: Posting, exclude: Agreement | None = None) -> int:
     return qs.aggregate(n=Sum("headcount"))["n"] or 0
 
 
+NO_OFFER = "富余员工信息:没有这条信息,或已关闭"
+
+
 def propose(
     *,
     user: User,
     request: Posting,
-    offer: Posting,
+    offer_id: int,
     headcount: int,
     start: dt.date,
     end: dt.date,
 ) -> Agreement:
-    """The borrowing side proposes to take workers from an offer (staff holding both
-    enterprises record it as agreed at once)."""
-    if request.side != Posting.Side.REQUEST or offer.side != Posting.Side.OFFER:
-        raise SharingError("须以缺工信息对接富余员工信息")
+    """The borrowing side proposes to take workers from an open offer of the same trade
+    (staff holding both enterprises record it as agreed at once). Who may act is decided
+    before the offer is looked up: a refusal tells nothing about other offers."""
     _acts_for(user, request.employer)
+    if request.side != Posting.Side.REQUEST or request.status != Posting.Status.OPEN:
+        raise SharingError("只有有效的缺工信息可以对接")
+    offer = (
+        Posting.objects.select_related("employer")
+        .filter(pk=offer_id, side=Posting.Side.OFFER, status=Posting.Status.OPEN)
+        .first()
+    )
+    if offer is None:
+        raise SharingError(NO_OFFER)
     if offer.employer_id == request.employer_id:
         raise SharingError("不能与本单位共享用工")
-    if offer.status != Posting.Status.OPEN or request.status != Posting.Status.OPEN:
-        raise SharingError("该信息已关闭")
+    if depth(offer.occupation_id, request.occupation_id) < SAME_TRADE:
+        raise SharingError("工种:对方的富余员工与所缺工种不属同一中类")
     _period(start, end)
     if start < max(offer.start, request.start) or end > min(offer.end, request.end):
         raise SharingError("共享期间:须在富余员工和缺工信息的期间之内")
@@ -174,17 +201,24 @@ def employment_with(person: Person, employer, day: dt.date) -> Registration | No
 
 
 def lend(
-    *, user: User, agreement: Agreement, person: Person, start: dt.date, end: dt.date
+    *, user: User, agreement: Agreement, id_number: str, start: dt.date, end: dt.date
 ) -> Secondment:
-    """A worker of the lending enterprise goes for part of the agreed period: employed by
-    it (an employment registration in force), for no longer than that employment runs
-    (its contract's end, or the day it ended), never two places at once."""
+    """A worker of the lending enterprise (by ID) goes for part of the agreed period:
+    employed by it (an employment registration in force), for no longer than that
+    employment runs (its contract's end, or the day it ended), never two places at once.
+    The ID is looked up only among the lender's own employees, after who may act and
+    the agreement are checked: nobody learns whether an ID is in the registry."""
     _acts_for(user, agreement.offer.employer)
     if agreement.status != Agreement.Status.ACTIVE:
         raise SharingError("协议尚未达成")
     if start < agreement.start or end > agreement.end or end < start:
         raise SharingError("借出期间:须在协议期间之内")
-    job = employment_with(person, agreement.offer.employer, start)
+    person = Person.objects.filter(
+        id_number=(id_number or "").strip().upper(),
+        registrations__employer=agreement.offer.employer,
+        registrations__kind=Registration.Kind.EMPLOYMENT,
+    ).first()
+    job = employment_with(person, agreement.offer.employer, start) if person else None
     if job is None:
         raise SharingError(NOT_EMPLOYED)
     if job.contract_end and end > job.contract_end:

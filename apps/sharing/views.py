@@ -12,10 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from apps.accounts.models import Role
 from apps.employers.selectors import employers_in_scope
-from apps.people.models import Person
 from apps.portal.inputs import date_field, int_field, pk_of
 from apps.taxonomy.models import Occupation
 from jiuye.identifiers import mask_name, mask_resident_id
@@ -23,7 +23,6 @@ from jiuye.identifiers import mask_name, mask_resident_id
 from .models import Agreement, Posting
 from .selectors import agreements_in_scope, offers_for, postings_in_scope
 from .services import (
-    NOT_EMPLOYED,
     SharingError,
     came_back,
     close,
@@ -138,15 +137,10 @@ def posting(request, pk: int):
                 close(user=request.user, posting=item)
                 messages.success(request, "已关闭")
             elif p.get("action") == "propose":
-                offer = Posting.objects.filter(
-                    pk=pk_of(p.get("offer")), side=Posting.Side.OFFER
-                ).first()
-                if offer is None:
-                    raise SharingError("没有这条富余员工信息")
                 agreement = propose(
                     user=request.user,
                     request=item,
-                    offer=offer,
+                    offer_id=pk_of(p.get("offer")),
                     headcount=int_field(p.get("headcount", ""), "人数", SharingError),
                     start=_date(p.get("start", ""), "开始日期"),
                     end=_date(p.get("end", ""), "结束日期"),
@@ -191,19 +185,14 @@ def agreement(request, pk: int):
                 decide(user=request.user, agreement=found, accept=action == "accept")
                 messages.success(request, "已确认" if action == "accept" else "已拒绝")
             elif action == "lend":
-                person = Person.objects.filter(
-                    id_number=p.get("id_number", "").strip().upper()
-                ).first()
-                if person is None:
-                    raise SharingError(NOT_EMPLOYED)
-                lend(
+                row = lend(
                     user=request.user,
                     agreement=found,
-                    person=person,
+                    id_number=p.get("id_number", ""),
                     start=_date(p.get("start", ""), "借出日期"),
                     end=_date(p.get("end", ""), "约定返回日期"),
                 )
-                messages.success(request, f"已登记{mask_name(person.name)}借出")
+                messages.success(request, f"已登记{mask_name(row.person.name)}借出")
             elif action == "returned":
                 row = found.workers.filter(pk=pk_of(p.get("secondment"))).first()
                 if row is None:
@@ -235,5 +224,5 @@ def agreement(request, pk: int):
     return render(
         request,
         "sharing/agreement.html",
-        {"a": found, "lender": lender, "workers": workers, "today": dt.date.today()},
+        {"a": found, "lender": lender, "workers": workers, "today": timezone.localdate()},
     )

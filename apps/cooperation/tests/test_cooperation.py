@@ -76,7 +76,7 @@ def test_people_sent_out_are_checked_and_come_back_once_out_at_a_time(clerk, cou
     row = dispatch(
         user=clerk, partner=partner, person=a, workplace="宁波某电子厂", left_on=dt.date(2026, 3, 1)
     )
-    with pytest.raises(CooperationError, match="已在外务工"):
+    with pytest.raises(CooperationError, match="尚未登记返乡"):
         dispatch(
             user=clerk, partner=partner, person=a, workplace="另一厂", left_on=dt.date(2026, 4, 1)
         )
@@ -190,3 +190,29 @@ def test_a_brands_businesses_jobs_and_members_against_its_targets(clerk, county)
         1,
         1,
     )
+
+
+def test_a_street_works_with_its_countys_partners_and_an_unchecked_trip_stays_open(
+    clerk, county, staff
+):
+    street = staff("township_staff", "341282001")
+    partner = add_partner(
+        user=clerk, region=county, name="苏州劳务站", kind="province", agreed_on=dt.date(2024, 1, 1)
+    )
+    from apps.cooperation.selectors import partners_in_scope
+
+    assert list(partners_in_scope(street)) == [partner]
+    a = _person()
+    row = dispatch(
+        user=street, partner=partner, person=a, workplace="某厂", left_on=dt.date(2026, 5, 1)
+    )
+    check(user=street, row=row, status="unknown", day=dt.date(2026, 8, 1))
+    with pytest.raises(CooperationError, match="尚未登记返乡"):  # lost touch: still out
+        dispatch(
+            user=street, partner=partner, person=a, workplace="另一厂", left_on=dt.date(2026, 9, 1)
+        )
+    with pytest.raises(CooperationError, match="上次核实"):
+        check(user=street, row=row, status="working", day=dt.date(2026, 7, 1))
+    other_street = staff("township_staff", "341282002")
+    with pytest.raises(CooperationError, match="其他区域"):
+        check(user=other_street, row=row, status="working", day=dt.date(2026, 9, 1))

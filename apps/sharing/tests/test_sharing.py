@@ -89,24 +89,41 @@ def test_an_agreement_within_both_periods_and_the_headcount_left(firms, day):
         propose(
             user=users["borrower"],
             request=request,
-            offer=offer,
+            offer_id=offer.pk,
             headcount=2,
             start=day,
             end=day + dt.timedelta(days=90),
         )
     with pytest.raises(SharingError, match="只剩3人"):
         propose(
-            user=users["borrower"], request=request, offer=offer, headcount=4, start=day, end=end
+            user=users["borrower"],
+            request=request,
+            offer_id=offer.pk,
+            headcount=4,
+            start=day,
+            end=end,
         )
     with pytest.raises(SharingError, match="本单位"):
-        propose(user=users["lender"], request=request, offer=offer, headcount=1, start=day, end=end)
+        propose(
+            user=users["lender"],
+            request=request,
+            offer_id=offer.pk,
+            headcount=1,
+            start=day,
+            end=end,
+        )
     a = propose(
-        user=users["borrower"], request=request, offer=offer, headcount=2, start=day, end=end
+        user=users["borrower"], request=request, offer_id=offer.pk, headcount=2, start=day, end=end
     )
     assert a.status == "proposed"
     with pytest.raises(SharingError, match="只剩1人"):
         propose(
-            user=users["borrower"], request=request, offer=offer, headcount=2, start=day, end=end
+            user=users["borrower"],
+            request=request,
+            offer_id=offer.pk,
+            headcount=2,
+            start=day,
+            end=end,
         )
     with pytest.raises(SharingError, match="本单位"):
         decide(user=users["borrower"], agreement=a, accept=True)  # only the lending side
@@ -123,7 +140,7 @@ def test_staff_holding_both_record_an_agreement_at_once(firms, day, staff):
     a = propose(
         user=clerk,
         request=request,
-        offer=offer,
+        offer_id=offer.pk,
         headcount=1,
         start=day,
         end=day + dt.timedelta(days=5),
@@ -140,10 +157,16 @@ def test_only_employed_workers_are_lent_within_their_contracts_once_at_a_time(fi
     offer = _post(users["lender"], lender, "offer", day, n=3)
     end = day + dt.timedelta(days=40)
     a = propose(
-        user=users["borrower"], request=request, offer=offer, headcount=2, start=day, end=end
+        user=users["borrower"], request=request, offer_id=offer.pk, headcount=2, start=day, end=end
     )
     with pytest.raises(SharingError, match="尚未达成"):
-        lend(user=users["lender"], agreement=a, person=PersonFactory(), start=day, end=end)
+        lend(
+            user=users["lender"],
+            agreement=a,
+            id_number=PersonFactory().id_number,
+            start=day,
+            end=end,
+        )
     decide(user=users["lender"], agreement=a, accept=True)
     today = timezone.localdate()
     short = PersonFactory(
@@ -161,11 +184,15 @@ def test_only_employed_workers_are_lent_within_their_contracts_once_at_a_time(fi
         community_id="341282001001", labour_status="inactive", birth_date=dt.date(1990, 5, 5)
     )
     with pytest.raises(SharingError, match="有效就业登记"):
-        lend(user=users["lender"], agreement=a, person=stranger, start=day, end=end)
+        lend(user=users["lender"], agreement=a, id_number=stranger.id_number, start=day, end=end)
     with pytest.raises(SharingError, match="劳动合同期限"):
-        lend(user=users["lender"], agreement=a, person=short, start=day, end=end)
+        lend(user=users["lender"], agreement=a, id_number=short.id_number, start=day, end=end)
     lend(
-        user=users["lender"], agreement=a, person=short, start=day, end=day + dt.timedelta(days=20)
+        user=users["lender"],
+        agreement=a,
+        id_number=short.id_number,
+        start=day,
+        end=day + dt.timedelta(days=20),
     )
     leaving = PersonFactory(
         community_id="341282001001", labour_status="inactive", birth_date=dt.date(1990, 5, 5)
@@ -178,7 +205,7 @@ def test_only_employed_workers_are_lent_within_their_contracts_once_at_a_time(fi
         lend(
             user=users["lender"],
             agreement=a,
-            person=leaving,
+            id_number=leaving.id_number,
             start=day,
             end=day + dt.timedelta(days=15),
         )
@@ -186,7 +213,7 @@ def test_only_employed_workers_are_lent_within_their_contracts_once_at_a_time(fi
         lend(
             user=users["lender"],
             agreement=a,
-            person=short,
+            id_number=short.id_number,
             start=day,
             end=day + dt.timedelta(days=5),
         )
@@ -194,13 +221,13 @@ def test_only_employed_workers_are_lent_within_their_contracts_once_at_a_time(fi
         community_id="341282001001", labour_status="inactive", birth_date=dt.date(1990, 5, 5)
     )
     register(user=clerk, person=third, kind="employment", employer=lender, day=today)
-    lend(user=users["lender"], agreement=a, person=third, start=day, end=end)
+    lend(user=users["lender"], agreement=a, id_number=third.id_number, start=day, end=end)
     fourth = PersonFactory(
         community_id="341282001001", labour_status="inactive", birth_date=dt.date(1990, 5, 5)
     )
     register(user=clerk, person=fourth, kind="employment", employer=lender, day=today)
     with pytest.raises(SharingError, match="已满"):
-        lend(user=users["lender"], agreement=a, person=fourth, start=day, end=end)
+        lend(user=users["lender"], agreement=a, id_number=fourth.id_number, start=day, end=end)
     assert Secondment.objects.filter(agreement=a).count() == 2
     row = Secondment.objects.get(person=third)
     with pytest.raises(SharingError, match="实际返回日期"):
@@ -218,3 +245,71 @@ def test_the_pages_show_each_enterprise_its_own_and_the_suggestions(client, firm
     client.force_login(users["lender"])
     assert client.get(f"/sharing/{request.pk}/").status_code == 404  # not theirs
     assert "赶工机械厂" not in client.get("/sharing/").content.decode()
+
+
+def test_proposals_keep_to_the_trade_and_tell_nothing_of_others_offers(firms, day, staff):
+    lender, borrower, users = firms
+    request = _post(users["borrower"], borrower, "request", day)
+    cook = _post(users["lender"], lender, "offer", day, code="4-03-02-01")
+    end = day + dt.timedelta(days=5)
+    with pytest.raises(SharingError, match="中类"):
+        propose(
+            user=users["borrower"],
+            request=request,
+            offer_id=cook.pk,
+            headcount=1,
+            start=day,
+            end=end,
+        )
+    welder = _post(users["lender"], lender, "offer", day)
+    from apps.sharing.services import close
+
+    close(user=users["lender"], posting=welder)
+    closed = pytest.raises(SharingError, match="没有这条信息,或已关闭")
+    with closed:
+        propose(
+            user=users["borrower"],
+            request=request,
+            offer_id=welder.pk,
+            headcount=1,
+            start=day,
+            end=end,
+        )
+    with pytest.raises(SharingError, match="没有这条信息,或已关闭"):
+        propose(
+            user=users["borrower"],
+            request=request,
+            offer_id=987654,
+            headcount=1,
+            start=day,
+            end=end,
+        )
+    leader = staff("leader", "341282")
+    for offer_id in (cook.pk, 987654):  # who may act is decided first: the same answer
+        with pytest.raises(SharingError, match="只有经办人员"):
+            propose(
+                user=leader, request=request, offer_id=offer_id, headcount=1, start=day, end=end
+            )
+
+
+def test_lending_by_id_reads_the_same_for_a_stranger_and_nobody(firms, day, staff):
+    lender, borrower, users = firms
+    request = _post(users["borrower"], borrower, "request", day)
+    offer = _post(users["lender"], lender, "offer", day)
+    end = day + dt.timedelta(days=5)
+    a = propose(
+        user=users["borrower"], request=request, offer_id=offer.pk, headcount=1, start=day, end=end
+    )
+    decide(user=users["lender"], agreement=a, accept=True)
+    from jiuye.identifiers import make_resident_id
+
+    registered = PersonFactory().id_number
+    nobody = make_resident_id("110101", dt.date(1990, 3, 7), 425)
+    answers = []
+    for id_number in (registered, nobody):
+        with pytest.raises(SharingError) as e:
+            lend(user=users["lender"], agreement=a, id_number=id_number, start=day, end=end)
+        answers.append(str(e.value))
+        with pytest.raises(SharingError, match="本单位"):  # the borrower may not lend
+            lend(user=users["borrower"], agreement=a, id_number=id_number, start=day, end=end)
+    assert answers[0] == answers[1]
