@@ -8,10 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from apps.accounts.models import Role
-from apps.accounts.scoping import in_scope
 from apps.employers.selectors import employers_in_scope
 from apps.people.selectors import people_in_scope
-from apps.portal.access import back_office, clerk_only, scope_or_refuse
+from apps.portal.access import back_office, clerk_only, region_named, scope_or_refuse
 from apps.portal.inputs import date_field, int_field, pk_of
 from apps.portal.pages import paginate
 from apps.regions.models import Region
@@ -40,14 +39,6 @@ from .services import (
 
 def _date(value, field):
     return date_field(value, field, CooperationError)
-
-
-def _region(request, code: str) -> Region:
-    code = (code or "").strip()
-    region = Region.objects.filter(code=code).first() if code else request.user.scope_region
-    if region is None or not in_scope(request.user, region.code):
-        raise CooperationError("区域:须是您管辖区域内的区划")
-    return region
 
 
 def _person(request):
@@ -79,7 +70,7 @@ def board(request):
             if p.get("action") == "partner":
                 add_partner(
                     user=request.user,
-                    region=_region(request, p.get("region", "")),
+                    region=region_named(request.user, p.get("region", ""), CooperationError),
                     name=p.get("name", ""),
                     kind=p.get("kind", ""),
                     agreed_on=_date(p.get("agreed_on"), "签约日期"),
@@ -177,7 +168,7 @@ def brands(request):
         try:
             brand = add_brand(
                 user=request.user,
-                region=_region(request, p.get("region", "")),
+                region=region_named(request.user, p.get("region", ""), CooperationError),
                 name=p.get("name", ""),
                 occupation=_occupation(p.get("occupation", ""), required=True),
                 description=p.get("description", ""),
@@ -227,7 +218,7 @@ def brand(request, pk: int):
                     user=request.user,
                     brand=found,
                     name=p.get("name", "") or (employer.name if employer else ""),
-                    region=_region(request, p.get("region", "")),
+                    region=region_named(request.user, p.get("region", ""), CooperationError),
                     jobs=int_field(p.get("jobs"), "带动就业人数", CooperationError),
                     registered_on=_date(p.get("registered_on"), "纳入日期"),
                     employer=employer,

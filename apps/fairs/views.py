@@ -28,7 +28,13 @@ from apps.indicators.targets import evaluate_all, targets_for
 from apps.jobs.board import open_jobs
 from apps.people.models import KeyGroup
 from apps.people.selectors import people_in_scope
-from apps.portal.access import back_office, clerk_only, region_asked, scope_or_refuse
+from apps.portal.access import (
+    back_office,
+    clerk_only,
+    region_asked,
+    region_named,
+    scope_or_refuse,
+)
 from apps.portal.inputs import date_field, int_field, pk_of, time_field
 from apps.portal.pages import paginate
 from jiuye.identifiers import mask_name, mask_resident_id
@@ -265,19 +271,15 @@ def stand(request, pk: int):
 
 
 # --- staff -------------------------------------------------------------------------------
-def _time(value: str, field: str) -> dt.time:
-    return time_field(value, field, FairError)
-
-
 @back_office
 def manage(request):
     """The fairs of the viewer's region, newest first; staff hold a new one."""
-    prefix = scope_or_refuse(request)
+    scope_or_refuse(request)
     if request.method == "POST":
         clerk_only(request)
         post = request.POST
         try:
-            region = region_asked_by_code(request, post.get("region", ""), prefix)
+            region = region_named(request.user, post.get("region", ""), FairError, "举办单位")
             fair = hold_fair(
                 user=request.user,
                 region=region,
@@ -289,8 +291,8 @@ def manage(request):
                 ends_on=date_field(
                     post.get("ends_on") or post.get("held_on", ""), "结束日期", FairError
                 ),
-                opens=_time(post.get("opens", ""), "开始时间"),
-                closes=_time(post.get("closes", ""), "结束时间"),
+                opens=time_field(post.get("opens", ""), "开始时间", FairError),
+                closes=time_field(post.get("closes", ""), "结束时间", FairError),
                 stands=int_field(post.get("stands", ""), "展位数", FairError),
                 groups=post.getlist("groups"),
                 note=post.get("note", ""),
@@ -301,17 +303,6 @@ def manage(request):
         messages.success(request, f"已发布招聘会“{fair.title}”")
         return redirect("fairs:desk", pk=fair.pk)
     return _manage_page(request)
-
-
-def region_asked_by_code(request, code: str, prefix: str):
-    """The organising region named in a form, inside the viewer's scope."""
-    from apps.regions.models import Region
-
-    code = code.strip()
-    region = Region.objects.filter(code=code).first() if code else request.user.scope_region
-    if region is None or not in_scope(request.user, region.code):  # none or not theirs
-        raise FairError("举办单位:须是您管辖区域内的区划")
-    return region
 
 
 def _manage_page(request, status: int = 200):

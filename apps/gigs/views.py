@@ -187,10 +187,6 @@ def gig(request, pk: int):
     )
 
 
-def _time(value: str, field: str) -> dt.time:
-    return time_field(value, field, GigError)
-
-
 @login_required
 def post(request):
     """Post a day job: an employer for itself, staff for a household or an employer of
@@ -232,8 +228,8 @@ def post(request):
                 occupation=occupation,
                 place=p.get("place", ""),
                 day=date_field(p.get("day", ""), "日期", GigError),
-                starts=_time(p.get("starts", ""), "开始"),
-                ends=_time(p.get("ends", ""), "结束"),
+                starts=time_field(p.get("starts", ""), "开始", GigError),
+                ends=time_field(p.get("ends", ""), "结束", GigError),
                 pay=p.get("pay", ""),
                 pay_unit=p.get("pay_unit", ""),
                 headcount=int_field(p.get("headcount", ""), "人数", GigError),

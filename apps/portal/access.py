@@ -53,3 +53,15 @@ def region_asked(request, prefix: str):
     if prefix and not in_scope(request.user, region.code):
         raise PermissionDenied(f"{region.name}不在您的管辖区域内")
     return region
+
+
+def region_named(user, code: str, error: type[Exception], field: str = "区域"):
+    """The region a form names by its code (blank: the user's own), inside the user's
+    scope; one refusal, naming the field, for a code that is nobody's and for another's."""
+    from apps.regions.models import Region
+
+    code = (code or "").strip()
+    region = Region.objects.filter(code=code).first() if code else user.scope_region
+    if region is None or not in_scope(user, region.code):
+        raise error(f"{field}:须是您管辖区域内的区划")
+    return region
