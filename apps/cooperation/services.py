@@ -42,6 +42,8 @@ def add_partner(*, user, region, name, kind, agreed_on, partner_region=None, con
     if kind not in Partner.Kind.values:
         raise CooperationError("协作类型:请选择")
     _not_future(agreed_on, "签约日期")
+    if Partner.objects.filter(region=region, name=name).exists():
+        raise CooperationError("协作方:本区域已登记这个协作方")
     partner = Partner.objects.create(
         region=region,
         name=name,

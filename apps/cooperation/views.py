@@ -53,9 +53,18 @@ def _person(request):
 
 
 def _occupation(code: str, required: bool):
-    found = Occupation.objects.filter(code=(code or "").strip()).first()
-    if found is None and (required or (code or "").strip()):
-        raise CooperationError("职业:职业分类大典中没有这个代码")
+    code = (code or "").strip()
+    found = Occupation.objects.filter(code=code).first() if code.count("-") == 3 else None
+    if found is None and (required or code):
+        raise CooperationError("职业:请填写职业分类大典的细类代码(如4-03-02-01)")
+    return found
+
+
+def _partner_region(code: str):
+    code = (code or "").strip()
+    found = Region.objects.filter(code=code).first() if code else None
+    if code and found is None:
+        raise CooperationError(f"协作地区:区划代码“{code}”不存在")
     return found
 
 
@@ -74,9 +83,7 @@ def board(request):
                     name=p.get("name", ""),
                     kind=p.get("kind", ""),
                     agreed_on=_date(p.get("agreed_on"), "签约日期"),
-                    partner_region=Region.objects.filter(
-                        code=p.get("partner_region", "").strip()
-                    ).first(),
+                    partner_region=_partner_region(p.get("partner_region", "")),
                     contact=p.get("contact", ""),
                 )
                 messages.success(request, "已登记协作方")

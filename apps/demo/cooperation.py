@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from apps.accounts.scoping import region_prefix_q
 from apps.cooperation.models import Brand, BrandBusiness, BrandMember, Dispatch, Partner
-from apps.people.models import Person
+from apps.people.models import Certificate, Person
 from apps.regions.models import Region, RegionLevel
 
 SNACKS = ["格拉条", "枕头馍", "撒汤", "大救驾", "太和板面", "卷馍", "油酥烧饼"]
@@ -97,10 +97,22 @@ def simulate_cooperation(county_code: str, *, seed: int, today: dt.date | None =
         for n in range(1, 61)
     ]
     BrandBusiness.objects.bulk_create(shops)
+    members = rng.sample(people, min(len(people), 80))
     BrandMember.objects.bulk_create(
         BrandMember(
             brand=brand, person_id=pk, joined_on=today - dt.timedelta(days=rng.randrange(1, 400))
         )
-        for pk in rng.sample(people, min(len(people), 80))
+        for pk in members
+    )
+    # about half trained in the brand's trade (中式烹调师, generated certificates)
+    Certificate.objects.bulk_create(
+        Certificate(
+            person_id=pk,
+            occupation_id="4-03-02-01",
+            name="中式烹调师(演示)",
+            level=rng.choice((4, 5)),
+            issued_on=today - dt.timedelta(days=rng.randrange(30, 700)),
+        )
+        for pk in members[: len(members) // 2]
     )
     return {"协作方": len(partners), "输出人员": len(sent), "品牌经营主体": len(shops)}

@@ -39,6 +39,9 @@ class Fit:
     km: float | None
     score: float
     reasons: list[str] = field(default_factory=list)
+    start: object = None  # the days the two have in common, and how many may go
+    end: object = None
+    suggested: int = 0
 
 
 def offers_for(request: Posting, limit: int = 20) -> list[Fit]:
@@ -81,6 +84,19 @@ def offers_for(request: Posting, limit: int = 20) -> list[Fit]:
         ]
         if km is not None:
             reasons.append(f"相距{km:.1f}公里")
-        out.append(Fit(offer, available, overlap, km, score, reasons))
+        needed = request.headcount - committed(request)
+        out.append(
+            Fit(
+                offer,
+                available,
+                overlap,
+                km,
+                score,
+                reasons,
+                start=max(offer.start, request.start, today),
+                end=min(offer.end, request.end),
+                suggested=max(1, min(available, needed)),
+            )
+        )
     out.sort(key=lambda f: -f.score)
     return out[:limit]

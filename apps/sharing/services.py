@@ -17,6 +17,7 @@ from apps.accounts.permissions import change_refusal
 from apps.accounts.services import record_audit
 from apps.people.models import Person, Registration
 from apps.portal.inputs import text_field
+from jiuye.identifiers import validate_resident_id
 
 from .models import Agreement, Posting, Secondment
 
@@ -147,8 +148,9 @@ def propose(
     if depth(offer.occupation_id, request.occupation_id) < SAME_TRADE:
         raise SharingError("工种:对方的富余员工与所缺工种不属同一中类")
     _period(start, end)
-    if start < max(offer.start, request.start) or end > min(offer.end, request.end):
-        raise SharingError("共享期间:须在富余员工和缺工信息的期间之内")
+    lo, hi = max(offer.start, request.start), min(offer.end, request.end)
+    if start < lo or end > hi:
+        raise SharingError(f"共享期间:须在双方信息共同的期间之内({lo:%Y-%m-%d}至{hi:%Y-%m-%d})")
     if headcount < 1:
         raise SharingError("人数:至少1人")
     staff_for_both = (
@@ -211,8 +213,16 @@ def lend(
     _acts_for(user, agreement.offer.employer)
     if agreement.status != Agreement.Status.ACTIVE:
         raise SharingError("协议尚未达成")
-    if start < agreement.start or end > agreement.end or end < start:
-        raise SharingError("借出期间:须在协议期间之内")
+    if end < start:
+        raise SharingError("约定返回日期:不能早于借出日期")
+    if start < agreement.start or end > agreement.end:
+        raise SharingError(
+            f"借出期间:须在协议期间之内({agreement.start:%Y-%m-%d}至{agreement.end:%Y-%m-%d})"
+        )
+    try:  # the number's own check digit: says nothing about the registry
+        validate_resident_id(id_number)
+    except ValueError:
+        raise SharingError("公民身份号码:号码有误(校验位不符)") from None
     person = Person.objects.filter(
         id_number=(id_number or "").strip().upper(),
         registrations__employer=agreement.offer.employer,

@@ -159,6 +159,7 @@ def posting(request, pk: int):
         {
             "item": item,
             "left": item.headcount - committed(item),
+            "acts": request.user.role == Role.EMPLOYER or request.user.is_clerk,
             "fits": offers_for(item) if is_request and item.status == "open" else [],
             "agreements": (item.borrowed if is_request else item.lent).select_related(
                 "offer__employer", "request__employer"
@@ -224,5 +225,12 @@ def agreement(request, pk: int):
     return render(
         request,
         "sharing/agreement.html",
-        {"a": found, "lender": lender, "workers": workers, "today": timezone.localdate()},
+        {
+            "a": found,
+            "lender": lender,
+            "staff": user.role != Role.EMPLOYER,
+            "workers": workers,
+            "full": len(workers) >= found.headcount,
+            "today": timezone.localdate(),
+        },
     )

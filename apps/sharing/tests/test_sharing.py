@@ -313,3 +313,6 @@ def test_lending_by_id_reads_the_same_for_a_stranger_and_nobody(firms, day, staf
         with pytest.raises(SharingError, match="本单位"):  # the borrower may not lend
             lend(user=users["borrower"], agreement=a, id_number=id_number, start=day, end=end)
     assert answers[0] == answers[1]
+    typo = registered[:-1] + ("0" if registered[-1] != "0" else "1")
+    with pytest.raises(SharingError, match="校验位"):
+        lend(user=users["lender"], agreement=a, id_number=typo, start=day, end=end)
