@@ -39,7 +39,7 @@ def _address_allows_another(request) -> bool:
     return cache.incr(key) <= CODES_PER_ADDRESS_HOUR
 
 
-def _signup(request, form, kind: str, start, template="accounts/signup.html", extra=None):
+def signup_page(request, form, kind: str, start, template="accounts/signup.html", extra=None):
     """The sign-up form; once valid, its code is sent and the code page follows."""
     if request.method == "POST" and form.is_valid() and not _address_allows_another(request):
         form.add_error(None, "本网络地址一小时内注册次数过多,请稍后再试")
@@ -71,7 +71,7 @@ def worker_signup(request):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         request.session[AFTER_SIGNUP] = target
-    return _signup(
+    return signup_page(
         request,
         WorkerSignupForm(request.POST or None),
         "worker",
@@ -89,7 +89,7 @@ def worker_signup(request):
 def employer_signup(request):
     """An employer signs up; staff of its region verify it before it publishes."""
     form = EmployerSignupForm(request.POST or None)
-    return _signup(
+    return signup_page(
         request,
         form,
         "employer",

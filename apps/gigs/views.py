@@ -271,7 +271,7 @@ def join(request, pk: int):
     """Signing up at a station (驿站注册), in a minute: name, ID, phone, a password, what
     one can do; then the code sent to the phone (the platform's own sign-up, so an ID in
     the registry is linked only through the phone on file), and straight to the gigs."""
-    from apps.accounts.views import SIGNUP_THEN, _signup
+    from apps.accounts.views import SIGNUP_THEN, signup_page
 
     station = gig_stations().select_related("region").filter(pk=pk).first()
     if station is None:
@@ -298,7 +298,7 @@ def join(request, pk: int):
             data["community"] = places[0][0]
     form = WorkerSignupForm(data)
     form.fields["community"].choices = [("", "请选择"), *places] if len(places) > 1 else places
-    answer = _signup(
+    answer = signup_page(
         request,
         form,
         "worker",
