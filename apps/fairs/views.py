@@ -31,6 +31,7 @@ from apps.people.selectors import people_in_scope
 from apps.portal.access import (
     back_office,
     clerk_only,
+    own_person,
     region_asked,
     region_named,
     scope_or_refuse,
@@ -66,11 +67,6 @@ from .services import (
 YEAR_INDICATORS = ("fairs_held", "fair_intentions")
 
 
-def _worker(request):
-    user = request.user
-    return user.person if user.is_authenticated and user.role == Role.WORKER else None
-
-
 def _employer(request):
     user = request.user
     if user.is_authenticated and user.role == Role.EMPLOYER:
@@ -83,7 +79,7 @@ def _employer(request):
 def fairs(request):
     """The coming fairs (招聘会); a worker's groups' fairs first, with their registrations."""
     today = timezone.localdate()
-    person = _worker(request)
+    person = own_person(request)
     rows = fairs_for(person, today) if person else list(coming_fairs(today))
     mine = (
         set(Attendee.objects.filter(person=person).values_list("fair_id", flat=True))
@@ -124,7 +120,7 @@ def fair(request, pk: int):
     registers and sees the stands ranked for them; an employer books a stand."""
     fair = _fair_or_404(pk)
     today = timezone.localdate()
-    person, employer = _worker(request), _employer(request)
+    person, employer = own_person(request), _employer(request)
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('login')}?next={request.path}")
@@ -179,7 +175,7 @@ def fair(request, pk: int):
 @login_required
 def admission(request, pk: int):
     """The worker's admission (入场码): the QR code the door scans, and the code in words."""
-    person = _worker(request)
+    person = own_person(request)
     attendee = (
         Attendee.objects.filter(fair_id=pk, person=person).select_related("fair").first()
         if person
@@ -192,7 +188,7 @@ def admission(request, pk: int):
 
 @login_required
 def admission_qr(request, pk: int):
-    person = _worker(request)
+    person = own_person(request)
     attendee = Attendee.objects.filter(fair_id=pk, person=person).first() if person else None
     if attendee is None:
         raise Http404("您没有报名这场招聘会")

@@ -20,7 +20,7 @@ from apps.accounts.models import Role
 from apps.accounts.permissions import may_read
 from apps.accounts.scoping import in_scope, region_prefix_q
 from apps.employers.selectors import employers_in_scope
-from apps.portal.access import back_office, scope_or_refuse
+from apps.portal.access import back_office, own_person, scope_or_refuse
 from apps.portal.inputs import date_field, int_field, pk_of, time_field
 from apps.taxonomy.models import Occupation
 from jiuye.identifiers import mask_mobile, mask_name
@@ -51,14 +51,9 @@ from .services import (
 )
 
 
-def _worker(request):
-    user = request.user
-    return user.person if user.is_authenticated and user.role == Role.WORKER else None
-
-
 def today(request):
     """The week's gigs, nearest first for a worker; their own gigs and what they earned."""
-    person = _worker(request)
+    person = own_person(request)
     now = timezone.localtime()
     if request.method == "POST":
         if person is None:
@@ -117,7 +112,7 @@ def gig(request, pk: int):
     """A gig: what, where, when, the pay and the places left. A worker takes it or calls
     it off; the poster and the station's staff see who took it and record the day."""
     gig = _gig_or_404(pk)
-    person = _worker(request)
+    person = own_person(request)
     manages = _manages(request.user, gig)
     if request.method == "POST":
         if not request.user.is_authenticated:

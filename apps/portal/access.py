@@ -65,3 +65,9 @@ def region_named(user, code: str, error: type[Exception], field: str = "区域")
     if region is None or not in_scope(user, region.code):
         raise error(f"{field}:须是您管辖区域内的区划")
     return region
+
+
+def own_person(request):
+    """The signed-in worker's own person record (None for anyone else)."""
+    user = request.user
+    return user.person if user.is_authenticated and user.role == "worker" else None
