@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "csp",
+    "ninja",  # the API's docs page, with its vendored Swagger UI (no CDN)
     "apps.accounts",
     "apps.regions",
     "apps.taxonomy",
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
     "apps.gigs",
     "apps.sharing",
     "apps.cooperation",
+    "apps.api",
     "apps.demo",
     "apps.portal",
 ]

@@ -2,8 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth
 from django.urls import include, path
 
+from apps.api.api import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The API (apps/api): documented at /api/docs, keys issued in the admin.
+    path("api/", api.urls),
     # Sign-in, sign-out and changing one's password. No reset by e-mail: accounts are the
     # bureau's, and an administrator resets a forgotten password in the admin.
     path("accounts/login/", auth.LoginView.as_view(), name="login"),

@@ -16,6 +16,10 @@ class Role(models.TextChoices):
     CITY_STAFF = "city_staff", "市级经办人员"
     LEADER = "leader", "领导"
     ADMIN = "admin", "系统管理员"
+    # An organisation that reaches the platform only through the API (the provincial
+    # platform, an HR agency): it shares job postings for the region it serves and reads
+    # the open job feed; it sees no one's personal data.
+    PARTNER = "partner", "合作机构"
 
 
 STAFF_ROLES = {Role.COMMUNITY_STAFF, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF, Role.CITY_STAFF}

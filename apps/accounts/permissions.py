@@ -43,3 +43,19 @@ def is_owner(user: User, *, person_id: int | None = None, employer_id: int | Non
     if employer_id is not None and user.role == Role.EMPLOYER:
         return user.employer_id == employer_id
     return False
+
+
+def posting_refusal(user: User, *, employer, region: str) -> str | None:
+    """Why ``user`` may not publish or change a job of ``employer`` with its workplace in
+    ``region``; None when they may. An employer's account publishes its own jobs; a
+    partner organisation (合作机构) shares jobs whose workplace lies in the region it
+    serves."""
+    if user.role == Role.EMPLOYER and user.employer_id is not None:
+        return None if user.employer_id == employer.pk else "只能发布本单位的岗位"
+    if user.role == Role.PARTNER:
+        if not user.scope_region_id:
+            return "账号未设置服务区域,请联系管理员"
+        if not region.startswith(user.scope_region.scope_prefix):
+            return f"工作地点{region}不在本机构的服务区域内"
+        return None
+    return "只有已通过核验的用人单位或合作机构可以发布岗位"

@@ -348,6 +348,8 @@ def ensure_demo_users(county_code: str, password: str) -> list[DemoLogin]:
         ("demo_city", Role.CITY_STAFF, county.parent if county.parent.level == 2 else county, {}),
         ("demo_leader", Role.LEADER, county, {}),
         ("demo_admin", Role.ADMIN, None, {"is_staff": True, "is_superuser": True}),
+        # a partner platform (the province's) that reaches the city only through the API
+        ("demo_platform", Role.PARTNER, county.parent if county.parent.level == 2 else county, {}),
     ]
     from apps.training.models import Institution
 
@@ -373,3 +375,41 @@ def ensure_demo_users(county_code: str, password: str) -> list[DemoLogin]:
 
 def demo_today() -> dt.date:
     return timezone.localdate()
+
+
+DEMO_KEYS = {
+    # holder → the scopes of its demo API key
+    "demo_platform": ["feed:read", "jobs:read", "jobs:write"],
+    "demo_county": [
+        "jobs:read",
+        "feed:read",
+        "people:read",
+        "matching:read",
+        "employers:read",
+        "services:read",
+        "subsidies:read",
+        "indicators:read",
+        "training:read",
+        "fairs:read",
+        "gigs:read",
+        "monitoring:read",
+    ],
+}
+
+
+def issue_demo_keys() -> list[tuple[str, str]]:
+    """A fresh API key for each demo holder (the last demo keys revoked: a key is shown
+    only when issued): [(holder, key)]."""
+    from apps.api.models import ApiToken
+    from apps.api.tokens import issue, revoke
+
+    out = []
+    for username, scopes in DEMO_KEYS.items():
+        holder = User.objects.filter(username=username).first()
+        if holder is None:
+            continue
+        for old in ApiToken.objects.filter(holder=holder, name="演示令牌", revoked_at=None):
+            revoke(old, by=None)
+        _, secret = issue(holder=holder, name="演示令牌", scopes=scopes, by=None)
+        out.append((username, secret))
+    return out

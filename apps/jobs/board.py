@@ -38,19 +38,11 @@ class Hit:
     matched: int
 
 
-def search(
-    *,
-    q: str = "",
-    occupation: str = "",
-    area: str = "",
-    wage: int | None = None,
-    kind: str = "",
-    near: str = "",
-    km: float | None = None,
-    limit: int = 500,
-) -> list[Hit]:
-    """Open jobs matching every filter, the best word matches (then the nearest, then the
-    newest) first."""
+def filtered(
+    *, q: str = "", occupation: str = "", area: str = "", wage: int | None = None, kind: str = ""
+) -> tuple[QuerySet[Job], list[str]]:
+    """The open jobs matching every filter, and the words of ``q`` (for ranking): the
+    board's search and the API's job search share it."""
     qs = open_jobs().select_related("employer", "occupation", "region")
     if occupation:
         # the occupation and everything under it ("6-18" → "6-18-…"): a range, since a
@@ -76,6 +68,23 @@ def search(
         if meant:
             any_word |= Q(occupation_id__in=meant)
         qs = qs.filter(any_word)
+    return qs, words
+
+
+def search(
+    *,
+    q: str = "",
+    occupation: str = "",
+    area: str = "",
+    wage: int | None = None,
+    kind: str = "",
+    near: str = "",
+    km: float | None = None,
+    limit: int = 500,
+) -> list[Hit]:
+    """Open jobs matching every filter, the best word matches (then the nearest, then the
+    newest) first."""
+    qs, words = filtered(q=q, occupation=occupation, area=area, wage=wage, kind=kind)
     centre = None
     if near:
         place = Region.objects.filter(code=near).values_list("lat", "lng").first()

@@ -69,6 +69,18 @@ class Job(models.Model):
     import_job = models.ForeignKey(
         "imports.ImportJob", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A posting shared into the platform by a partner (the provincial platform, an HR
+    # agency) through the API: the partner's account and its own identifier for the
+    # posting, so that sending it again updates it instead of posting it twice.
+    partner = models.ForeignKey(
+        "accounts.User",
+        verbose_name="共享来源",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    partner_ref = models.CharField("来源岗位编号", max_length=64, blank=True)
 
     class Meta:
         verbose_name = "岗位"
@@ -80,9 +92,15 @@ class Job(models.Model):
             models.Index(fields=["h3"], name="job_h3"),
             models.Index(fields=["updated_at"], name="job_updated"),  # index refresh
             models.Index(fields=["valid_from"], name="job_opened"),  # posts opened (indicators)
+            models.Index(fields=["valid_to"], name="job_lapses"),  # the feed's expiries
         ]
         constraints = [
             models.UniqueConstraint(fields=["employer", "reference"], name="job_reference_unique"),
+            models.UniqueConstraint(
+                fields=["partner", "partner_ref"],
+                condition=models.Q(partner__isnull=False),
+                name="job_partner_ref_unique",
+            ),
             models.CheckConstraint(
                 condition=models.Q(wage_min__lte=models.F("wage_max")),
                 name="job_wage_range_ordered",
@@ -111,6 +129,21 @@ class Job(models.Model):
         was given, so distances to it are approximate (said on its pages)."""
         area = self.region
         return self.lat is not None and (self.lat, self.lng) == (area.lat, area.lng)
+
+
+class RemovedJob(models.Model):
+    """A deleted job's tombstone (its id and when): the open job feed reports it as a
+    removal, so a partner's copy drops it too (apps/jobs/feed.py)."""
+
+    job_id = models.BigIntegerField("岗位标识", unique=True)
+    removed_at = models.DateTimeField("删除时间", db_index=True)
+
+    class Meta:
+        verbose_name = "已删除岗位"
+        verbose_name_plural = "已删除岗位"
+
+    def __str__(self) -> str:
+        return f"{self.job_id} {self.removed_at:%Y-%m-%d %H:%M}"
 
 
 class WelfarePlacement(models.Model):

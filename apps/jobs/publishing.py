@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from apps.accounts.models import Role, User
+from apps.accounts.permissions import posting_refusal
 from apps.accounts.services import diff_fields, record_audit
 from apps.regions.geo import h3_cell
 from apps.regions.models import Region, RegionLevel
@@ -131,13 +132,83 @@ MOVES = {
 }
 
 
+def share(*, user: User, reference: str, employer, values: dict) -> tuple[Job, bool]:
+    """Publish a posting under the sender's own identifier, or update the one it already
+    sent under it (一点发布: a partner platform or an employer's HR software sends its
+    postings again and again; each is stored once). An employer's identifier is the job's
+    reference; a partner's is kept beside the job. Returns the job and whether it is
+    new. A posting updated is open again (its sender says it is current)."""
+    refusal = posting_refusal(user, employer=employer, region=values["region_id"])
+    if refusal:
+        raise PublishingError(refusal)
+    values = check(values, employer)
+    try:
+        with transaction.atomic():
+            return _share(user, reference, employer, values)
+    except IntegrityError:  # the same identifier sent twice at once: the other one won
+        raise PublishingError("同一编号的岗位正在提交,请稍后重试", "reference") from None
+
+
+def _share(user: User, reference: str, employer, values: dict) -> tuple[Job, bool]:
+    if user.role == Role.PARTNER:
+        mine = Job.objects.filter(partner=user, partner_ref=reference)
+    else:
+        mine = Job.objects.filter(employer=employer, reference=reference)
+    job = mine.select_for_update().first()
+    if job is None:
+        job = Job.objects.create(
+            employer=employer,
+            reference=(
+                reference
+                if user.role != Role.PARTNER
+                else f"P{timezone.localdate():%Y%m%d}{secrets.token_hex(4).upper()}"
+            ),
+            partner=user if user.role == Role.PARTNER else None,
+            partner_ref=reference if user.role == Role.PARTNER else "",
+            status=JobStatus.OPEN,
+            **{k: values.get(k) for k in (*EDITABLE, "lat", "lng", "h3")},
+        )
+        record_audit(actor=user, action="job_shared", obj=job, changes={"title": job.title})
+        return job, True
+    if job.employer_id != employer.pk:
+        raise PublishingError("该编号已用于另一单位的岗位", "reference")
+    changes = diff_fields(job, {k: values.get(k) for k in EDITABLE} | {"status": JobStatus.OPEN})
+    for key in (*EDITABLE, "lat", "lng", "h3"):
+        setattr(job, key, values.get(key))
+    job.status = JobStatus.OPEN
+    job.save()
+    record_audit(actor=user, action="job_shared", obj=job, changes=changes)
+    return job, False
+
+
+def shared_job(user: User, reference: str) -> Job | None:
+    """The posting ``user`` sent under its own identifier, or None."""
+    if user.role == Role.PARTNER:
+        return Job.objects.filter(partner=user, partner_ref=reference).first()
+    if user.role == Role.EMPLOYER and user.employer_id is not None:
+        return Job.objects.filter(employer_id=user.employer_id, reference=reference).first()
+    return None
+
+
+def _manages(user: User, job: Job) -> bool:
+    """The employer's own job, or the posting a partner shared."""
+    if user.role == Role.PARTNER:
+        return job.partner_id == user.pk
+    return (
+        user.role == Role.EMPLOYER
+        and user.employer_id is not None
+        and job.employer_id == user.employer_id
+    )
+
+
 @transaction.atomic
 def change(*, user: User, job: Job, action: str, days: int = 30) -> Job:
     """Pause, resume, close, or renew (extend the validity by ``days`` from today or from
     its end, whichever is later, and reopen)."""
-    employer = _employer_of(user)
+    if user.role != Role.PARTNER:
+        _employer_of(user)
     job = Job.objects.select_for_update().get(pk=job.pk)
-    if job.employer_id != employer.pk:
+    if not _manages(user, job):
         raise PublishingError("只能管理本单位的岗位")
     if action not in MOVES:
         raise PublishingError("未知的操作")

@@ -50,6 +50,8 @@ class Region(models.Model):
         verbose_name = "行政区划"
         verbose_name_plural = "行政区划"
         ordering = ["code"]
+        # places named in the API's filters (regions.selectors.place)
+        indexes = [models.Index(fields=["name"], name="region_name")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(level__gte=1, level__lte=5), name="region_level_range"

@@ -970,13 +970,14 @@ def their_state(w: World, role: str) -> dict:
 
 # --- walking ------------------------------------------------------------------------------
 def routes():
-    """(name, pattern) of every route but the admin's, which has its own walk below."""
+    """(name, pattern) of every route but the admin's and the API's, which have their own
+    walks below."""
     out = []
 
     def walk(patterns, prefix_ns=None):
         for p in patterns:
             if isinstance(p, URLResolver):
-                if p.namespace == "admin":
+                if p.namespace in ("admin", "api"):
                     continue
                 walk(p.url_patterns, p.namespace or prefix_ns)
             elif isinstance(p, URLPattern):
@@ -1221,3 +1222,160 @@ def test_the_walk_sends_the_actions_to_the_routes_that_read_them(world, client):
     with reads() as read:
         client.post(reverse("people:person", kwargs={"pk": w.person.pk}), base)  # refused
     assert "action" not in read
+
+
+# --- the API: every operation, with a key of each role carrying every scope it may hold --
+API_PUBLIC_JOBS = {"search_jobs", "get_job", "get_job_posting", "feed_snapshot", "feed_changes"}
+API_ROLES = [*ROLES[1:], "partner"]
+
+
+def api_operations() -> list[tuple[str, str, str, str]]:
+    """(operation name, method, path, scope) of every operation of the API."""
+    from apps.api.api import api
+
+    out = []
+    for _, router in api._routers:
+        for path, view in router.path_operations.items():
+            for op in view.operations:
+                (auth,) = op.auth_callbacks  # every operation needs a key
+                for method in op.methods:
+                    out.append((op.view_func.__name__, method, path, auth.scope))
+    return out
+
+
+API_ARGS = {
+    # Operation name → path arguments naming others' records.
+    "get_job": lambda w: [{"job_id": w.job.pk}],
+    "get_job_posting": lambda w: [{"job_id": w.job.pk}],
+    "candidates_for": lambda w: [{"job_id": w.job.pk}, Neighbours(job_id=w.neighbour_job.pk)],
+    "put_posting": lambda w: [{"reference": w.job.reference}],
+    "get_posting": lambda w: [{"reference": w.job.reference}],
+    "close_posting": lambda w: [
+        {"reference": w.job.reference},
+        Neighbours(reference=w.neighbour_job.reference),
+    ],
+    "get_person": lambda w: [{"person_id": w.person.pk}, OtherStreet(person_id=w.street_b.pk)],
+    "person_registrations": lambda w: [{"person_id": w.person.pk}],
+    "person_services": lambda w: [{"person_id": w.person.pk}],
+    "jobs_for": lambda w: [{"person_id": w.person.pk}, OtherStreet(person_id=w.street_b.pk)],
+    "get_employer": lambda w: [{"employer_id": w.employer.pk}],
+}
+
+
+def _api_url(path: str, kwargs: dict) -> str:
+    return "/api" + re.sub(r"\{(?:\w+:)?(\w+)\}", lambda m: str(kwargs[m.group(1)]), path)
+
+
+def _api_holder(w: World, role: str) -> User:
+    if role == "partner":
+        return User.objects.get_or_create(
+            username="外区平台", defaults={"role": "partner", "scope_region_id": "341200"}
+        )[0]
+    return w.users[role]
+
+
+def _api_key(holder: User, scopes: list[str]) -> dict:
+    from apps.api import tokens
+
+    _, secret = tokens.issue(
+        holder=holder, name="walk", scopes=scopes, by=None, rate_per_minute=100000
+    )
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def _scopes_of(holder: User) -> list[str]:
+    from apps.api.tokens import SCOPES
+
+    return [s for s, (_, _, roles) in SCOPES.items() if holder.role in roles]
+
+
+def test_every_api_operation_is_known_to_this_test():
+    unknown = [
+        name for name, _, path, _ in api_operations() if "{" in path and name not in API_ARGS
+    ]
+    assert unknown == [], "teach API_ARGS in jiuye/tests/test_every_url.py to build these"
+
+
+@pytest.mark.parametrize("role", API_ROLES)
+def test_no_key_reaches_anothers_records_through_the_api(world, client, role):
+    """Every operation, with a key of ``role`` carrying every scope its holder may hold,
+    aimed at others' records (path arguments, filters, a posting for their employer in
+    their region): no server error, none of their rows shown, none of them changed."""
+    import json
+
+    w = world
+    holder = _api_holder(w, role)
+    headers = _api_key(holder, _scopes_of(holder))
+    role_key = "anonymous" if role == "partner" else role  # a partner's is nothing here
+    before = their_state(w, role_key)
+    failures = []
+    query = {
+        "q": "外区人员",
+        "community": w.x_region.code,
+        "region": "340102",
+        "group": "graduate",
+        "since": "2020-01-01T00:00:00+08:00",
+    }
+    today = dt.date.today()
+    posting = {
+        "employer": w.employer.credit_code,
+        "title": "外区岗位丙",
+        "occupation": "6-18-02-04",
+        "kind": "regular",
+        "headcount": 1,
+        "wage_min": 3000,
+        "wage_max": 4000,
+        "region": w.x_region.code,
+        "valid_from": today.isoformat(),
+        "valid_to": (today + dt.timedelta(days=10)).isoformat(),
+    }
+    for name, method, path, _ in api_operations():
+        hidden = secrets(w, role_key, "jobs:board" if name in API_PUBLIC_JOBS else name)
+        for kwargs in API_ARGS[name](w) if "{" in path else [{}]:
+            if isinstance(kwargs, Neighbours) and role not in ("worker", "employer", "partner"):
+                continue
+            if isinstance(kwargs, OtherStreet) and role_key not in OTHER_STREET_IS_THEIRS:
+                continue
+            url = _api_url(path, kwargs)
+            if method == "GET":
+                answers = [client.get(url, query, **headers), client.get(url, **headers)]
+            else:
+                answers = [
+                    client.generic(method, url, json.dumps(posting), "application/json", **headers)
+                ]
+            for response in answers:
+                if response.status_code >= 500:
+                    failures.append(f"{role} {method} {url}: {response.status_code}")
+                    continue
+                leaked = [s for s in hidden if s in response.content.decode()]
+                if leaked:
+                    failures.append(f"{role} {method} {url}: shows {leaked}")
+            after = their_state(w, role_key)
+            if after != before:
+                changed = [k for k in before if before[k] != after[k]]
+                failures.append(f"{role} {method} {url}: changed their {changed}")
+                before = after
+    assert failures == [], "\n".join(failures)
+
+
+def test_every_api_operation_needs_a_key_with_its_scope(world, client):
+    """No key: 401. A key with every scope but the operation's own: 403 naming it."""
+    from apps.api.tokens import SCOPES
+
+    admin = User.objects.create_user("接口管理员", role="admin", is_superuser=True)
+    assert set(SCOPES) == {s for _, _, _, s in api_operations()}  # no scope unused
+    lacking = {}
+    for scope in SCOPES:
+        holder = admin if scope in _scopes_of(admin) else world.users["employer"]
+        lacking[scope] = _api_key(holder, [x for x in _scopes_of(holder) if x != scope])
+    for name, method, path, scope in api_operations():
+        kwargs = (API_ARGS[name](world) if "{" in path else [{}])[0]
+        url = _api_url(path, kwargs)
+        bare = client.generic(method, url)
+        assert bare.status_code == 401, (name, bare.status_code)
+        refused = client.generic(method, url, **lacking[scope])
+        assert refused.status_code == 403, (name, refused.status_code)
+        assert (
+            refused.json()["error"]["code"] == "scope"
+            and scope in refused.json()["error"]["message"]
+        )

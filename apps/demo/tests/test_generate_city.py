@@ -1,4 +1,5 @@
 import datetime as dt
+import io
 
 import pytest
 from django.core.management import call_command
@@ -49,8 +50,15 @@ def test_generated_people_are_valid_and_plausible():
 
 @override_settings(DEMO_PASSWORD="demo-test-pw")
 def test_generate_city_builds_a_consistent_city_once(db):
-    out = open("/dev/null", "w")
+    out = io.StringIO()
     call_command("generate_city", region="341282", people=300, seed=5, stdout=out)
+    # the demo API keys it printed work: the partner platform reads the open job feed
+    printed = out.getvalue()
+    secret = printed.split("demo_platform", 2)[-1].split()[0]
+    from django.test import Client
+
+    feed = Client().get("/api/feed/snapshot", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert feed.status_code == 200 and feed.json()["items"]
     people = Person.objects.filter(region_prefix_q("community_id", "341282"))
     assert people.count() == 300
     communities = Region.objects.filter(level=5, code__startswith="341282", generated=True)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.demo.policy_facts import simulate_claims
-from apps.demo.services import DemoError, ensure_demo_users, generate_city
+from apps.demo.services import DemoError, ensure_demo_users, generate_city, issue_demo_keys
 
 
 class Command(BaseCommand):
@@ -36,3 +36,6 @@ class Command(BaseCommand):
         self.stdout.write(f"\n演示账号(密码均为 {password}):")
         for login in logins:
             self.stdout.write(f"  {login.username:<16} {login.role:<14} {login.scope}")
+        self.stdout.write("\n演示接口令牌(API keys, docs/api.md; 接口文档 /api/docs):")
+        for username, secret in issue_demo_keys():
+            self.stdout.write(f"  {username:<16} {secret}")

@@ -1,0 +1,197 @@
+"""Subsidies (补贴): what the sweeps found people and employers are owed, the
+applications and their reviews — read through the pages' scoped selectors."""
+
+# (no `from __future__ import annotations` here: ninja reads these annotations as types)
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+
+from apps.accounts.scoping import scope_queryset
+from apps.policies.models import Entitlement, SubsidyApplication
+from apps.policies.rules import catalog
+from apps.policies.selectors import applications_in_scope
+
+from .core import ERRORS, ApiError, Key, after_id, choice_param, log_read, next_cursor
+
+router = Router(tags=["补贴 Subsidies"])
+
+
+class SubjectOut(Schema):
+    kind: str = Field(description="person, enterprise or community")
+    key: str
+    name: str
+    region: str
+
+
+def _subject(row) -> dict:
+    who = row.person or row.employer or row.community
+    return {
+        "kind": row.subject_kind,
+        "key": row.subject_key,
+        "name": getattr(who, "name", ""),
+        "region": row.region_code,
+    }
+
+
+class ReviewOut(Schema):
+    level: int = Field(description="1 初审 first, 2 复审 second")
+    approve: bool
+    note: str
+    at: dt.datetime
+
+
+class ApplicationOut(Schema):
+    id: int
+    policy: str
+    policy_name: str
+    year: int
+    amount: Decimal
+    status: str
+    status_name: str
+    channel: str
+    subject: SubjectOut
+    reasons: list
+    submitted_at: dt.datetime
+    reviews: list[ReviewOut]
+
+
+class ApplicationPage(Schema):
+    items: list[ApplicationOut]
+    next: str | None
+
+
+def _policy(code: str) -> str:
+    if not code:
+        return ""
+    if code not in catalog.policies():
+        listed = ", ".join(catalog.policies())
+        raise ApiError(
+            400,
+            "unknown_code",
+            f"没有政策“{code}”(可选:{listed})",
+            f"Unknown policy '{code}' (one of: {listed})",
+            "policy",
+        )
+    return code
+
+
+class ApplicationsQuery(Schema):
+    policy: str = Field("", max_length=40, description="政策代码 policy code")
+    status: str = Field("", max_length=16)
+    year: int | None = Field(None, ge=2000, le=2100)
+    cursor: str | None = Field(None, max_length=200)
+    limit: int = Field(20, ge=1, le=100)
+
+
+def _name(code: str) -> str:
+    spec = catalog.policies().get(code)
+    return spec.name if spec else code
+
+
+@router.get(
+    "/subsidies/applications",
+    response={200: ApplicationPage, **ERRORS},
+    auth=Key("subsidies:read"),
+)
+def list_applications(request, params: Query[ApplicationsQuery]):
+    """补贴申请 The subsidy applications of your region, with their reviews."""
+    qs = applications_in_scope(request.user).prefetch_related("reviews").order_by("pk")
+    if params.policy:
+        qs = qs.filter(policy=_policy(params.policy))
+    if params.status:
+        qs = qs.filter(
+            status=choice_param(params.status, SubsidyApplication.Status.choices, "status")
+        )
+    if params.year:
+        qs = qs.filter(year=params.year)
+    rows = list(qs.filter(pk__gt=after_id(params.cursor))[: params.limit])
+    log_read(request, [r.person for r in rows if r.person_id], "补贴申请")
+    return {
+        "items": [
+            {
+                "id": a.pk,
+                "policy": a.policy,
+                "policy_name": _name(a.policy),
+                "year": a.year,
+                "amount": a.amount,
+                "status": a.status,
+                "status_name": a.get_status_display(),
+                "channel": a.channel,
+                "subject": _subject(a),
+                "reasons": a.reasons,
+                "submitted_at": timezone.localtime(a.submitted_at),
+                "reviews": [
+                    {
+                        "level": r.level,
+                        "approve": r.approve,
+                        "note": r.note,
+                        "at": timezone.localtime(r.at),
+                    }
+                    for r in a.reviews.all()
+                ],
+            }
+            for a in rows
+        ],
+        "next": next_cursor(rows, params.limit),
+    }
+
+
+class EntitlementOut(Schema):
+    id: int
+    policy: str
+    policy_name: str
+    year: int
+    amount: Decimal
+    subject: SubjectOut
+    reasons: list
+    notified_at: dt.datetime | None
+
+
+class EntitlementPage(Schema):
+    items: list[EntitlementOut]
+    next: str | None
+
+
+class EntitlementsQuery(Schema):
+    policy: str = Field("", max_length=40)
+    year: int | None = Field(None, ge=2000, le=2100)
+    cursor: str | None = Field(None, max_length=200)
+    limit: int = Field(20, ge=1, le=100)
+
+
+@router.get(
+    "/subsidies/entitlements",
+    response={200: EntitlementPage, **ERRORS},
+    auth=Key("subsidies:read"),
+)
+def list_entitlements(request, params: Query[EntitlementsQuery]):
+    """应享未享 What the sweeps found owed in your region (政策找人)."""
+    qs = scope_queryset(
+        Entitlement.objects.select_related("sweep", "person", "employer", "community"),
+        request.user,
+        "region_code",
+    ).order_by("pk")
+    if params.policy:
+        qs = qs.filter(policy=_policy(params.policy))
+    if params.year:
+        qs = qs.filter(sweep__year=params.year)
+    rows = list(qs.filter(pk__gt=after_id(params.cursor))[: params.limit])
+    log_read(request, [r.person for r in rows if r.person_id], "补贴应享")
+    return {
+        "items": [
+            {
+                "id": e.pk,
+                "policy": e.policy,
+                "policy_name": _name(e.policy),
+                "year": e.sweep.year,
+                "amount": e.amount,
+                "subject": _subject(e),
+                "reasons": e.reasons,
+                "notified_at": timezone.localtime(e.notified_at) if e.notified_at else None,
+            }
+            for e in rows
+        ],
+        "next": next_cursor(rows, params.limit),
+    }

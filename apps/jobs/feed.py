@@ -1,0 +1,95 @@
+"""The open job feed (岗位数据共享): every open job without personal data, as a snapshot
+and as a stream of changes, so that a partner's copy (the provincial platform, a job
+site, a WeChat mini-program) stays exactly the platform's open jobs — as JobTech's
+JobStream does for Sweden.
+
+A job is open while its status is open and today lies within its validity (``board.
+open_jobs``). It changes when it is written (``updated_at``), when the day its validity
+starts or ends passes (at local midnight, with no write), or when it is deleted (a
+``RemovedJob`` tombstone). The changes of a window (since, until] are every job touched
+in one of these ways, each reported as it stands now: the job if it is open, a removal
+if not. Reporting the current state (not each event) makes replaying idempotent and
+order-free.
+
+``until`` lags the clock by ``LAG``, so that a write whose transaction was still open
+when the window was read (its ``updated_at`` is earlier than its commit) falls in the
+next window rather than in none."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .board import open_jobs
+from .models import Job, RemovedJob
+
+LAG = dt.timedelta(seconds=2)
+FIELDS = ("employer", "occupation", "region")
+
+
+def now_with_lag() -> dt.datetime:
+    return timezone.now() - LAG
+
+
+def snapshot(after: int = 0, limit: int = 100, today: dt.date | None = None) -> list[Job]:
+    """A page of the open jobs, by id after ``after``."""
+    return list(
+        open_jobs(today).select_related(*FIELDS).filter(pk__gt=after).order_by("pk")[:limit]
+    )
+
+
+def _midnights(since: dt.datetime, until: dt.datetime) -> tuple[dt.date, dt.date] | None:
+    """The first and last day whose local midnight lies in (since, until], if any."""
+    first = timezone.localtime(since).date() + dt.timedelta(days=1)
+    last = timezone.localtime(until).date()
+    return (first, last) if first <= last else None
+
+
+@dataclass
+class Change:
+    job_id: int
+    job: Job | None  # None: removed from the open jobs (closed, paused, expired, deleted)
+
+
+def touched(since: dt.datetime, until: dt.datetime) -> list[QuerySet]:
+    """The ids (each a queryset of ``pk``) of what may have changed in (since, until]."""
+    sets = [
+        Job.objects.filter(updated_at__gt=since, updated_at__lte=until).values_list(
+            "pk", flat=True
+        ),
+        RemovedJob.objects.filter(removed_at__gt=since, removed_at__lte=until).values_list(
+            "job_id", flat=True
+        ),
+    ]
+    days = _midnights(since, until)
+    if days:
+        first, last = days
+        # opened at the midnight of its first day; lapsed at the midnight after its last
+        sets.append(Job.objects.filter(valid_from__range=days).values_list("pk", flat=True))
+        sets.append(
+            Job.objects.filter(
+                valid_to__range=(first - dt.timedelta(days=1), last - dt.timedelta(days=1))
+            ).values_list("pk", flat=True)
+        )
+    return sets
+
+
+def changes(
+    since: dt.datetime, until: dt.datetime, after: int = 0, limit: int = 100
+) -> list[Change]:
+    """A page (by job id after ``after``) of the changes in (since, until], each as the job
+    stands now (open) or a removal."""
+    ids: set[int] = set()
+    for qs in touched(since, until):
+        ids.update(qs.filter(**{f"{_key(qs)}__gt": after}).order_by(_key(qs))[:limit])
+    page = sorted(ids)[:limit]
+    today = timezone.localdate(until)
+    live = open_jobs(today).select_related(*FIELDS).in_bulk(page)
+    return [Change(pk, live.get(pk)) for pk in page]
+
+
+def _key(qs: QuerySet) -> str:
+    return "job_id" if qs.model is RemovedJob else "pk"
