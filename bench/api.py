@@ -48,8 +48,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="20,000 people, 15 s a scenario")
     parser.add_argument("--people", type=int)
     parser.add_argument("--seconds", type=int)
-    parser.add_argument("--users", type=int, default=16, help="concurrent locust users")
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--users", type=int, default=8, help="concurrent locust users")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=1, help="threads a worker")
+    parser.add_argument(
+        "--reuse", action="store_true", help="the city an earlier run left in the database"
+    )
+    parser.add_argument("--only", nargs="*", choices=SCENARIOS, help="only these scenarios")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     people = args.people or (20_000 if args.quick else 100_000)
@@ -71,11 +76,19 @@ def main() -> None:
             ALLOWED_HOSTS="127.0.0.1,localhost",
         )
         started = time.perf_counter()
-        recreate_pg_database(PG_URL)
+        if not args.reuse:
+            recreate_pg_database(PG_URL)
         _flush_redis()
         data_file = Path(tmp) / "bench-data.json"
         setup = subprocess.run(
-            [sys.executable, __file__, "--child", "--people", str(people)],
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                "--people",
+                str(people),
+                *(["--reuse"] if args.reuse else []),
+            ],
             env={**env, "BENCH_DATA": str(data_file)},
             capture_output=True,
             text=True,
@@ -97,7 +110,7 @@ def main() -> None:
                 "--worker-class",
                 "gthread",
                 "--threads",
-                "2",
+                str(args.threads),
                 "--log-level",
                 "warning",
             ],
@@ -111,13 +124,16 @@ def main() -> None:
             data = json.loads(data_file.read_text())
             _warm_up(base, data, args.workers)
             results = {}
-            for scenario in SCENARIOS:
+            for scenario in args.only or SCENARIOS:
                 _flush_rate_windows()
                 results[scenario] = _locust(scenario, base, data_file, seconds, args.users, tmp)
                 print(_line(scenario, results[scenario]), flush=True)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(30)
+    if args.only:
+        print(json.dumps({"benchmark": "api", "partial": True, **results}))
+        return
     search, board = results["api_search"], results["page_search"]
     headline = {
         "people": people,
@@ -232,7 +248,7 @@ def _flush_rate_windows() -> None:
         client.delete(key)
 
 
-def child_setup(people: int, data_file: str) -> None:
+def child_setup(people: int, data_file: str, reuse: bool) -> None:
     """In the bench's database: the demo city, the keys, the people to match (each a
     worker account with a session, for the page), the searches."""
     import django
@@ -241,6 +257,7 @@ def child_setup(people: int, data_file: str) -> None:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
+    from django.db.models import Q
 
     from apps.accounts.models import Role, User
     from apps.api.tokens import issue
@@ -248,10 +265,17 @@ def child_setup(people: int, data_file: str) -> None:
     from apps.people.models import LabourStatus, Person
 
     call_command("migrate", verbosity=0)
-    call_command("load_reference", stdout=open(os.devnull, "w"))
-    call_command(
-        "generate_city", region="341282", people=people, seed=1, stdout=open(os.devnull, "w")
-    )
+    if not reuse:
+        call_command("load_reference", stdout=open(os.devnull, "w"))
+        call_command(
+            "generate_city", region="341282", people=people, seed=1, stdout=open(os.devnull, "w")
+        )
+    from django.db import connection
+
+    # the planner's statistics and a vacuumed city, as autovacuum leaves them in a running
+    # deployment (and so that autovacuum does not start on the new tables mid-run)
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
     partner = User.objects.get(username="demo_platform")
     county = User.objects.get(username="demo_county")
     _, partner_key = issue(
@@ -265,13 +289,15 @@ def child_setup(people: int, data_file: str) -> None:
         holder=county, name="bench", scopes=["matching:read"], by=None, rate_per_minute=10**8
     )
     seekers = list(
-        Person.objects.filter(
-            labour_status=LabourStatus.UNEMPLOYED, community__isnull=False, user__isnull=True
-        ).order_by("pk")[:50]
+        Person.objects.filter(labour_status=LabourStatus.UNEMPLOYED, community__isnull=False)
+        .filter(Q(user__isnull=True) | Q(user__username__startswith="bench-"))
+        .order_by("pk")[:50]
     )
     sessions = []
     for person in seekers:
-        user = User.objects.create_user(f"bench-{person.pk}", role=Role.WORKER, person=person)
+        user = User.objects.filter(username=f"bench-{person.pk}").first() or (
+            User.objects.create_user(f"bench-{person.pk}", role=Role.WORKER, person=person)
+        )
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
@@ -322,6 +348,6 @@ def child_setup(people: int, data_file: str) -> None:
 if __name__ == "__main__":
     if "--child" in sys.argv:
         people = int(sys.argv[sys.argv.index("--people") + 1])
-        child_setup(people, os.environ["BENCH_DATA"])
+        child_setup(people, os.environ["BENCH_DATA"], "--reuse" in sys.argv)
     else:
         main()

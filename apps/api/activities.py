@@ -14,19 +14,19 @@ from apps.gigs.models import Gig
 from apps.gigs.selectors import with_places
 from apps.indicators.definitions import INDICATORS
 from apps.indicators.selectors import figures, shared_counts
-from apps.monitoring.models import Warning
-from apps.monitoring.selectors import warnings_in_scope
+from apps.monitoring.models import MonthlyReport, Warning
+from apps.monitoring.selectors import enterprises_in_scope, warnings_in_scope
 from apps.training.selectors import open_courses
 from apps.training.selectors import with_places as with_seats
 
-from .core import ERRORS, ApiError, Key, after_id, next_cursor, region_param
+from .core import ERRORS, ApiError, Key, Out, after_id, home_province, next_cursor, region_param
 from .jobs import Coded
 
 router = Router(tags=["指标与活动 Indicators and activities"])
 
 
 # --- Indicators -------------------------------------------------------------------------
-class Figure(Schema):
+class Figure(Out):
     code: str
     name: str
     unit: str
@@ -34,7 +34,7 @@ class Figure(Schema):
     definition: str
 
 
-class IndicatorsOut(Schema):
+class IndicatorsOut(Out):
     region: Coded
     start: dt.date
     end: dt.date
@@ -53,9 +53,11 @@ def indicators(request, params: Query[IndicatorsQuery]):
     prefix = user_scope_prefix(request.user)
     if prefix is None:
         raise ApiError(403, "forbidden", "账号未设置管辖区域,请联系管理员", "No region set")
-    region = region_param(params.region, "region", prefix[:2]) or request.user.scope_region
-    if region is None:
-        region = region_param("34", "region")
+    region = (
+        region_param(params.region, "region", home_province(prefix))
+        or request.user.scope_region
+        or region_param(home_province() + "0000", "region")
+    )
     if not in_scope(request.user, region.code):
         raise ApiError(
             403,
@@ -90,7 +92,7 @@ def indicators(request, params: Query[IndicatorsQuery]):
 
 
 # --- Training classes -----------------------------------------------------------------------
-class CourseOut(Schema):
+class CourseOut(Out):
     id: int
     title: str
     kind: str
@@ -106,7 +108,7 @@ class CourseOut(Schema):
     subsidised: bool
 
 
-class CoursePage(Schema):
+class CoursePage(Out):
     items: list[CourseOut]
     next: str | None
 
@@ -147,7 +149,7 @@ def courses(request, params: Query[Paged]):
 
 
 # --- Recruitment fairs --------------------------------------------------------------------
-class FairOut(Schema):
+class FairOut(Out):
     id: int
     title: str
     theme: str
@@ -163,7 +165,7 @@ class FairOut(Schema):
     groups: list[str]
 
 
-class FairPage(Schema):
+class FairPage(Out):
     items: list[FairOut]
     next: str | None
 
@@ -197,7 +199,7 @@ def fairs(request, params: Query[Paged]):
 
 
 # --- Day jobs at the gig stations ---------------------------------------------------------
-class GigOut(Schema):
+class GigOut(Out):
     id: int
     station: str
     task: str
@@ -215,7 +217,7 @@ class GigOut(Schema):
     places_left: int
 
 
-class GigPage(Schema):
+class GigPage(Out):
     items: list[GigOut]
     next: str | None
 
@@ -257,7 +259,7 @@ def gigs(request, params: Query[Paged]):
 
 
 # --- Layoff monitoring --------------------------------------------------------------------
-class WarningOut(Schema):
+class WarningOut(Out):
     id: int
     level: str
     signal: str
@@ -272,7 +274,7 @@ class WarningOut(Schema):
     raised_at: dt.datetime
 
 
-class WarningPage(Schema):
+class WarningPage(Out):
     items: list[WarningOut]
     next: str | None
 
@@ -311,6 +313,66 @@ def warnings(request, params: Query[WarningsQuery]):
                 "raised_at": timezone.localtime(w.raised_at),
             }
             for w in rows
+        ],
+        "next": next_cursor(rows, params.limit),
+    }
+
+
+class MonthlyReportOut(Out):
+    id: int
+    employer: str
+    credit_code: str
+    region: str
+    month: dt.date
+    headcount: int = Field(description="月末从业人数 headcount at the month's end")
+    reduced: int = Field(description="本月减少人数 fewer this month")
+    reason: str
+    channel: str
+    submitted_at: dt.datetime
+
+
+class MonthlyReportPage(Out):
+    items: list[MonthlyReportOut]
+    next: str | None
+
+
+class ReportsQuery(Paged):
+    month: dt.date | None = Field(None, description="月份(该月任一天) the month (any day of it)")
+
+
+@router.get(
+    "/monitoring/reports",
+    response={200: MonthlyReportPage, **ERRORS},
+    auth=Key("monitoring:read"),
+)
+def monthly_reports(request, params: Query[ReportsQuery]):
+    """失业动态监测月报 The monitored enterprises' monthly reports of your region (the
+    reports in force: a corrected one is replaced by its correction)."""
+    qs = (
+        MonthlyReport.objects.filter(
+            enterprise__in=enterprises_in_scope(request.user), replaced_at__isnull=True
+        )
+        .select_related("enterprise__employer")
+        .order_by("pk")
+    )
+    if params.month:
+        qs = qs.filter(month=params.month.replace(day=1))
+    rows = list(qs.filter(pk__gt=after_id(params.cursor))[: params.limit])
+    return {
+        "items": [
+            {
+                "id": r.pk,
+                "employer": r.enterprise.employer.name,
+                "credit_code": r.enterprise.employer.credit_code,
+                "region": r.enterprise.employer.region_id,
+                "month": r.month,
+                "headcount": r.headcount,
+                "reduced": r.reduced,
+                "reason": r.reason,
+                "channel": r.channel,
+                "submitted_at": timezone.localtime(r.submitted_at),
+            }
+            for r in rows
         ],
         "next": next_cursor(rows, params.limit),
     }

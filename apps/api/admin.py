@@ -25,6 +25,8 @@ class IssueForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         holder, scopes = data.get("holder"), data.get("scopes")
+        if holder and not holder.is_active:
+            self.add_error("holder", "该账号已停用")
         if holder and scopes:
             refusal = scope_refusal(holder, scopes)
             if refusal:

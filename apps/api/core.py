@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -13,15 +15,18 @@ import time
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, JsonResponse
-from ninja import Schema, Status
+from django.utils import timezone
+from ninja import Status
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.renderers import NinjaJSONEncoder
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
+from pydantic import BaseModel as Out  # answers: plain pydantic, no ORM getter
 
 from apps.accounts.models import AccessEntry
 from apps.accounts.requests import client_ip
@@ -37,14 +42,14 @@ log = logging.getLogger(__name__)
 
 
 # --- The one error body ---------------------------------------------------------------
-class ErrorDetail(Schema):
+class ErrorDetail(Out):
     code: str
     message: str  # 中文
     message_en: str
     field: str | None = None
 
 
-class ErrorOut(Schema):
+class ErrorOut(Out):
     error: ErrorDetail
 
 
@@ -200,12 +205,10 @@ class PerKeyRate(BaseThrottle):
             return True
         window = int(time.time() // 60)
         key = f"api-rate:{token.digest[:20]}:{window}"
-        cache.add(key, 0, 90)
         try:
-            count = cache.incr(key)
-        except ValueError:  # evicted between add and incr
-            cache.set(key, 1, 90)
-            count = 1
+            count = cache.incr(key)  # one round trip once the window has its counter
+        except ValueError:
+            count = 1 if cache.add(key, 1, 90) else cache.incr(key)
         return count <= token.rate_per_minute
 
     def wait(self) -> float:
@@ -246,11 +249,26 @@ def next_cursor(rows: list, limit: int, key: Callable = lambda r: r.pk) -> str |
 
 
 # --- Filters by code or name ------------------------------------------------------------
+# The division list and the classification change only when reference data is loaded
+# (offline, with a restart): a place or occupation found is kept in the process.
+_place = functools.lru_cache(maxsize=4096)(place)
+
+
+@functools.lru_cache(maxsize=4096)
+def _occupation_exists(code: str) -> bool:
+    return Occupation.objects.filter(code=code).exists()
+
+
+def home_province(prefix: str = "") -> str:
+    """Where names are looked for: the viewer's province, or the platform's."""
+    return (prefix or settings.PUBLIC_REGION)[:2]
+
+
 def region_param(value: str | None, field: str, within: str = "") -> Region | None:
     if not value:
         return None
     try:
-        return place(value, within)
+        return _place(value.strip(), within)
     except UnknownPlace as exc:
         raise ApiError(400, "unknown_code", str(exc), exc.english, field) from None
 
@@ -261,7 +279,7 @@ def occupation_param(value: str | None, field: str = "occupation") -> str:
         return ""
     value = value.strip()
     if value[:1].isdigit():
-        if not Occupation.objects.filter(code=value).exists():
+        if not _occupation_exists(value):
             raise ApiError(
                 400,
                 "unknown_code",
@@ -354,6 +372,10 @@ def idempotent(view):
         token = request.api_token
         body = hashlib.sha256(request.body).hexdigest()
         said = f"{request.method} {request.path}"[:300]
+        # a key is remembered for a day
+        IdempotentWrite.objects.filter(
+            token=token, created_at__lt=timezone.now() - dt.timedelta(days=1)
+        ).delete()
         earlier = IdempotentWrite.objects.filter(token=token, key=key).first()
         if earlier is None:
             status, response = _answer(view(request, *args, **kwargs))

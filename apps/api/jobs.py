@@ -28,10 +28,12 @@ from .core import (
     WRITE_ERRORS,
     ApiError,
     Key,
+    Out,
     after_id,
     choice_param,
     decode_cursor,
     encode_cursor,
+    home_province,
     idempotent,
     next_cursor,
     occupation_param,
@@ -41,17 +43,17 @@ from .core import (
 router = Router(tags=["岗位 Jobs"])
 
 
-class Coded(Schema):
+class Coded(Out):
     code: str
     name: str
 
 
-class EmployerRef(Schema):
+class EmployerRef(Out):
     name: str
     credit_code: str
 
 
-class JobOut(Schema):
+class JobOut(Out):
     id: int
     title: str
     occupation: Coded
@@ -78,6 +80,16 @@ class JobOut(Schema):
     url: str
 
 
+KIND_NAMES = dict(JobKind.choices)
+
+
+def _board_url(request: HttpRequest) -> str:
+    """The public page of job 0, once a request (each job's replaces the 0)."""
+    if not hasattr(request, "_board_url"):
+        request._board_url = request.build_absolute_uri(reverse("jobs:board_job", args=[0]))
+    return request._board_url
+
+
 @functools.lru_cache(maxsize=4096)
 def county_of(code: str) -> dict | None:
     """The county (区县) a place lies in, by its code's first six digits (the division
@@ -95,7 +107,7 @@ def job_out(request: HttpRequest, job: Job) -> dict:
         "title": job.title,
         "occupation": {"code": job.occupation_id, "name": job.occupation.name},
         "kind": job.kind,
-        "kind_name": job.get_kind_display(),
+        "kind_name": KIND_NAMES.get(job.kind, job.kind),
         "status": job.status,
         "headcount": job.headcount,
         "wage_min": job.wage_min,
@@ -114,11 +126,11 @@ def job_out(request: HttpRequest, job: Job) -> dict:
         "valid_from": job.valid_from,
         "valid_to": job.valid_to,
         "updated_at": timezone.localtime(job.updated_at),
-        "url": request.build_absolute_uri(reverse("jobs:board_job", args=[job.pk])),
+        "url": _board_url(request).replace("/0/", f"/{job.pk}/"),
     }
 
 
-class JobPage(Schema):
+class JobPage(Out):
     items: list[JobOut]
     next: str | None = Field(description="下一页的游标 the cursor of the next page, or null")
 
@@ -138,7 +150,7 @@ def search_jobs(request, filters: Query[JobSearch]):
     """招聘中的岗位 The open jobs matching every filter, by id (a cursor pages through
     them). A place or occupation may be given by its code or its name; an unknown one
     is a 400 naming it, never an empty list."""
-    area = region_param(filters.region, "region")
+    area = region_param(filters.region, "region", home_province())
     qs, _ = filtered(
         q=filters.q,
         occupation=occupation_param(filters.occupation),
@@ -146,7 +158,7 @@ def search_jobs(request, filters: Query[JobSearch]):
         wage=filters.wage,
         kind=choice_param(filters.kind, JobKind.choices, "kind"),
     )
-    rows = list(qs.filter(pk__gt=after_id(filters.cursor)).order_by("pk")[: filters.limit])
+    rows = feed.page(qs, after_id(filters.cursor), filters.limit)
     return {
         "items": [job_out(request, j) for j in rows],
         "next": next_cursor(rows, filters.limit),
@@ -171,7 +183,7 @@ def get_job_posting(request, job_id: int):
 
 
 # --- The open job feed ----------------------------------------------------------------
-class SnapshotPage(Schema):
+class SnapshotPage(Out):
     items: list[JobOut]
     next: str | None
     as_of: dt.datetime = Field(
@@ -203,13 +215,13 @@ def feed_snapshot(request, params: Query[SnapshotQuery]):
     }
 
 
-class ChangeOut(Schema):
+class ChangeOut(Out):
     id: int
     change: str = Field(description="upsert: 新增或更新 added or changed; remove: 下架 removed")
     job: JobOut | None
 
 
-class ChangePage(Schema):
+class ChangePage(Out):
     items: list[ChangeOut]
     next: str | None
     until: dt.datetime = Field(

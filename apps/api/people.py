@@ -23,8 +23,10 @@ from .core import (
     ERRORS,
     ApiError,
     Key,
+    Out,
     after_id,
     choice_param,
+    home_province,
     log_read,
     next_cursor,
     region_param,
@@ -34,7 +36,7 @@ from .jobs import Coded, JobOut, job_out
 router = Router(tags=["人员与单位 People and employers"])
 
 
-class PersonOut(Schema):
+class PersonOut(Out):
     id: int
     name: str
     id_number: str = Field(description="公民身份号码(脱敏) resident ID, masked")
@@ -77,7 +79,7 @@ def _groups(pks) -> dict[int, list[str]]:
     return out
 
 
-class PersonPage(Schema):
+class PersonPage(Out):
     items: list[PersonOut]
     next: str | None
 
@@ -102,7 +104,7 @@ def _scope_prefix(request) -> str:
 def list_people(request, params: Query[PeopleQuery]):
     """人员 The people of your region (名单), by id; identifiers masked."""
     prefix = _scope_prefix(request)
-    place = region_param(params.community, "community", prefix[:2])
+    place = region_param(params.community, "community", home_province(prefix))
     qs = person_list(
         user=request.user,
         q=params.q,
@@ -119,14 +121,14 @@ def list_people(request, params: Query[PeopleQuery]):
     }
 
 
-class Certificate(Schema):
+class Certificate(Out):
     name: str
     occupation: str | None
     level: int | None
     issued_on: dt.date | None
 
 
-class Tag(Schema):
+class Tag(Out):
     group: str
     start: dt.date
     end: dt.date | None
@@ -174,7 +176,7 @@ def get_person(request, person_id: int):
     }
 
 
-class RegistrationOut(Schema):
+class RegistrationOut(Out):
     id: int
     kind: str
     registered_on: dt.date
@@ -214,7 +216,7 @@ def person_registrations(request, person_id: int):
     ]
 
 
-class ServiceOut(Schema):
+class ServiceOut(Out):
     id: int
     kind: str
     kind_name: str
@@ -246,7 +248,7 @@ def person_services(request, person_id: int):
     ]
 
 
-class Reasoned(Schema):
+class Reasoned(Out):
     score: float
     reasons: list[str] = Field(description="推荐理由 why it was matched")
     distance_km: float | None
@@ -260,12 +262,12 @@ class PersonMatch(Reasoned):
     person: PersonOut
 
 
-class JobsForPerson(Schema):
+class JobsForPerson(Out):
     person: PersonOut
     items: list[JobMatch]
 
 
-class CandidatesForJob(Schema):
+class CandidatesForJob(Out):
     job: JobOut
     items: list[PersonMatch]
 
@@ -337,7 +339,7 @@ def candidates_for(request, job_id: int, params: Query[CandidatesQuery]):
 
 
 # --- Employers ----------------------------------------------------------------------------
-class EmployerOut(Schema):
+class EmployerOut(Out):
     id: int
     credit_code: str
     name: str
@@ -369,7 +371,7 @@ def employer_out(e: Employer) -> dict:
     }
 
 
-class EmployerPage(Schema):
+class EmployerPage(Out):
     items: list[EmployerOut]
     next: str | None
 

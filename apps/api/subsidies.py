@@ -12,13 +12,25 @@ from apps.accounts.scoping import scope_queryset
 from apps.policies.models import Entitlement, SubsidyApplication
 from apps.policies.rules import catalog
 from apps.policies.selectors import applications_in_scope
+from apps.policies.services import PolicyError, review
 
-from .core import ERRORS, ApiError, Key, after_id, choice_param, log_read, next_cursor
+from .core import (
+    ERRORS,
+    WRITE_ERRORS,
+    ApiError,
+    Key,
+    Out,
+    after_id,
+    choice_param,
+    idempotent,
+    log_read,
+    next_cursor,
+)
 
 router = Router(tags=["补贴 Subsidies"])
 
 
-class SubjectOut(Schema):
+class SubjectOut(Out):
     kind: str = Field(description="person, enterprise or community")
     key: str
     name: str
@@ -35,14 +47,14 @@ def _subject(row) -> dict:
     }
 
 
-class ReviewOut(Schema):
+class ReviewOut(Out):
     level: int = Field(description="1 初审 first, 2 复审 second")
     approve: bool
     note: str
     at: dt.datetime
 
 
-class ApplicationOut(Schema):
+class ApplicationOut(Out):
     id: int
     policy: str
     policy_name: str
@@ -57,7 +69,32 @@ class ApplicationOut(Schema):
     reviews: list[ReviewOut]
 
 
-class ApplicationPage(Schema):
+def application_out(a: SubsidyApplication) -> dict:
+    return {
+        "id": a.pk,
+        "policy": a.policy,
+        "policy_name": _name(a.policy),
+        "year": a.year,
+        "amount": a.amount,
+        "status": a.status,
+        "status_name": a.get_status_display(),
+        "channel": a.channel,
+        "subject": _subject(a),
+        "reasons": a.reasons,
+        "submitted_at": timezone.localtime(a.submitted_at),
+        "reviews": [
+            {
+                "level": r.level,
+                "approve": r.approve,
+                "note": r.note,
+                "at": timezone.localtime(r.at),
+            }
+            for r in a.reviews.all()
+        ],
+    }
+
+
+class ApplicationPage(Out):
     items: list[ApplicationOut]
     next: str | None
 
@@ -109,36 +146,12 @@ def list_applications(request, params: Query[ApplicationsQuery]):
     rows = list(qs.filter(pk__gt=after_id(params.cursor))[: params.limit])
     log_read(request, [r.person for r in rows if r.person_id], "补贴申请")
     return {
-        "items": [
-            {
-                "id": a.pk,
-                "policy": a.policy,
-                "policy_name": _name(a.policy),
-                "year": a.year,
-                "amount": a.amount,
-                "status": a.status,
-                "status_name": a.get_status_display(),
-                "channel": a.channel,
-                "subject": _subject(a),
-                "reasons": a.reasons,
-                "submitted_at": timezone.localtime(a.submitted_at),
-                "reviews": [
-                    {
-                        "level": r.level,
-                        "approve": r.approve,
-                        "note": r.note,
-                        "at": timezone.localtime(r.at),
-                    }
-                    for r in a.reviews.all()
-                ],
-            }
-            for a in rows
-        ],
+        "items": [application_out(a) for a in rows],
         "next": next_cursor(rows, params.limit),
     }
 
 
-class EntitlementOut(Schema):
+class EntitlementOut(Out):
     id: int
     policy: str
     policy_name: str
@@ -149,7 +162,7 @@ class EntitlementOut(Schema):
     notified_at: dt.datetime | None
 
 
-class EntitlementPage(Schema):
+class EntitlementPage(Out):
     items: list[EntitlementOut]
     next: str | None
 
@@ -195,3 +208,36 @@ def list_entitlements(request, params: Query[EntitlementsQuery]):
         ],
         "next": next_cursor(rows, params.limit),
     }
+
+
+class ReviewIn(Schema):
+    approve: bool
+    note: str = Field("", max_length=255, description="审核意见:不通过时必填 required to reject")
+    seen: str = Field(
+        max_length=16,
+        description="审核时看到的状态(submitted 或 first_approved):申请已被他人处理时拒绝 "
+        "the status you saw; refused if the application has moved since",
+    )
+
+
+@router.post(
+    "/subsidies/applications/{int:application_id}/reviews",
+    response={200: ApplicationOut, **WRITE_ERRORS},
+    auth=Key("subsidies:review"),
+)
+@idempotent
+def review_application(request, application_id: int, decision: ReviewIn):
+    """审核补贴申请 First review (初审) by a clerk of the region, second review (复审) by
+    another of county level or above, as on the reviews page (the same rules)."""
+    found = applications_in_scope(request.user).filter(pk=application_id).first()
+    if found is None:
+        raise ApiError(404, "not_found", "没有这份申请,或不在您的范围内", "Not found")
+    seen = choice_param(decision.seen, SubsidyApplication.Status.choices, "seen")
+    try:
+        review(found.pk, user=request.user, approve=decision.approve, seen=seen, note=decision.note)
+    except PolicyError as exc:
+        raise ApiError(409, "refused", str(exc), "Refused: see message") from None
+    application = applications_in_scope(request.user).prefetch_related("reviews").get(pk=found.pk)
+    if application.person_id:
+        log_read(request, [application.person], "补贴审核")
+    return application_out(application)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import time
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -45,6 +45,11 @@ SCOPES: dict[str, tuple[str, str, set]] = {
         "查询补贴应享、申请和审核",
         "Read subsidy entitlements, applications and reviews",
         BACK_OFFICE,
+    ),
+    "subsidies:review": (
+        "审核补贴申请",
+        "Review subsidy applications",
+        {*STAFF_ROLES, Role.ADMIN},
     ),
     "indicators:read": ("查询统计指标", "Read the plan's indicators", BACK_OFFICE),
     "training:read": ("查询培训课程", "Read the training courses", ANYONE),
@@ -110,23 +115,42 @@ def revoke(token: ApiToken, by: User | None) -> None:
     if token.revoked_at is None:
         ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
         record_audit(actor=by, action="api_token_revoked", obj=token)
+    _known.pop(token.digest, None)
+
+
+# Keys this process checked lately: digest → (token, until when it may be trusted). A
+# revoked key (or one whose holder was deactivated) stops working here at once, and in
+# the other processes within KNOWN_FOR seconds; the API answers without a database
+# query for the key on each call (bench/api.py).
+KNOWN_FOR = 10.0
+_known: dict[str, tuple[ApiToken, float]] = {}
+_written: dict[str, float] = {}  # digest → when this process last wrote its last use
 
 
 def authenticate(secret: str) -> ApiToken | None:
     """The live key with this secret (not revoked, not expired, its holder active)."""
     if not secret.startswith(PREFIX) or len(secret) > 100:
         return None
-    token = (
-        ApiToken.objects.select_related("holder__scope_region")
-        .filter(digest=digest(secret), revoked_at__isnull=True)
-        .first()
-    )
+    key = digest(secret)
+    clock = time.monotonic()
+    token, until = _known.get(key, (None, 0.0))
+    if until < clock:
+        token = (
+            ApiToken.objects.select_related("holder__scope_region")
+            .filter(digest=key, revoked_at__isnull=True)
+            .first()
+        )
+        if token is None or not token.holder.is_active:
+            _known.pop(key, None)
+            return None
+        if len(_known) > 10_000:
+            _known.clear()
+        _known[key] = (token, clock + KNOWN_FOR)
     now = timezone.now()
-    if token is None or not token.holder.is_active:
-        return None
     if token.expires_at is not None and token.expires_at <= now:
         return None
-    if cache.add(f"api-used:{token.digest[:20]}", 1, USED_EVERY):
+    if clock - _written.get(key, -USED_EVERY) >= USED_EVERY:
+        _written[key] = clock
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
     return token

@@ -388,6 +388,7 @@ DEMO_KEYS = {
         "employers:read",
         "services:read",
         "subsidies:read",
+        "subsidies:review",
         "indicators:read",
         "training:read",
         "fairs:read",

@@ -28,17 +28,31 @@ from .models import Job, RemovedJob
 
 LAG = dt.timedelta(seconds=2)
 FIELDS = ("employer", "occupation", "region")
+# what a job's public record reads of it and of what it names (apps/api/jobs.job_out)
+PUBLIC = (
+    *(f.attname for f in Job._meta.concrete_fields if f.attname not in ("h3", "import_job_id")),
+    "employer__name",
+    "employer__credit_code",
+    "occupation__name",
+    "region__name",
+    "region__level",
+)
 
 
 def now_with_lag() -> dt.datetime:
     return timezone.now() - LAG
 
 
+def page(qs: QuerySet[Job], after: int, limit: int) -> list[Job]:
+    """The jobs of ``qs`` after id ``after``, by id, with what their public record names."""
+    return list(
+        qs.select_related(*FIELDS).only(*PUBLIC).filter(pk__gt=after).order_by("pk")[:limit]
+    )
+
+
 def snapshot(after: int = 0, limit: int = 100, today: dt.date | None = None) -> list[Job]:
     """A page of the open jobs, by id after ``after``."""
-    return list(
-        open_jobs(today).select_related(*FIELDS).filter(pk__gt=after).order_by("pk")[:limit]
-    )
+    return page(open_jobs(today), after, limit)
 
 
 def _midnights(since: dt.datetime, until: dt.datetime) -> tuple[dt.date, dt.date] | None:

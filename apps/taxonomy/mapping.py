@@ -137,5 +137,17 @@ def mapper() -> OccupationMapper:
     return _mapper(version)
 
 
+_MEMO_SIZE = 4096
+
+
 def suggest(text: str, k: int = 5) -> list[Suggestion]:
-    return mapper().suggest(text, k)
+    """The mapper's suggestions, remembered per text while the classification stays the
+    same (a search for the same words again, as the job search and the API see all day)."""
+    found = mapper()
+    memo = found.__dict__.setdefault("memo", {})
+    key = (text, k)
+    if key not in memo:
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        memo[key] = found.suggest(text, k)
+    return list(memo[key])

@@ -1259,6 +1259,10 @@ API_ARGS = {
     "person_services": lambda w: [{"person_id": w.person.pk}],
     "jobs_for": lambda w: [{"person_id": w.person.pk}, OtherStreet(person_id=w.street_b.pk)],
     "get_employer": lambda w: [{"employer_id": w.employer.pk}],
+    "review_application": lambda w: [
+        {"application_id": w.subsidy.pk},
+        {"application_id": w.approved.pk},
+    ],
 }
 
 
@@ -1317,7 +1321,10 @@ def test_no_key_reaches_anothers_records_through_the_api(world, client, role):
         "since": "2020-01-01T00:00:00+08:00",
     }
     today = dt.date.today()
-    posting = {
+    posting = {  # a posting for their employer in their region, and a review's decision
+        "approve": True,
+        "seen": "submitted",
+        "note": "外区审核",
         "employer": w.employer.credit_code,
         "title": "外区岗位丙",
         "occupation": "6-18-02-04",

@@ -88,3 +88,61 @@ def test_public_notices_need_only_their_scope(client, key, partner):
     ]:
         assert client.get(url, **key(partner, scope)).status_code == 200
         assert client.get(url, **key(partner, "jobs:read")).status_code == 403
+
+
+def test_a_subsidy_application_is_reviewed_through_the_api_by_the_pages_rules(client, key, staff):
+    import json
+    from decimal import Decimal
+
+    from apps.policies.models import SubsidyApplication
+
+    person = PersonFactory(community_id="341282001001")
+    theirs = PersonFactory(community_id="341282002001")
+
+    submitter = staff("community_staff", "341282001001")
+
+    def application(p):
+        return SubsidyApplication.objects.create(
+            submitted_by=submitter,
+            policy="job_seeking_subsidy",
+            year=2026,
+            claim_key="2026",
+            amount=Decimal(1000),
+            channel="self",
+            subject_kind="person",
+            person=p,
+            subject_key=f"P{p.pk}",
+            region_code=p.community_id,
+        )
+
+    ours, other = application(person), application(theirs)
+    street = staff("township_staff", "341282001")
+    headers = key(street, "subsidies:review")
+
+    def decide(pk, **body):
+        return client.post(
+            f"/api/subsidies/applications/{pk}/reviews",
+            json.dumps(body),
+            content_type="application/json",
+            **headers,
+        )
+
+    first = decide(ours.pk, approve=True, seen="submitted")
+    assert first.status_code == 200 and first.json()["status"] == "first_approved"
+    # the second review needs someone else, of county level: refused, by the same rule
+    again = decide(ours.pk, approve=True, seen="first_approved")
+    assert again.status_code == 409 and "复审" in again.json()["error"]["message"]
+    stale = decide(ours.pk, approve=False, seen="submitted", note="材料不全")
+    assert stale.status_code == 409
+    assert decide(other.pk, approve=True, seen="submitted").status_code == 404
+    county = staff("county_staff", "341282")
+    second = client.post(
+        f"/api/subsidies/applications/{ours.pk}/reviews",
+        json.dumps({"approve": True, "seen": "first_approved"}),
+        content_type="application/json",
+        **key(county, "subsidies:review", "subsidies:read"),
+    )
+    assert second.status_code == 200 and second.json()["status"] == "approved"
+    assert [r["level"] for r in second.json()["reviews"]] == [1, 2]
+    other.refresh_from_db()
+    assert other.status == "submitted"
