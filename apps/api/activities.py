@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 
 from apps.accounts.scoping import in_scope, user_scope_prefix
 from apps.fairs.selectors import coming_fairs
@@ -19,7 +19,18 @@ from apps.monitoring.selectors import enterprises_in_scope, warnings_in_scope
 from apps.training.selectors import open_courses
 from apps.training.selectors import with_places as with_seats
 
-from .core import ERRORS, ApiError, Key, Out, after_id, home_province, next_cursor, region_param
+from .core import (
+    ERRORS,
+    ApiError,
+    Key,
+    Out,
+    Params,
+    after_id,
+    choice_param,
+    home_province,
+    next_cursor,
+    region_param,
+)
 from .jobs import Coded
 
 router = Router(tags=["指标与活动 Indicators and activities"])
@@ -41,7 +52,7 @@ class IndicatorsOut(Out):
     figures: list[Figure]
 
 
-class IndicatorsQuery(Schema):
+class IndicatorsQuery(Params):
     region: str = Field("", max_length=64, description="区域代码或名称,默认本人管辖区域")
     year: int | None = Field(None, ge=2000, le=2100)
 
@@ -113,9 +124,11 @@ class CoursePage(Out):
     next: str | None
 
 
-class Paged(Schema):
-    cursor: str | None = Field(None, max_length=200)
-    limit: int = Field(20, ge=1, le=100)
+class Paged(Params):
+    cursor: str | None = Field(
+        None, max_length=200, description="上一页返回的next the previous page's next"
+    )
+    limit: int = Field(20, ge=1, le=100, description="每页条数 items a page")
 
 
 @router.get("/training/courses", response={200: CoursePage, **ERRORS}, auth=Key("training:read"))
@@ -290,11 +303,7 @@ def warnings(request, params: Query[WarningsQuery]):
     """失业动态监测预警 The layoff warnings of your region."""
     qs = warnings_in_scope(request.user).order_by("pk")
     if params.status:
-        if params.status not in dict(Warning.Status.choices):
-            raise ApiError(
-                400, "unknown_code", f"没有状态“{params.status}”", "Unknown status", "status"
-            )
-        qs = qs.filter(status=params.status)
+        qs = qs.filter(status=choice_param(params.status, Warning.Status.choices, "status"))
     rows = list(qs.filter(pk__gt=after_id(params.cursor))[: params.limit])
     return {
         "items": [

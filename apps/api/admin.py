@@ -36,20 +36,10 @@ class IssueForm(forms.ModelForm):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = (
-        "name",
-        "holder",
-        "prefix",
-        "scopes",
-        "rate_per_minute",
-        "created_at",
-        "last_used_at",
-        "expires_at",
-        "revoked_at",
-    )
+    list_display = ("name", "holder", "prefix", "last_used_at", "revoked_at", "scope_list")
     list_filter = ("revoked_at",)
     search_fields = ("name", "prefix", "holder__username")
-    raw_id_fields = ("holder",)
+    autocomplete_fields = ("holder",)  # by username, not a number
     actions = ["revoke_keys"]
     form = IssueForm
 
@@ -60,6 +50,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None  # a key is read, revoked or replaced: never edited
+
+    @admin.display(description="权限范围")
+    def scope_list(self, obj: ApiToken) -> str:
+        return " ".join(obj.scopes)
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+import re
+
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from . import activities, jobs, people, subsidies
 from .core import PerKeyRate, install_handlers
+from .tokens import SCOPES
 
 
 class Utf8(JSONRenderer):
@@ -37,3 +40,21 @@ api.add_router("", jobs.router)
 api.add_router("", people.router)
 api.add_router("", subsidies.router)
 api.add_router("", activities.router)
+
+
+def _documented() -> None:
+    """Each operation's title from its docstring's first words (its Chinese title),
+    and the scope its key needs said in its description."""
+    for _, router in api._routers:
+        for view in router.path_operations.values():
+            for op in view.operations:
+                doc = (op.view_func.__doc__ or "").strip()
+                if doc:  # "招聘中的岗位 The open jobs …": the Chinese title
+                    op.summary = re.split(r" (?=[A-Z])", doc, maxsplit=1)[0][:60]
+                for auth in op.auth_callbacks:
+                    zh, en, _ = SCOPES[auth.scope]
+                    said = f"**权限范围 scope:** `{auth.scope}` ({zh} / {en})"
+                    op.description = f"{op.description or ''}\n\n{said}".strip()
+
+
+_documented()

@@ -21,16 +21,19 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils import timezone
-from ninja import Status
+from ninja import Header, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 from ninja.renderers import NinjaJSONEncoder
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 from pydantic import BaseModel as Out  # answers: plain pydantic, no ORM getter
+from pydantic import field_validator
+from pydantic_core import PydanticCustomError
 
 from apps.accounts.models import AccessEntry
 from apps.accounts.requests import client_ip
 from apps.accounts.services import record_access, record_taking
+from apps.portal.inputs import hidden_characters
 from apps.regions.models import Region
 from apps.regions.selectors import UnknownPlace, place
 from apps.taxonomy.models import Occupation
@@ -39,6 +42,19 @@ from . import tokens
 from .models import ApiToken, IdempotentWrite
 
 log = logging.getLogger(__name__)
+
+
+# --- What a client sends ------------------------------------------------------------------
+class Params(Schema):
+    """A request's parameters or body: no text holding control characters (a NUL byte
+    breaks PostgreSQL) or bidirectional overrides, in any field."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _visible(cls, value):
+        if isinstance(value, str) and hidden_characters(value, lines=True):
+            raise PydanticCustomError("hidden_characters", "holds control characters")
+        return value
 
 
 # --- The one error body ---------------------------------------------------------------
@@ -79,6 +95,27 @@ def error_response(
     return JsonResponse({"error": body}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
+# status → (code, Chinese, English) for answers the API's own handlers did not write
+_SAID = {
+    400: ("invalid", "请求不合法", "Bad request"),
+    401: ("unauthenticated", "缺少有效的接口令牌", "A valid API key is missing"),
+    403: ("forbidden", "无权访问", "Forbidden"),
+    404: ("not_found", "没有这个接口或记录", "Not found"),
+    405: ("method_not_allowed", "该接口不支持此请求方法", "Method not allowed"),
+    413: ("too_large", "请求体过大", "Request too large"),
+    500: ("server_error", "服务器内部错误,已记录", "Internal error (logged)"),
+}
+
+
+def said_for(status: int, detail: bytes | str = "") -> tuple[str, str, str]:
+    """(code, Chinese, English) for an error status the API's own handlers did not word."""
+    code, message, english = _SAID.get(status, ("error", "请求未能完成", "The request failed"))
+    detail = detail.decode(errors="replace") if isinstance(detail, bytes) else detail
+    if status == 400 and "parse" in detail.lower():
+        message, english = "请求体不是合法的JSON", "The body is not valid JSON"
+    return code, message, english
+
+
 # pydantic's error types, said in Chinese
 _ZH = {
     "missing": "缺少该参数",
@@ -104,6 +141,7 @@ _ZH = {
     "string_type": "应为字符串",
     "list_type": "应为列表",
     "string_pattern_mismatch": "格式不对",
+    "hidden_characters": "含有不可见的控制字符",
 }
 
 
@@ -115,7 +153,9 @@ def install_handlers(api) -> None:
     @api.exception_handler(ValidationError)
     def _invalid(request, exc: ValidationError):
         first = exc.errors[0] if exc.errors else {}
-        loc = [str(p) for p in first.get("loc", ()) if p not in ("query", "path", "body")]
+        loc = [str(p) for p in first.get("loc", ())]
+        # ("body", "posting", "title") → "title": the body's own name is not the client's
+        loc = loc[2:] if loc[:1] == ["body"] and len(loc) > 2 else loc[1:]
         field = ".".join(loc) or None
         kind = first.get("type", "")
         return error_response(
@@ -157,7 +197,7 @@ def install_handlers(api) -> None:
 
     @api.exception_handler(HttpError)
     def _http(request, exc: HttpError):
-        return error_response(exc.status_code, "error", str(exc), str(exc))
+        return error_response(exc.status_code, *said_for(exc.status_code, str(exc)))
 
     @api.exception_handler(Exception)
     def _server_error(request, exc):
@@ -235,13 +275,40 @@ def decode_cursor(cursor: str | None, keys: tuple[str, ...]) -> dict | None:
     return state
 
 
+def cursor_id(value) -> int:
+    """An id a cursor carries (what a client sends back is checked, like any input)."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**63:
+        raise ApiError(400, "invalid", "游标不合法", "Invalid cursor", "cursor")
+    return value
+
+
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+
+def sane_time(value: dt.datetime | None) -> bool:
+    """A time with its zone, from 2000 to a day from now (far dates overflow the
+    conversions, and no change of the platform lies there)."""
+    return (
+        value is not None
+        and value.tzinfo is not None
+        and EARLIEST <= value <= timezone.now() + dt.timedelta(days=1)
+    )
+
+
+def cursor_time(value) -> dt.datetime:
+    """A time a cursor carries, with its zone."""
+    try:
+        found = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        found = None
+    if not sane_time(found):
+        raise ApiError(400, "invalid", "游标不合法", "Invalid cursor", "cursor")
+    return found
+
+
 def after_id(cursor: str | None) -> int:
     state = decode_cursor(cursor, ("a",))
-    if state is None:
-        return 0
-    if not isinstance(state["a"], int) or state["a"] < 0:
-        raise ApiError(400, "invalid", "游标不合法", "Invalid cursor", "cursor")
-    return state["a"]
+    return 0 if state is None else cursor_id(state["a"])
 
 
 def next_cursor(rows: list, limit: int, key: Callable = lambda r: r.pk) -> str | None:
@@ -329,6 +396,7 @@ def log_read(request: HttpRequest, people, what: str) -> None:
     """Every call that reads a person is in the access log (个人信息访问日志): one entry
     for one person; for a list, one entry for the call and one for each person."""
     people = list(people)
+    request.people_read = [*getattr(request, "people_read", ()), *(p.pk for p in people)]
     resource = f"接口 {request.method} {request.path} {what}"
     if len(people) == 1:
         record_access(
@@ -351,10 +419,20 @@ def log_read(request: HttpRequest, people, what: str) -> None:
 
 
 # --- Idempotent writes -------------------------------------------------------------------
+IDEMPOTENCY_KEY = Header(
+    None,
+    alias="Idempotency-Key",
+    max_length=128,
+    description="幂等键:重发时带同一个键,只执行一次 sent again with the same key, done once",
+)
+
+
 def idempotent(view):
     """A write sent with an ``Idempotency-Key`` header is done once: the same key and
     body again get the first answer (status and body) without doing it again; the same
-    key with another body is refused (422)."""
+    key with another body is refused (422). The key is claimed before the write, in the
+    write's own transaction: a second request with it waits until the first commits and
+    is then answered as the first was; a write that fails leaves no claim."""
 
     @wraps(view)
     def run(request, *args, **kwargs):
@@ -376,23 +454,21 @@ def idempotent(view):
         IdempotentWrite.objects.filter(
             token=token, created_at__lt=timezone.now() - dt.timedelta(days=1)
         ).delete()
-        earlier = IdempotentWrite.objects.filter(token=token, key=key).first()
-        if earlier is None:
-            status, response = _answer(view(request, *args, **kwargs))
+        with transaction.atomic():
             try:
                 with transaction.atomic():
-                    IdempotentWrite.objects.create(
-                        token=token,
-                        key=key,
-                        request=said,
-                        body_digest=body,
-                        status=status,
-                        response=response,
+                    claim = IdempotentWrite.objects.create(
+                        token=token, key=key, request=said, body_digest=body, status=0, response={}
                     )
-            except IntegrityError:  # the same key at the same moment: answer the stored one
-                earlier = IdempotentWrite.objects.get(token=token, key=key)
-            else:
+            except IntegrityError:  # taken (and committed) by an earlier request
+                claim = None
+            if claim is not None:
+                status, response = _answer(view(request, *args, **kwargs))
+                claim.status, claim.response = status, response
+                claim.people = sorted(set(getattr(request, "people_read", ())))
+                claim.save(update_fields=["status", "response", "people"])
                 return Status(status, response)
+        earlier = IdempotentWrite.objects.get(token=token, key=key)
         if earlier.request != said or earlier.body_digest != body:
             raise ApiError(
                 422,
@@ -401,6 +477,10 @@ def idempotent(view):
                 "This Idempotency-Key was used for another request",
                 "Idempotency-Key",
             )
+        if earlier.people:  # the first answer named people: reading it again is a read
+            from apps.people.models import Person
+
+            log_read(request, Person.objects.filter(pk__in=earlier.people), "重放")
         return Status(earlier.status, earlier.response)
 
     return run

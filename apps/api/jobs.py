@@ -11,9 +11,10 @@ import re
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Status
 
 from apps.accounts.permissions import posting_refusal
+from apps.accounts.scoping import region_prefix_q
 from apps.employers.models import Employer
 from apps.jobs import feed, publishing
 from apps.jobs.board import filtered, job_posting, open_jobs
@@ -25,12 +26,16 @@ from jiuye.identifiers import IdentifierError, validate_credit_code
 
 from .core import (
     ERRORS,
+    IDEMPOTENCY_KEY,
     WRITE_ERRORS,
     ApiError,
     Key,
     Out,
+    Params,
     after_id,
     choice_param,
+    cursor_id,
+    cursor_time,
     decode_cursor,
     encode_cursor,
     home_province,
@@ -38,6 +43,7 @@ from .core import (
     next_cursor,
     occupation_param,
     region_param,
+    sane_time,
 )
 
 router = Router(tags=["岗位 Jobs"])
@@ -51,6 +57,10 @@ class Coded(Out):
 class EmployerRef(Out):
     name: str
     credit_code: str
+    on_blacklist: bool = Field(
+        description="列入欠薪黑名单(平台不推荐、不推送其岗位;订阅中没有这些岗位) on the "
+        "wage-arrears blacklist: the feed leaves its jobs out"
+    )
 
 
 class JobOut(Out):
@@ -81,6 +91,7 @@ class JobOut(Out):
 
 
 KIND_NAMES = dict(JobKind.choices)
+KINDS = ", ".join(f"{k} ({v})" for k, v in JobKind.choices)
 
 
 def _board_url(request: HttpRequest) -> str:
@@ -118,7 +129,11 @@ def job_out(request: HttpRequest, job: Job) -> dict:
         "skills": job.skills,
         "certificates": job.certificates,
         "description": job.description,
-        "employer": {"name": job.employer.name, "credit_code": job.employer.credit_code},
+        "employer": {
+            "name": job.employer.name,
+            "credit_code": job.employer.credit_code,
+            "on_blacklist": job.employer.on_blacklist(),
+        },
         "place": {"code": region.code, "name": region.name},
         "county": county,
         "lat": job.lat,
@@ -135,14 +150,16 @@ class JobPage(Out):
     next: str | None = Field(description="下一页的游标 the cursor of the next page, or null")
 
 
-class JobSearch(Schema):
+class JobSearch(Params):
     q: str = Field("", max_length=100, description="关键词 words (title, skills, description)")
     occupation: str = Field("", max_length=64, description="职业代码或名称 code or name")
     region: str = Field("", max_length=64, description="工作地点:区划代码或名称 code or name")
-    kind: str = Field("", max_length=24, description="用工形式 kind of work")
+    kind: str = Field("", max_length=24, description=f"用工形式 kind of work: {KINDS}")
     wage: int | None = Field(None, ge=0, le=1_000_000, description="最低月薪 lowest wage")
-    cursor: str | None = Field(None, max_length=200)
-    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(
+        None, max_length=200, description="上一页返回的next the previous page's next"
+    )
+    limit: int = Field(20, ge=1, le=100, description="每页条数 items a page")
 
 
 @router.get("/jobs", response={200: JobPage, **ERRORS}, auth=Key("jobs:read"))
@@ -177,7 +194,8 @@ def get_job(request, job_id: int):
 
 @router.get("/jobs/{int:job_id}/jobposting", response={200: dict, **ERRORS}, auth=Key("jobs:read"))
 def get_job_posting(request, job_id: int):
-    """The job as schema.org JobPosting (JSON-LD), as its public page carries it."""
+    """岗位的schema.org格式 The job as schema.org JobPosting (JSON-LD), as its public page
+    carries it."""
     job = _open_job(job_id)
     return job_posting(job, request.build_absolute_uri(reverse("jobs:board_job", args=[job.pk])))
 
@@ -191,20 +209,23 @@ class SnapshotPage(Out):
     )
 
 
-class SnapshotQuery(Schema):
-    cursor: str | None = Field(None, max_length=200)
-    limit: int = Field(100, ge=1, le=500)
+class SnapshotQuery(Params):
+    cursor: str | None = Field(
+        None, max_length=200, description="上一页返回的next the previous page's next"
+    )
+    limit: int = Field(100, ge=1, le=500, description="每页条数 items a page")
 
 
 @router.get("/feed/snapshot", response={200: SnapshotPage, **ERRORS}, auth=Key("feed:read"))
 def feed_snapshot(request, params: Query[SnapshotQuery]):
-    """全部招聘中的岗位 Every open job, page by page; keep ``as_of`` of the first page
-    and read ``/feed/changes?since=as_of`` afterwards."""
+    """岗位订阅快照 Every job of the feed (open, and not of an employer on the wage-arrears
+    blacklist), page by page; keep ``as_of`` of the first page and read
+    ``/feed/changes?since=as_of`` afterwards."""
     state = decode_cursor(params.cursor, ("a", "t"))
     if state is None:
         after, as_of = 0, feed.now_with_lag()
     else:
-        after, as_of = _int(state["a"]), _time(state["t"])
+        after, as_of = cursor_id(state["a"]), cursor_time(state["t"])
     rows = feed.snapshot(after, params.limit)
     return {
         "items": [job_out(request, j) for j in rows],
@@ -229,12 +250,17 @@ class ChangePage(Out):
     )
 
 
-class ChangesQuery(Schema):
-    since: dt.datetime | None = Field(
-        None, description="ISO 8601, with its time zone (2026-12-03T08:00:00+08:00)"
+class ChangesQuery(Params):
+    since: str | None = Field(
+        None,
+        max_length=40,
+        description="ISO 8601, with its time zone (2026-12-03T08:00:00+08:00; in a URL the + "
+        "is %2B)",
     )
-    cursor: str | None = Field(None, max_length=200)
-    limit: int = Field(100, ge=1, le=500)
+    cursor: str | None = Field(
+        None, max_length=200, description="上一页返回的next the previous page's next"
+    )
+    limit: int = Field(100, ge=1, le=500, description="每页条数 items a page")
 
 
 @router.get("/feed/changes", response={200: ChangePage, **ERRORS}, auth=Key("feed:read"))
@@ -244,19 +270,16 @@ def feed_changes(request, params: Query[ChangesQuery]):
     removal. Page with ``next``; when it is null, keep ``until`` as the next ``since``."""
     state = decode_cursor(params.cursor, ("a", "s", "u"))
     if state is not None:
-        after, since, until = _int(state["a"]), _time(state["s"]), _time(state["u"])
+        after, since, until = (
+            cursor_id(state["a"]),
+            cursor_time(state["s"]),
+            cursor_time(state["u"]),
+        )
     else:
         if params.since is None:
             raise ApiError(400, "invalid", "请给出since或cursor", "Give since or cursor", "since")
-        if params.since.tzinfo is None:
-            raise ApiError(
-                400,
-                "invalid",
-                "since须带时区(如2026-12-03T08:00:00+08:00)",
-                "since needs its time zone (e.g. 2026-12-03T08:00:00+08:00)",
-                "since",
-            )
-        after, since, until = 0, params.since, feed.now_with_lag()
+        since = _since(params.since)
+        after, until = 0, feed.now_with_lag()
         if since > until:
             since = until
     page = feed.changes(since, until, after, params.limit)
@@ -278,24 +301,28 @@ def feed_changes(request, params: Query[ChangesQuery]):
     }
 
 
-def _int(value) -> int:
-    if not isinstance(value, int) or value < 0:
-        raise ApiError(400, "invalid", "游标不合法", "Invalid cursor", "cursor")
-    return value
-
-
-def _time(value) -> dt.datetime:
+def _since(text: str) -> dt.datetime:
     try:
-        found = dt.datetime.fromisoformat(value)
-    except (TypeError, ValueError):
+        found = dt.datetime.fromisoformat(text)
+    except ValueError:
         found = None
-    if found is None or found.tzinfo is None:
-        raise ApiError(400, "invalid", "游标不合法", "Invalid cursor", "cursor")
-    return found
+    if sane_time(found):
+        return found
+    hint = (
+        "URL中的+须写作%2B"
+        if " " in text.strip()
+        else "须带时区,如2026-12-03T08:00:00+08:00,且在2000年至今之间"
+    )
+    english = (
+        "a + in a URL is written %2B"
+        if " " in text.strip()
+        else "ISO 8601 with its zone (2026-12-03T08:00:00+08:00), from 2000 to now"
+    )
+    raise ApiError(400, "invalid", f"since:{hint}", f"since: {english}", "since")
 
 
 # --- Postings shared into the platform --------------------------------------------------
-class PostingIn(Schema):
+class PostingIn(Params):  # (the values of PostingForm, by name)
     employer: str | None = Field(
         None,
         max_length=18,
@@ -304,7 +331,7 @@ class PostingIn(Schema):
     )
     title: str = Field(max_length=128)
     occupation: str = Field(max_length=64, description="职业代码或名称 code or name")
-    kind: str = Field(max_length=24)
+    kind: str = Field(max_length=24, description=f"用工形式 kind of work: {KINDS}")
     headcount: int = Field(ge=1, le=100000)
     wage_min: int = Field(ge=0, le=1_000_000)
     wage_max: int = Field(ge=0, le=1_000_000)
@@ -342,13 +369,28 @@ def _poster_employer(request, employer_code: str | None) -> Employer:
             f"'{employer_code}' is not a valid unified social credit code",
             "employer",
         ) from None
-    found = Employer.objects.filter(credit_code=code).first()
+    # only the employers of the region the partner serves: one answer for another
+    # region's and for none (no telling which employers are registered elsewhere)
+    served = user.scope_region.scope_prefix if user.scope_region_id else None
+    found = (
+        Employer.objects.filter(region_prefix_q("region_id", served), credit_code=code).first()
+        if served is not None
+        else None
+    )
     if found is None:
         raise ApiError(
             400,
             "unknown_code",
-            f"用人单位“{code}”未在本平台登记:请先办理单位登记核验",
-            f"The employer '{code}' is not registered on the platform",
+            f"用人单位“{code}”未在本机构服务区域内的本平台登记单位中:请先办理单位登记核验",
+            f"The employer '{code}' is not registered on the platform in the region you serve",
+            "employer",
+        )
+    if found.on_blacklist():
+        raise ApiError(
+            403,
+            "refused",
+            "该单位已列入欠薪黑名单,平台不共享其岗位",
+            "The employer is on the wage-arrears blacklist: its jobs are not shared",
             "employer",
         )
     return found
@@ -360,7 +402,9 @@ def _poster_employer(request, employer_code: str | None) -> Employer:
     auth=Key("jobs:write"),
 )
 @idempotent
-def put_posting(request, reference: str, posting: PostingIn):
+def put_posting(
+    request, reference: str, posting: PostingIn, idempotency_key: str | None = IDEMPOTENCY_KEY
+):
     """发布或更新岗位 Publish a posting under your own identifier, or update the one you
     sent under it before: sending it again never posts it twice. 201 when new."""
     _check_reference(reference)
@@ -380,9 +424,12 @@ def put_posting(request, reference: str, posting: PostingIn):
         employer=employer,
     )
     if not form.is_valid():
-        field, errors = next(iter(form.errors.items()))
-        field = {"region": "region", "__all__": None}.get(field, field)
-        raise ApiError(400, "invalid", f"{errors[0]}", f"{field}: invalid value", field)
+        field, errors = next(iter(form.errors.as_data().items()))
+        message = errors[0].messages[0]
+        if field == "region" and errors[0].code == "invalid_choice":
+            message = f"工作地点{place.code}不在单位所在县(区)内:请给出其县(区)的街道(乡镇)或社区"
+        field = None if field == "__all__" else field
+        raise ApiError(400, "invalid", message, f"{field}: invalid value", field)
     try:
         job, new = publishing.share(
             user=request.user, reference=reference, employer=employer, values=form.values()
@@ -415,7 +462,7 @@ def _own_posting(request, reference: str) -> Job:
 
 @router.get("/postings/{reference}", response={200: JobOut, **ERRORS}, auth=Key("jobs:write"))
 def get_posting(request, reference: str):
-    """A posting you sent, whatever its status."""
+    """查看已发布的岗位 A posting you sent, whatever its status."""
     job = _own_posting(request, reference)
     return job_out(request, job)
 
@@ -424,7 +471,7 @@ def get_posting(request, reference: str):
     "/postings/{reference}", response={200: JobOut, **WRITE_ERRORS}, auth=Key("jobs:write")
 )
 @idempotent
-def close_posting(request, reference: str):
+def close_posting(request, reference: str, idempotency_key: str | None = IDEMPOTENCY_KEY):
     """停止招聘 Close a posting you sent (it leaves the open jobs and the feed says so)."""
     job = _own_posting(request, reference)
     if job.status != "closed":

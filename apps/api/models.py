@@ -18,7 +18,7 @@ class ApiToken(models.Model):
     )
     scopes = models.JSONField("权限范围", default=list)
     prefix = models.CharField("令牌前缀", max_length=12, editable=False)
-    digest = models.CharField(max_length=64, unique=True, editable=False)
+    digest = models.CharField("SHA-256摘要", max_length=64, unique=True, editable=False)
     rate_per_minute = models.PositiveIntegerField("每分钟调用上限", default=600)
     created_at = models.DateTimeField("签发时间", auto_now_add=True)
     created_by = models.ForeignKey(
@@ -52,6 +52,8 @@ class IdempotentWrite(models.Model):
     body_digest = models.CharField(max_length=64)
     status = models.PositiveSmallIntegerField()
     response = models.JSONField()
+    # the people the first answer named: a replay of it is logged as a read of them
+    people = models.JSONField(default=list)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

@@ -7,7 +7,7 @@ identifiers come masked, and every call that reads a person is in the access log
 import datetime as dt
 
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 
 from apps.accounts.scoping import user_scope_prefix
 from apps.employers.models import Employer
@@ -24,6 +24,7 @@ from .core import (
     ApiError,
     Key,
     Out,
+    Params,
     after_id,
     choice_param,
     home_province,
@@ -84,13 +85,15 @@ class PersonPage(Out):
     next: str | None
 
 
-class PeopleQuery(Schema):
+class PeopleQuery(Params):
     q: str = Field("", max_length=64, description="姓名、完整身份证号或手机号 name, ID or mobile")
     community: str = Field("", max_length=64, description="社区或街道:代码或名称 code or name")
     status: str = Field("", max_length=16, description="劳动状态 labour status")
     group: str = Field("", max_length=32, description="重点群体 key group")
-    cursor: str | None = Field(None, max_length=200)
-    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(
+        None, max_length=200, description="上一页返回的next the previous page's next"
+    )
+    limit: int = Field(20, ge=1, le=100, description="每页条数 items a page")
 
 
 def _scope_prefix(request) -> str:
@@ -272,9 +275,9 @@ class CandidatesForJob(Out):
     items: list[PersonMatch]
 
 
-class Radius(Schema):
+class Radius(Params):
     radius_km: float | None = Field(None, gt=0, le=200)
-    limit: int = Field(20, ge=1, le=50)
+    limit: int = Field(20, ge=1, le=50, description="每页条数 items a page")
 
 
 def _reasoned(match) -> dict:
@@ -376,10 +379,12 @@ class EmployerPage(Out):
     next: str | None
 
 
-class EmployersQuery(Schema):
+class EmployersQuery(Params):
     q: str = Field("", max_length=64, description="名称或统一社会信用代码 name or credit code")
-    cursor: str | None = Field(None, max_length=200)
-    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(
+        None, max_length=200, description="上一页返回的next the previous page's next"
+    )
+    limit: int = Field(20, ge=1, le=100, description="每页条数 items a page")
 
 
 @router.get("/employers", response={200: EmployerPage, **ERRORS}, auth=Key("employers:read"))
@@ -397,4 +402,5 @@ def list_employers(request, params: Query[EmployersQuery]):
     auth=Key("employers:read"),
 )
 def get_employer(request, employer_id: int):
+    """一个用人单位 One employer of your region (its contact phone masked)."""
     return employer_out(employer_detail(user=request.user, pk=employer_id))

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router
 
 from apps.accounts.scoping import scope_queryset
 from apps.policies.models import Entitlement, SubsidyApplication
@@ -16,10 +16,12 @@ from apps.policies.services import PolicyError, review
 
 from .core import (
     ERRORS,
+    IDEMPOTENCY_KEY,
     WRITE_ERRORS,
     ApiError,
     Key,
     Out,
+    Params,
     after_id,
     choice_param,
     idempotent,
@@ -114,12 +116,14 @@ def _policy(code: str) -> str:
     return code
 
 
-class ApplicationsQuery(Schema):
+class ApplicationsQuery(Params):
     policy: str = Field("", max_length=40, description="政策代码 policy code")
     status: str = Field("", max_length=16)
     year: int | None = Field(None, ge=2000, le=2100)
-    cursor: str | None = Field(None, max_length=200)
-    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(
+        None, max_length=200, description="上一页返回的next the previous page's next"
+    )
+    limit: int = Field(20, ge=1, le=100, description="每页条数 items a page")
 
 
 def _name(code: str) -> str:
@@ -167,11 +171,13 @@ class EntitlementPage(Out):
     next: str | None
 
 
-class EntitlementsQuery(Schema):
+class EntitlementsQuery(Params):
     policy: str = Field("", max_length=40)
     year: int | None = Field(None, ge=2000, le=2100)
-    cursor: str | None = Field(None, max_length=200)
-    limit: int = Field(20, ge=1, le=100)
+    cursor: str | None = Field(
+        None, max_length=200, description="上一页返回的next the previous page's next"
+    )
+    limit: int = Field(20, ge=1, le=100, description="每页条数 items a page")
 
 
 @router.get(
@@ -210,7 +216,7 @@ def list_entitlements(request, params: Query[EntitlementsQuery]):
     }
 
 
-class ReviewIn(Schema):
+class ReviewIn(Params):
     approve: bool
     note: str = Field("", max_length=255, description="审核意见:不通过时必填 required to reject")
     seen: str = Field(
@@ -226,7 +232,12 @@ class ReviewIn(Schema):
     auth=Key("subsidies:review"),
 )
 @idempotent
-def review_application(request, application_id: int, decision: ReviewIn):
+def review_application(
+    request,
+    application_id: int,
+    decision: ReviewIn,
+    idempotency_key: str | None = IDEMPOTENCY_KEY,
+):
     """审核补贴申请 First review (初审) by a clerk of the region, second review (复审) by
     another of county level or above, as on the reviews page (the same rules)."""
     found = applications_in_scope(request.user).filter(pk=application_id).first()

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.accounts.scoping import region_prefix_q
 from apps.people.models import JobKind
+from apps.portal.inputs import visible_text
 from apps.regions.models import Region, RegionLevel
 from apps.taxonomy.fields import OccupationField, fills_options_of
 from apps.taxonomy.models import Education, SkillLevel
@@ -19,6 +20,7 @@ class PostingForm(forms.Form):
     title = forms.CharField(
         label="岗位名称",
         max_length=128,
+        validators=[visible_text],
         # what the title means in the classification fills the occupation's choices
         widget=forms.TextInput(attrs=fills_options_of("occupation", delay_ms=400)),
     )
@@ -34,8 +36,12 @@ class PostingForm(forms.Form):
     )
     age_min = forms.IntegerField(label="最低年龄", min_value=16, max_value=70, required=False)
     age_max = forms.IntegerField(label="最高年龄", min_value=16, max_value=70, required=False)
-    skills = forms.CharField(label="技能要求", max_length=255, required=False)
-    certificates = forms.CharField(label="证书要求(说明)", max_length=255, required=False)
+    skills = forms.CharField(
+        label="技能要求", max_length=255, required=False, validators=[visible_text]
+    )
+    certificates = forms.CharField(
+        label="证书要求(说明)", max_length=255, required=False, validators=[visible_text]
+    )
     required_certificate = OccupationField(
         name="required_certificate", label="必须持有的证书(职业)", required=False
     )
@@ -47,7 +53,11 @@ class PostingForm(forms.Form):
         required=False,
     )
     description = forms.CharField(
-        label="岗位描述", max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 5})
+        label="岗位描述",
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        validators=[visible_text],
     )
     region = forms.ChoiceField(label="工作地点")
     valid_from = forms.DateField(label="有效期起", widget=date_input())

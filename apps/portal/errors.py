@@ -13,8 +13,6 @@ _GENERIC = {
     500: "服务器内部错误,已记录,请稍后重试。",
 }
 _TITLES = {400: "请求有误", 403: "无权访问", 404: "页面不存在", 500: "服务器错误"}
-_ENGLISH = {400: "Bad request", 403: "Forbidden", 404: "Not found", 500: "Internal error"}
-_CODES = {400: "invalid", 403: "forbidden", 404: "not_found", 500: "server_error"}
 
 
 def _reason(exception) -> str:
@@ -24,11 +22,6 @@ def _reason(exception) -> str:
 
 
 def _page(request, status: int, reason: str = ""):
-    if request is not None and request.path.startswith("/api/"):
-        # the API answers in its one error body, even for a URL it does not have
-        from apps.api.core import error_response
-
-        return error_response(status, _CODES[status], reason or _GENERIC[status], _ENGLISH[status])
     return render(
         request,
         "portal/error.html",
@@ -54,8 +47,6 @@ def page_not_found(request, exception=None):
 
 @requires_csrf_token
 def server_error(request):
-    if request.path.startswith("/api/"):
-        return _page(request, 500)
     # No context processors' data: the fault may lie in them.
     return render(
         None,

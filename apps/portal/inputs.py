@@ -54,6 +54,25 @@ def text_field(
         raise error(f"{field}:请填写")
     if len(text) > limit:
         raise error(f"{field}:不超过{limit}字")
-    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+    if hidden_characters(text):
         raise error(f"{field}:含有不可见的控制字符")
     return text
+
+
+# the bidirectional controls that make text read otherwise than it is stored
+_BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def hidden_characters(text: str, *, lines: bool = False) -> bool:
+    """Does ``text`` hold control characters (a NUL byte breaks PostgreSQL; nobody types
+    one) or bidirectional overrides? ``lines``: line breaks and tabs are allowed."""
+    allowed = "\n\r\t" if lines else ""
+    return any((ord(c) < 32 and c not in allowed) or ord(c) == 127 or c in _BIDI for c in text)
+
+
+def visible_text(value: str) -> None:
+    """A form field's validator: free text without hidden characters."""
+    from django.core.exceptions import ValidationError
+
+    if hidden_characters(value or "", lines=True):
+        raise ValidationError("含有不可见的控制字符", code="hidden_characters")

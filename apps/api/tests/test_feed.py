@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.jobs import publishing
-from apps.jobs.board import open_jobs
+from apps.jobs.feed import feed_jobs
 from apps.jobs.models import JobStatus
 from apps.people.tests.factories import EmployerFactory, JobFactory
 
@@ -42,7 +42,7 @@ def _replay(copy: dict, changes: list) -> None:
 
 
 def _platform() -> dict:
-    return {j.pk: (j.title, j.valid_to.isoformat(), j.wage_min) for j in open_jobs()}
+    return {j.pk: (j.title, j.valid_to.isoformat(), j.wage_min) for j in feed_jobs()}
 
 
 def _seen(copy: dict) -> dict:
@@ -52,25 +52,46 @@ def _seen(copy: dict) -> dict:
 def test_a_copy_replayed_from_the_feed_is_exactly_the_open_jobs(client, key, partner):
     today = timezone.localdate()
     day = dt.timedelta(days=1)
-    employer = EmployerFactory()
-    boss = User.objects.create_user(username="boss", role=Role.EMPLOYER, employer=employer)
-    kept = JobFactory(employer=employer, valid_from=today - 5 * day, valid_to=today + 30 * day)
-    edited = JobFactory(employer=employer, valid_from=today - 5 * day, valid_to=today + 30 * day)
-    paused = JobFactory(employer=employer, valid_from=today - 5 * day, valid_to=today + 30 * day)
-    expiring = JobFactory(employer=employer, valid_from=today - 5 * day, valid_to=today)
-    deleted = JobFactory(employer=employer, valid_from=today - 5 * day, valid_to=today + 9 * day)
-    starting = JobFactory(employer=employer, valid_from=today + 2 * day, valid_to=today + 9 * day)
-    JobFactory(employer=employer, status=JobStatus.CLOSED, valid_to=today + 9 * day)
+    # the platform as it stood before the partner came (written ten minutes earlier, so
+    # that nothing reaches the copy by having been written just before its snapshot)
+    with time_machine.travel(timezone.now() - dt.timedelta(minutes=10), tick=False):
+        employer = EmployerFactory()
+        boss = User.objects.create_user(username="boss", role=Role.EMPLOYER, employer=employer)
+        kept = JobFactory(employer=employer, valid_from=today - 5 * day, valid_to=today + 30 * day)
+        edited = JobFactory(
+            employer=employer, valid_from=today - 5 * day, valid_to=today + 30 * day
+        )
+        paused = JobFactory(
+            employer=employer, valid_from=today - 5 * day, valid_to=today + 30 * day
+        )
+        expiring = JobFactory(employer=employer, valid_from=today - 5 * day, valid_to=today)
+        deleted = JobFactory(
+            employer=employer, valid_from=today - 5 * day, valid_to=today + 9 * day
+        )
+        starting = JobFactory(
+            employer=employer, valid_from=today + 2 * day, valid_to=today + 9 * day
+        )
+        JobFactory(employer=employer, status=JobStatus.CLOSED, valid_to=today + 9 * day)
+        # an employer put on the wage-arrears blacklist, one whose listing ends in two days
+        arrears = EmployerFactory()
+        owed = JobFactory(employer=arrears, valid_from=today - 5 * day, valid_to=today + 30 * day)
+        listed = EmployerFactory(
+            blacklisted=True,
+            blacklist_reason="欠薪",
+            blacklist_from=today - 30 * day,
+            blacklist_to=today + 2 * day,
+        )
+        back = JobFactory(employer=listed, valid_from=today - 5 * day, valid_to=today + 30 * day)
     headers = key(partner, "feed:read")
 
     # a partner takes the snapshot…
     snapshot, last = _pages(client, "/api/feed/snapshot", headers)
     copy = {j["id"]: j for j in snapshot}
-    assert set(copy) == {kept.pk, edited.pk, paused.pk, expiring.pk, deleted.pk}
+    assert set(copy) == {kept.pk, edited.pk, paused.pk, expiring.pk, deleted.pk, owed.pk}
     as_of = last["as_of"]
 
-    # …then the platform changes: an edit, a pause, a deletion, a new job, a job shared
-    # by the partner and closed again, another shared and kept
+    # …then the platform changes: an edit, a pause, a deletion, a new job, an employer
+    # put on the blacklist
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=5), tick=False):
         edited.wage_min = 4500
         edited.save()
@@ -78,12 +99,16 @@ def test_a_copy_replayed_from_the_feed_is_exactly_the_open_jobs(client, key, par
         deleted_pk = deleted.pk
         deleted.delete()
         added = JobFactory(employer=employer, valid_from=today, valid_to=today + 9 * day)
+        arrears.blacklisted, arrears.blacklist_reason = True, "拖欠工资"
+        arrears.blacklist_from = today
+        arrears.save()
     # two days on: one job expired (no write), one opened on its first day (no write)
     with time_machine.travel(timezone.now() + 2 * day, tick=False):
         changes, last = _pages(client, "/api/feed/changes", headers, since=as_of)
         _replay(copy, changes)
         assert _seen(copy) == _platform()
         assert expiring.pk not in copy and starting.pk in copy and added.pk in copy
+        assert owed.pk not in copy and back.pk in copy  # listed; and off the list again
         assert edited.pk in copy and copy[edited.pk]["wage_min"] == 4500
         assert {c["id"] for c in changes if c["change"] == "remove"} >= {
             paused.pk,

@@ -168,13 +168,28 @@ def test_a_partner_posts_only_in_the_region_it_serves_for_registered_employers(
 ):
     headers = key(partner, "jobs:write")
     far = EmployerFactory(region_id="340102")  # 合肥, outside 阜阳
-    body = _error(
-        _put(client, "X1", _posting(employer=far.credit_code, region="340102"), headers), 403
-    )
-    assert "服务区域" in body["message"]
     unknown = EmployerFactory.build().credit_code
-    body = _error(_put(client, "X2", _posting(employer=unknown), headers), 400)
-    assert body["field"] == "employer" and "未在本平台登记" in body["message"]
+    # another region's employer reads exactly as one registered nowhere
+    elsewhere = _error(
+        _put(client, "X1", _posting(employer=far.credit_code, region="340102"), headers), 400
+    )
+    nowhere = _error(_put(client, "X2", _posting(employer=unknown, region="340102"), headers), 400)
+    assert elsewhere["field"] == nowhere["field"] == "employer"
+    assert elsewhere["message"].replace(far.credit_code, "#") == nowhere["message"].replace(
+        unknown, "#"
+    )
+    # within its region, the workplace must be in the employer's county
+    ours = EmployerFactory()
+    body = _error(
+        _put(client, "X5", _posting(employer=ours.credit_code, region="341226"), headers), 400
+    )
+    assert body["field"] == "region" and "县" in body["message"]
+    # an employer on the wage-arrears blacklist: its jobs are not shared
+    listed = EmployerFactory(
+        blacklisted=True, blacklist_reason="欠薪", blacklist_from=dt.date(2026, 1, 1)
+    )
+    body = _error(_put(client, "X6", _posting(employer=listed.credit_code), headers), 403)
+    assert "黑名单" in body["message"]
     typo = EmployerFactory().credit_code[:-1] + "0"
     body = _error(_put(client, "X3", _posting(employer=typo), headers), 400)
     assert body["field"] == "employer"
@@ -239,3 +254,38 @@ def test_an_administrator_issues_a_key_in_the_admin_and_sees_it_once(client, par
     )
     assert refused.status_code == 200 and "people:read" in refused.content.decode()
     assert ApiToken.objects.count() == 1
+
+
+def test_every_error_under_api_has_the_one_body(client, key, partner):
+    headers = key(partner, "jobs:write", "jobs:read", "feed:read")
+    assert _error(client.post("/api/jobs", **headers), 405)["code"] == "method_not_allowed"
+    assert _error(client.get("/api/", **headers), 404)["code"] == "not_found"
+    assert _error(client.get("/api/no/such/thing", **headers), 404)
+    broken = client.put("/api/postings/J1", "{bad", content_type="application/json", **headers)
+    assert "JSON" in _error(broken, 400)["message"]
+    # a NUL byte (PostgreSQL refuses it) or a bidi override in any parameter: named back
+    for params in ({"region": "界首\x00市"}, {"q": "焊\u202e工"}):
+        assert _error(client.get("/api/jobs", params, **headers), 400)["field"] in params
+    # times far off are refused, not overflowed
+    for since in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-10:00"):
+        far = client.get("/api/feed/changes", {"since": since}, **headers)
+        assert _error(far, 400)["field"] == "since"
+
+
+def test_hidden_characters_are_refused_in_a_posting(client, key):
+    employer = EmployerFactory()
+    boss = User.objects.create_user(username="hr-2", role=Role.EMPLOYER, employer=employer)
+    headers = key(boss, "jobs:write")
+    for title in ("电焊工\u0007", "电焊工\u202e反向"):
+        body = _error(_put(client, "HC-1", _posting(title=title), headers), 400)
+        assert body["field"] == "title"
+    assert not Job.objects.filter(reference="HC-1").exists()
+
+
+def test_a_refused_write_leaves_its_idempotency_key_free(client, key, partner):
+    employer = EmployerFactory()
+    headers = key(partner, "jobs:write")
+    wrong = _posting(employer=employer.credit_code, wage_min=9000, wage_max=8000)
+    assert _put(client, "K9", wrong, headers, HTTP_IDEMPOTENCY_KEY="k-9").status_code == 400
+    right = _posting(employer=employer.credit_code)
+    assert _put(client, "K9", right, headers, HTTP_IDEMPOTENCY_KEY="k-9").status_code == 201

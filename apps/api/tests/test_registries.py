@@ -146,3 +146,17 @@ def test_a_subsidy_application_is_reviewed_through_the_api_by_the_pages_rules(cl
     assert [r["level"] for r in second.json()["reviews"]] == [1, 2]
     other.refresh_from_db()
     assert other.status == "submitted"
+    # a decision sent again under its Idempotency-Key is answered as before, and the
+    # answer (naming the applicant) is logged as a read each time
+    third = application(PersonFactory(community_id="341282001001"))
+    logged = AccessEntry.objects.filter(viewer=street, person=third.person)
+    for _ in range(2):
+        replay = client.post(
+            f"/api/subsidies/applications/{third.pk}/reviews",
+            json.dumps({"approve": True, "seen": "submitted"}),
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="rev-1",
+            **headers,
+        )
+        assert replay.status_code == 200 and replay.json()["status"] == "first_approved"
+    assert logged.count() == 2 and third.reviews.count() == 1

@@ -5,10 +5,13 @@ documented, its body of the documented shape, JSON where JSON is said."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -33,7 +36,16 @@ CHECKS = [
 
 @pytest.fixture
 def api_schema(db):
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
+    """The spec, served by the platform itself through WSGI in the test's own transaction:
+    the request signals must not close the test's database connection (Django's test
+    client unhooks them the same way)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -57,7 +69,8 @@ def keys(db, partner):
 
 @schema.parametrize()
 @settings(
-    max_examples=25,
+    # bounded in CI; API_FUZZ_EXAMPLES=200 shakes it harder by hand
+    max_examples=int(os.environ.get("API_FUZZ_EXAMPLES", "25")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
