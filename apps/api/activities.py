@@ -25,10 +25,9 @@ from .core import (
     Key,
     Out,
     Params,
-    after_id,
     choice_param,
     home_province,
-    next_cursor,
+    paged,
     region_param,
 )
 from .jobs import Coded
@@ -135,30 +134,25 @@ class Paged(Params):
 def courses(request, params: Query[Paged]):
     """培训班 The open training classes anyone may join (as on the public page)."""
     qs = with_seats(open_courses(timezone.localdate())).order_by("pk")
-    rows = list(qs.filter(pk__gt=after_id(params.cursor))[: params.limit])
-    return {
-        "items": [
-            {
-                "id": c.pk,
-                "title": c.title,
-                "kind": c.kind,
-                "occupation": c.occupation_id,
-                "level": c.level,
-                "institution": c.institution.employer.name,
-                "start": c.start,
-                "end": c.end,
-                "hours": c.hours,
-                "place": {"code": c.community_id, "name": c.community.name}
-                if c.community_id
-                else None,
-                "capacity": c.capacity,
-                "places_left": max(0, c.capacity - c.taken),
-                "subsidised": c.subsidised,
-            }
-            for c in rows
-        ],
-        "next": next_cursor(rows, params.limit),
-    }
+    return paged(
+        qs,
+        params,
+        lambda c: {
+            "id": c.pk,
+            "title": c.title,
+            "kind": c.kind,
+            "occupation": c.occupation_id,
+            "level": c.level,
+            "institution": c.institution.employer.name,
+            "start": c.start,
+            "end": c.end,
+            "hours": c.hours,
+            "place": {"code": c.community_id, "name": c.community.name} if c.community_id else None,
+            "capacity": c.capacity,
+            "places_left": max(0, c.capacity - c.taken),
+            "subsidised": c.subsidised,
+        },
+    )
 
 
 # --- Recruitment fairs --------------------------------------------------------------------
@@ -187,28 +181,25 @@ class FairPage(Out):
 def fairs(request, params: Query[Paged]):
     """招聘会 The coming recruitment fairs (public notices)."""
     qs = coming_fairs(timezone.localdate()).order_by("pk")
-    rows = list(qs.filter(pk__gt=after_id(params.cursor))[: params.limit])
-    return {
-        "items": [
-            {
-                "id": f.pk,
-                "title": f.title,
-                "theme": f.theme,
-                "mode": f.mode,
-                "region": {"code": f.region_id, "name": f.region.name},
-                "venue": f.venue,
-                "held_on": f.held_on,
-                "ends_on": f.ends_on,
-                "opens": f.opens,
-                "closes": f.closes,
-                "stands": f.stands,
-                "stands_booked": f.booked,
-                "groups": f.groups,
-            }
-            for f in rows
-        ],
-        "next": next_cursor(rows, params.limit),
-    }
+    return paged(
+        qs,
+        params,
+        lambda f: {
+            "id": f.pk,
+            "title": f.title,
+            "theme": f.theme,
+            "mode": f.mode,
+            "region": {"code": f.region_id, "name": f.region.name},
+            "venue": f.venue,
+            "held_on": f.held_on,
+            "ends_on": f.ends_on,
+            "opens": f.opens,
+            "closes": f.closes,
+            "stands": f.stands,
+            "stands_booked": f.booked,
+            "groups": f.groups,
+        },
+    )
 
 
 # --- Day jobs at the gig stations ---------------------------------------------------------
@@ -245,30 +236,27 @@ def gigs(request, params: Query[Paged]):
             status=Gig.Status.OPEN, day__gte=today, day__lte=today + dt.timedelta(days=7)
         ).select_related("station")
     ).order_by("pk")
-    rows = list(qs.filter(pk__gt=after_id(params.cursor))[: params.limit])
-    return {
-        "items": [
-            {
-                "id": g.pk,
-                "station": g.station.name,
-                "task": g.task,
-                "detail": g.detail,
-                "occupation": g.occupation_id,
-                "place": g.place,
-                "lat": g.lat,
-                "lng": g.lng,
-                "day": g.day,
-                "starts": g.starts,
-                "ends": g.ends,
-                "pay": g.pay,
-                "pay_unit": g.pay_unit,
-                "headcount": g.headcount,
-                "places_left": max(0, g.headcount - g.taken),
-            }
-            for g in rows
-        ],
-        "next": next_cursor(rows, params.limit),
-    }
+    return paged(
+        qs,
+        params,
+        lambda g: {
+            "id": g.pk,
+            "station": g.station.name,
+            "task": g.task,
+            "detail": g.detail,
+            "occupation": g.occupation_id,
+            "place": g.place,
+            "lat": g.lat,
+            "lng": g.lng,
+            "day": g.day,
+            "starts": g.starts,
+            "ends": g.ends,
+            "pay": g.pay,
+            "pay_unit": g.pay_unit,
+            "headcount": g.headcount,
+            "places_left": max(0, g.headcount - g.taken),
+        },
+    )
 
 
 # --- Layoff monitoring --------------------------------------------------------------------
@@ -304,27 +292,24 @@ def warnings(request, params: Query[WarningsQuery]):
     qs = warnings_in_scope(request.user).order_by("pk")
     if params.status:
         qs = qs.filter(status=choice_param(params.status, Warning.Status.choices, "status"))
-    rows = list(qs.filter(pk__gt=after_id(params.cursor))[: params.limit])
-    return {
-        "items": [
-            {
-                "id": w.pk,
-                "level": w.level,
-                "signal": w.signal,
-                "scope": w.scope,
-                "label": w.label,
-                "region": w.region_code,
-                "month": w.month,
-                "value": w.value,
-                "threshold": w.threshold,
-                "reason": w.reason,
-                "status": w.status,
-                "raised_at": timezone.localtime(w.raised_at),
-            }
-            for w in rows
-        ],
-        "next": next_cursor(rows, params.limit),
-    }
+    return paged(
+        qs,
+        params,
+        lambda w: {
+            "id": w.pk,
+            "level": w.level,
+            "signal": w.signal,
+            "scope": w.scope,
+            "label": w.label,
+            "region": w.region_code,
+            "month": w.month,
+            "value": w.value,
+            "threshold": w.threshold,
+            "reason": w.reason,
+            "status": w.status,
+            "raised_at": timezone.localtime(w.raised_at),
+        },
+    )
 
 
 class MonthlyReportOut(Out):
@@ -366,22 +351,19 @@ def monthly_reports(request, params: Query[ReportsQuery]):
     )
     if params.month:
         qs = qs.filter(month=params.month.replace(day=1))
-    rows = list(qs.filter(pk__gt=after_id(params.cursor))[: params.limit])
-    return {
-        "items": [
-            {
-                "id": r.pk,
-                "employer": r.enterprise.employer.name,
-                "credit_code": r.enterprise.employer.credit_code,
-                "region": r.enterprise.employer.region_id,
-                "month": r.month,
-                "headcount": r.headcount,
-                "reduced": r.reduced,
-                "reason": r.reason,
-                "channel": r.channel,
-                "submitted_at": timezone.localtime(r.submitted_at),
-            }
-            for r in rows
-        ],
-        "next": next_cursor(rows, params.limit),
-    }
+    return paged(
+        qs,
+        params,
+        lambda r: {
+            "id": r.pk,
+            "employer": r.enterprise.employer.name,
+            "credit_code": r.enterprise.employer.credit_code,
+            "region": r.enterprise.employer.region_id,
+            "month": r.month,
+            "headcount": r.headcount,
+            "reduced": r.reduced,
+            "reason": r.reason,
+            "channel": r.channel,
+            "submitted_at": timezone.localtime(r.submitted_at),
+        },
+    )

@@ -311,6 +311,16 @@ def after_id(cursor: str | None) -> int:
     return 0 if state is None else cursor_id(state["a"])
 
 
+def paged(qs, params, out: Callable, read: Callable | None = None) -> dict:
+    """A page of ``qs`` by id after ``params.cursor``: ``params.limit`` rows as ``out``
+    gives each, and the next page's cursor (``read`` sees the rows first: the access
+    log)."""
+    rows = list(qs.filter(pk__gt=after_id(params.cursor)).order_by("pk")[: params.limit])
+    if read is not None:
+        read(rows)
+    return {"items": [out(r) for r in rows], "next": next_cursor(rows, params.limit)}
+
+
 def next_cursor(rows: list, limit: int, key: Callable = lambda r: r.pk) -> str | None:
     return encode_cursor({"a": key(rows[-1])}) if len(rows) == limit else None
 

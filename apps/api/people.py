@@ -25,11 +25,10 @@ from .core import (
     Key,
     Out,
     Params,
-    after_id,
     choice_param,
     home_province,
     log_read,
-    next_cursor,
+    paged,
     region_param,
 )
 from .jobs import Coded, JobOut, job_out
@@ -114,14 +113,14 @@ def list_people(request, params: Query[PeopleQuery]):
         status=choice_param(params.status, LabourStatus.choices, "status"),
         group=choice_param(params.group, KeyGroup.choices, "group"),
         community=place.scope_prefix if place else "",
-    ).order_by("pk")
-    rows = list(qs.filter(pk__gt=after_id(params.cursor))[: params.limit])
-    log_read(request, rows, "人员列表")
-    groups = _groups([p.pk for p in rows])
-    return {
-        "items": [person_out(p, groups.get(p.pk, [])) for p in rows],
-        "next": next_cursor(rows, params.limit),
-    }
+    )
+    groups: dict[int, list[str]] = {}
+
+    def read(rows):
+        log_read(request, rows, "人员列表")
+        groups.update(_groups([p.pk for p in rows]))
+
+    return paged(qs, params, lambda p: person_out(p, groups.get(p.pk, [])), read)
 
 
 class Certificate(Out):
@@ -391,9 +390,8 @@ class EmployersQuery(Params):
 def list_employers(request, params: Query[EmployersQuery]):
     """用人单位 The employers of your region, by id."""
     _scope_prefix(request)
-    qs = employer_list(user=request.user, q=params.q).select_related("region").order_by("pk")
-    rows = list(qs.filter(pk__gt=after_id(params.cursor))[: params.limit])
-    return {"items": [employer_out(e) for e in rows], "next": next_cursor(rows, params.limit)}
+    qs = employer_list(user=request.user, q=params.q).select_related("region")
+    return paged(qs, params, employer_out)
 
 
 @router.get(

@@ -22,11 +22,10 @@ from .core import (
     Key,
     Out,
     Params,
-    after_id,
     choice_param,
     idempotent,
     log_read,
-    next_cursor,
+    paged,
 )
 
 router = Router(tags=["补贴 Subsidies"])
@@ -147,12 +146,7 @@ def list_applications(request, params: Query[ApplicationsQuery]):
         )
     if params.year:
         qs = qs.filter(year=params.year)
-    rows = list(qs.filter(pk__gt=after_id(params.cursor))[: params.limit])
-    log_read(request, [r.person for r in rows if r.person_id], "补贴申请")
-    return {
-        "items": [application_out(a) for a in rows],
-        "next": next_cursor(rows, params.limit),
-    }
+    return paged(qs, params, application_out, _logged(request, "补贴申请"))
 
 
 class EntitlementOut(Out):
@@ -164,6 +158,24 @@ class EntitlementOut(Out):
     subject: SubjectOut
     reasons: list
     notified_at: dt.datetime | None
+
+
+def entitlement_out(e: Entitlement) -> dict:
+    return {
+        "id": e.pk,
+        "policy": e.policy,
+        "policy_name": _name(e.policy),
+        "year": e.sweep.year,
+        "amount": e.amount,
+        "subject": _subject(e),
+        "reasons": e.reasons,
+        "notified_at": timezone.localtime(e.notified_at) if e.notified_at else None,
+    }
+
+
+def _logged(request, what: str):
+    """The access log of a page of subsidy records: the people they name."""
+    return lambda rows: log_read(request, [r.person for r in rows if r.person_id], what)
 
 
 class EntitlementPage(Out):
@@ -196,24 +208,7 @@ def list_entitlements(request, params: Query[EntitlementsQuery]):
         qs = qs.filter(policy=_policy(params.policy))
     if params.year:
         qs = qs.filter(sweep__year=params.year)
-    rows = list(qs.filter(pk__gt=after_id(params.cursor))[: params.limit])
-    log_read(request, [r.person for r in rows if r.person_id], "补贴应享")
-    return {
-        "items": [
-            {
-                "id": e.pk,
-                "policy": e.policy,
-                "policy_name": _name(e.policy),
-                "year": e.sweep.year,
-                "amount": e.amount,
-                "subject": _subject(e),
-                "reasons": e.reasons,
-                "notified_at": timezone.localtime(e.notified_at) if e.notified_at else None,
-            }
-            for e in rows
-        ],
-        "next": next_cursor(rows, params.limit),
-    }
+    return paged(qs, params, entitlement_out, _logged(request, "补贴应享"))
 
 
 class ReviewIn(Params):
