@@ -276,6 +276,8 @@ def child_setup(people: int, data_file: str, reuse: bool) -> None:
     # deployment (and so that autovacuum does not start on the new tables mid-run)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
+        # and the new city written out now, not by the checkpointer while the clock runs
+        cursor.execute("CHECKPOINT")
     partner = User.objects.get(username="demo_platform")
     county = User.objects.get(username="demo_county")
     _, partner_key = issue(

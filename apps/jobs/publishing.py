@@ -88,18 +88,37 @@ def check(values: dict, employer) -> dict:
     }
 
 
+STORED = (*EDITABLE, "lat", "lng", "h3")  # what check() gives: the form's and the place's
+
+
+def _new(user: User, employer, values: dict, action: str, **identity) -> Job:
+    job = Job.objects.create(
+        employer=employer,
+        status=JobStatus.OPEN,
+        **identity,
+        **{k: values.get(k) for k in STORED},
+    )
+    record_audit(actor=user, action=action, obj=job, changes={"title": job.title})
+    return job
+
+
+def _rewrite(user: User, job: Job, values: dict, action: str, **also) -> Job:
+    changes = diff_fields(job, {k: values.get(k) for k in EDITABLE} | also)
+    for key in STORED:
+        setattr(job, key, values.get(key))
+    for key, value in also.items():
+        setattr(job, key, value)
+    job.save()
+    record_audit(actor=user, action=action, obj=job, changes=changes)
+    return job
+
+
 @transaction.atomic
 def publish(*, user: User, values: dict) -> Job:
     employer = _employer_of(user)
     values = check(values, employer)
-    job = Job.objects.create(
-        employer=employer,
-        reference=f"W{timezone.localdate():%Y%m%d}{secrets.token_hex(3).upper()}",
-        status=JobStatus.OPEN,
-        **{k: values.get(k) for k in (*EDITABLE, "lat", "lng", "h3")},
-    )
-    record_audit(actor=user, action="job_published", obj=job, changes={"title": job.title})
-    return job
+    reference = f"W{timezone.localdate():%Y%m%d}{secrets.token_hex(3).upper()}"
+    return _new(user, employer, values, "job_published", reference=reference)
 
 
 def own_job(user: User, pk: int) -> Job | None:
@@ -114,13 +133,7 @@ def edit(*, user: User, job: Job, values: dict) -> Job:
     employer = _employer_of(user)
     if job.employer_id != employer.pk:
         raise PublishingError("只能修改本单位的岗位")
-    values = check(values, employer)
-    changes = diff_fields(job, {k: values.get(k) for k in EDITABLE})
-    for key in (*EDITABLE, "lat", "lng", "h3"):
-        setattr(job, key, values.get(key))
-    job.save()
-    record_audit(actor=user, action="job_edited", obj=job, changes=changes)
-    return job
+    return _rewrite(user, job, check(values, employer), "job_edited")
 
 
 # action → (statuses it applies to, the status it leaves)
@@ -156,29 +169,15 @@ def _share(user: User, reference: str, employer, values: dict) -> tuple[Job, boo
         mine = Job.objects.filter(employer=employer, reference=reference)
     job = mine.select_for_update().first()
     if job is None:
-        job = Job.objects.create(
-            employer=employer,
-            reference=(
-                reference
-                if user.role != Role.PARTNER
-                else f"P{timezone.localdate():%Y%m%d}{secrets.token_hex(4).upper()}"
-            ),
-            partner=user if user.role == Role.PARTNER else None,
-            partner_ref=reference if user.role == Role.PARTNER else "",
-            status=JobStatus.OPEN,
-            **{k: values.get(k) for k in (*EDITABLE, "lat", "lng", "h3")},
-        )
-        record_audit(actor=user, action="job_shared", obj=job, changes={"title": job.title})
-        return job, True
+        if user.role == Role.PARTNER:
+            own = f"P{timezone.localdate():%Y%m%d}{secrets.token_hex(4).upper()}"
+            identity = {"reference": own, "partner": user, "partner_ref": reference}
+        else:
+            identity = {"reference": reference}
+        return _new(user, employer, values, "job_shared", **identity), True
     if job.employer_id != employer.pk:
         raise PublishingError("该编号已用于另一单位的岗位", "reference")
-    changes = diff_fields(job, {k: values.get(k) for k in EDITABLE} | {"status": JobStatus.OPEN})
-    for key in (*EDITABLE, "lat", "lng", "h3"):
-        setattr(job, key, values.get(key))
-    job.status = JobStatus.OPEN
-    job.save()
-    record_audit(actor=user, action="job_shared", obj=job, changes=changes)
-    return job, False
+    return _rewrite(user, job, values, "job_shared", status=JobStatus.OPEN), False
 
 
 def shared_job(user: User, reference: str) -> Job | None:
